@@ -1,0 +1,20 @@
+# Every dependency is a Debian 12 package (scripts/setup.sh installs them).
+find_package(Threads REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(SNAPPY IMPORTED_TARGET snappy)
+if(NOT SNAPPY_FOUND)
+  find_library(SNAPPY_LIB snappy REQUIRED)
+  add_library(PkgConfig::SNAPPY UNKNOWN IMPORTED)
+  set_target_properties(PkgConfig::SNAPPY PROPERTIES IMPORTED_LOCATION ${SNAPPY_LIB})
+endif()
+pkg_check_modules(LZ4 REQUIRED IMPORTED_TARGET liblz4)
+pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
+pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
+
+if(LSMDB_BUILD_TOOLS)
+  pkg_check_modules(LIBEDIT IMPORTED_TARGET libedit)
+endif()
+
+if(LSMDB_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()

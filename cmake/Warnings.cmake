@@ -1,0 +1,18 @@
+# Warning and sanitizer flags shared by every target of the project.
+add_library(lsmdb_flags INTERFACE)
+target_compile_options(lsmdb_flags INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wno-unused-parameter)
+if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+  # Lock rules checked by the compiler (STYLE.md 4).
+  target_compile_options(lsmdb_flags INTERFACE -Wthread-safety)
+endif()
+if(LSMDB_WERROR)
+  target_compile_options(lsmdb_flags INTERFACE -Werror)
+endif()
+if(LSMDB_SANITIZE)
+  string(REPLACE ";" "," _san "${LSMDB_SANITIZE}")
+  target_compile_options(lsmdb_flags INTERFACE -fsanitize=${_san} -fno-omit-frame-pointer
+                         -fno-sanitize-recover=all)
+  target_link_options(lsmdb_flags INTERFACE -fsanitize=${_san})
+endif()
+# SSE4.2 for hardware CRC32C is chosen at run time (src/util/crc32c.cc).

@@ -1,0 +1,82 @@
+// DB: a persistent, ordered map from byte-string keys to byte-string values.
+//
+// Thread-safety: a DB is safe to use from many threads at once without external
+// synchronisation. Only one DB (in any process) may have a database directory open.
+#ifndef LSMDB_DB_H_
+#define LSMDB_DB_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "lsmdb/export.h"
+#include "lsmdb/iterator.h"
+#include "lsmdb/options.h"
+#include "lsmdb/status.h"
+#include "lsmdb/write_batch.h"
+
+namespace lsmdb {
+
+// A fixed point in the history of a database (DB::GetSnapshot). Opaque.
+class LSMDB_EXPORT Snapshot {
+ protected:
+  virtual ~Snapshot();
+};
+
+class LSMDB_EXPORT DB {
+ public:
+  // Opens the database in the directory path. OK stores the handle in *db; on failure
+  // *db is left null. Errors: InvalidArgument for bad options, a missing database without
+  // create_if_missing, an existing one with error_if_exists, or another comparator;
+  // IOError if another handle has the database open; Corruption for damaged files.
+  static Status Open(const Options& options, const std::string& path,
+                     std::unique_ptr<DB>* db);
+
+  DB() = default;
+  DB(const DB&) = delete;
+  DB& operator=(const DB&) = delete;
+  // Waits for background work, then closes. Snapshots and iterators must be gone.
+  virtual ~DB();
+
+  // Sets key to value. Keys and values over kMaxKeySize / kMaxValueSize are rejected
+  // with InvalidArgument. An empty key is a valid key.
+  virtual Status Put(const WriteOptions& options, std::string_view key,
+                     std::string_view value) = 0;
+  // Removes key; OK whether or not it existed.
+  virtual Status Delete(const WriteOptions& options, std::string_view key) = 0;
+  // Applies the batch atomically. REQUIRES: batch != null.
+  virtual Status Write(const WriteOptions& options, WriteBatch* batch) = 0;
+
+  // Stores the value of key in *value. NotFound if absent (then *value is unchanged).
+  virtual Status Get(const ReadOptions& options, std::string_view key,
+                     std::string* value) = 0;
+  // An iterator over the database as of options.snapshot (or now). Initially not
+  // Valid(); call a Seek method first.
+  virtual std::unique_ptr<Iterator> NewIterator(const ReadOptions& options) = 0;
+
+  // A handle on the current state. Release it with ReleaseSnapshot; until then, the
+  // versions it sees are kept.
+  virtual const Snapshot* GetSnapshot() = 0;
+  virtual void ReleaseSnapshot(const Snapshot* snapshot) = 0;
+
+  // Reads a property (see docs/PROPERTIES.md): "lsmdb.stats",
+  // "lsmdb.num-files-at-level<N>", "lsmdb.sstables", "lsmdb.approximate-memory-usage",
+  // ... Returns false for an unknown name.
+  virtual bool GetProperty(std::string_view name, std::string* value) = 0;
+
+  // Writes the memtable to a table and waits until it is done.
+  virtual Status Flush() = 0;
+  // Compacts the key range [*begin, *end] (null means unbounded) down to the last level.
+  virtual Status CompactRange(const std::string_view* begin, const std::string_view* end) = 0;
+};
+
+// Removes the database's files and directory. OK if the directory does not exist.
+// Fails with IOError if the database is open.
+LSMDB_EXPORT Status DestroyDB(const std::string& path, const Options& options);
+
+// Rebuilds a damaged database from the tables and logs that can be read.
+LSMDB_EXPORT Status RepairDB(const std::string& path, const Options& options);
+
+}  // namespace lsmdb
+
+#endif  // LSMDB_DB_H_

@@ -1,0 +1,140 @@
+// Options that control a database, and options of single reads and writes.
+//
+// Options is an aggregate: write `Options{.create_if_missing = true}`. DB::Open checks
+// every field and rejects a bad value with InvalidArgument naming the field; nothing is
+// silently clamped.
+#ifndef LSMDB_OPTIONS_H_
+#define LSMDB_OPTIONS_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string_view>
+
+#include "lsmdb/export.h"
+
+namespace lsmdb {
+
+class Comparator;
+class FileSystem;
+class Snapshot;
+
+// Block compression. Persisted in every table block — never renumber.
+enum class CompressionType : uint8_t {
+  kNone = 0,
+  kSnappy = 1,
+  kLz4 = 2,
+  kZstd = 3,
+};
+
+// What recovery does with damage in the write-ahead log.
+enum class WalRecoveryMode : uint8_t {
+  // Default. An incomplete record at the very end of the last log (a write torn by a
+  // crash) is dropped and reported in LOG; damage anywhere else is Corruption.
+  kTolerateCorruptedTailRecords = 0,
+  // Any damage, even a torn tail, is Corruption.
+  kAbsoluteConsistency = 1,
+  // Stops replay at the first damaged record, keeping every record before it: the
+  // database opens holding a prefix of the writes. The damage is reported in LOG.
+  kPointInTimeRecovery = 2,
+};
+
+// Size limits of a single entry. Longer keys or values get InvalidArgument.
+inline constexpr size_t kMaxKeySize = size_t{8} << 20;     // 8 MiB
+inline constexpr size_t kMaxValueSize = size_t{256} << 20;  // 256 MiB
+
+struct LSMDB_EXPORT Options {
+  // Order of user keys. Default: BytewiseComparator() (when null).
+  const Comparator* comparator = nullptr;
+  // Where files live. Default: FileSystem::Default() (when null).
+  std::shared_ptr<FileSystem> file_system;
+
+  // Create the database if it does not exist. Default: false.
+  bool create_if_missing = false;
+  // Fail if the database already exists. Default: false.
+  bool error_if_exists = false;
+  // Check more on open: every table's footer and index checksums. Default: false.
+  bool paranoid_checks = false;
+
+  // Bytes of writes a memtable holds before it is turned into a table. Default: 64 MiB.
+  // Range: [64 KiB, 4 GiB].
+  size_t write_buffer_size = size_t{64} << 20;
+  // Memtables (active + immutable) held at most; writers wait when all are full.
+  // Default: 2. Range: [2, 64].
+  int max_write_buffer_number = 2;
+
+  // Uncompressed bytes of user data per table block. Default: 4 KiB. Range: [256, 64 MiB].
+  size_t block_size = 4096;
+  // Keys between restart points in a block. Default: 16. Range: [1, 65536].
+  int block_restart_interval = 16;
+  // Bytes of decompressed blocks kept in memory. 0 disables the cache. Default: 32 MiB.
+  size_t block_cache_capacity = size_t{32} << 20;
+  // Bloom filter bits per key; 0 builds no filter. Default: 10 (about 1% false
+  // positives). Range: [0, 64].
+  int bloom_bits_per_key = 10;
+  // Compression of table blocks. Default: kSnappy.
+  CompressionType compression = CompressionType::kSnappy;
+  // zstd level when compression is kZstd. Default: 3. Range: [1, 19].
+  int zstd_level = 3;
+  // Tables kept open at once (file descriptors). Default: 1000. Range: [16, 1000000].
+  int max_open_files = 1000;
+
+  // Levels of the tree. Default: 7. Range: [2, 12].
+  int num_levels = 7;
+  // Bytes at which a table being written by a flush or compaction is cut. Default: 64 MiB.
+  // Range: [64 KiB, 4 GiB].
+  uint64_t target_file_size = uint64_t{64} << 20;
+  // L0 tables that start a compaction into L1. Default: 4. Range: [1, 1000].
+  int level0_file_num_compaction_trigger = 4;
+  // L0 tables at which writes are slowed. Default: 20. Must be >= the trigger.
+  int level0_slowdown_writes_trigger = 20;
+  // L0 tables at which writes stop until compaction catches up. Default: 36. Must be >=
+  // the slowdown trigger.
+  int level0_stop_writes_trigger = 36;
+  // Target bytes of L1. Default: 256 MiB. Range: [64 KiB, ...).
+  uint64_t max_bytes_for_level_base = uint64_t{256} << 20;
+  // Each level's target is this many times the one above. Default: 10. Range: [2, 100].
+  double max_bytes_for_level_multiplier = 10;
+  // Derive level targets from the size of the last level (as RocksDB's
+  // level_compaction_dynamic_level_bytes). Default: false.
+  bool level_compaction_dynamic_level_bytes = false;
+  // Background threads for flushes and compactions. Default: 2. Range: [1, 256].
+  int max_background_jobs = 2;
+
+  // What recovery does with a damaged write-ahead log.
+  // Default: kTolerateCorruptedTailRecords.
+  WalRecoveryMode wal_recovery_mode = WalRecoveryMode::kTolerateCorruptedTailRecords;
+  // A MANIFEST larger than this is rolled over to a new one holding just the current
+  // state. Default: 64 MiB. Range: [4 KiB, ...).
+  uint64_t max_manifest_file_size = uint64_t{64} << 20;
+};
+
+struct LSMDB_EXPORT ReadOptions {
+  // Read as of this snapshot (from DB::GetSnapshot); null reads the latest state.
+  // Default: null.
+  const Snapshot* snapshot = nullptr;
+  // Verify the checksum of every block read from a file. A block is checked once, when
+  // it enters the block cache, so this costs nothing on cache hits. Default: true.
+  bool verify_checksums = true;
+  // Put the blocks this read loads into the block cache. Default: true.
+  bool fill_cache = true;
+  // Iterators only: the inclusive lower and exclusive upper bound of the keys they show.
+  // The bytes must outlive the iterator. Default: unbounded.
+  std::optional<std::string_view> lower_bound;
+  std::optional<std::string_view> upper_bound;
+};
+
+struct LSMDB_EXPORT WriteOptions {
+  // fsync the write-ahead log before acknowledging: the write then survives a power
+  // loss. Without it a write survives a process crash but may be lost by a power loss.
+  // Default: false.
+  bool sync = false;
+  // Skip the write-ahead log: the write is lost by any crash until the memtable holding
+  // it is flushed. Default: false. Incompatible with sync.
+  bool disable_wal = false;
+};
+
+}  // namespace lsmdb
+
+#endif  // LSMDB_OPTIONS_H_

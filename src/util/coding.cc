@@ -1,0 +1,125 @@
+#include "util/coding.h"
+
+namespace lsmdb {
+
+void PutFixed16(std::string* dst, uint16_t v) {
+  char buf[2];
+  EncodeFixed16(buf, v);
+  dst->append(buf, 2);
+}
+void PutFixed32(std::string* dst, uint32_t v) {
+  char buf[4];
+  EncodeFixed32(buf, v);
+  dst->append(buf, 4);
+}
+void PutFixed64(std::string* dst, uint64_t v) {
+  char buf[8];
+  EncodeFixed64(buf, v);
+  dst->append(buf, 8);
+}
+
+char* EncodeVarint32(char* dst, uint32_t v) { return EncodeVarint64(dst, v); }
+
+char* EncodeVarint64(char* dst, uint64_t v) {
+  auto* p = reinterpret_cast<unsigned char*>(dst);
+  while (v >= 0x80) {
+    *p++ = static_cast<unsigned char>(v | 0x80);
+    v >>= 7;
+  }
+  *p++ = static_cast<unsigned char>(v);
+  return reinterpret_cast<char*>(p);
+}
+
+void PutVarint32(std::string* dst, uint32_t v) {
+  char buf[kMaxVarint32Bytes];
+  dst->append(buf, EncodeVarint32(buf, v) - buf);
+}
+void PutVarint64(std::string* dst, uint64_t v) {
+  char buf[kMaxVarint64Bytes];
+  dst->append(buf, EncodeVarint64(buf, v) - buf);
+}
+void PutLengthPrefixed(std::string* dst, std::string_view value) {
+  PutVarint32(dst, static_cast<uint32_t>(value.size()));
+  dst->append(value);
+}
+
+int VarintLength(uint64_t v) {
+  int len = 1;
+  while (v >= 0x80) {
+    v >>= 7;
+    len++;
+  }
+  return len;
+}
+
+const char* GetVarint64Ptr(const char* p, const char* limit, uint64_t* v) {
+  uint64_t result = 0;
+  for (int shift = 0; shift <= 63 && p < limit; shift += 7) {
+    uint64_t byte = static_cast<unsigned char>(*p++);
+    if (shift == 63 && byte > 1) return nullptr;  // more than 64 bits
+    if (byte & 0x80) {
+      result |= (byte & 0x7f) << shift;
+    } else {
+      result |= byte << shift;
+      *v = result;
+      return p;
+    }
+  }
+  return nullptr;
+}
+
+const char* GetVarint32Ptr(const char* p, const char* limit, uint32_t* v) {
+  if (p < limit && (static_cast<unsigned char>(*p) & 0x80) == 0) {  // fast path: 1 byte
+    *v = static_cast<unsigned char>(*p);
+    return p + 1;
+  }
+  uint32_t result = 0;
+  for (int shift = 0; shift <= 28 && p < limit; shift += 7) {
+    uint32_t byte = static_cast<unsigned char>(*p++);
+    if (shift == 28 && byte > 0x0f) return nullptr;  // more than 32 bits
+    if (byte & 0x80) {
+      result |= (byte & 0x7f) << shift;
+    } else {
+      result |= byte << shift;
+      *v = result;
+      return p;
+    }
+  }
+  return nullptr;
+}
+
+bool GetFixed32(std::string_view* input, uint32_t* v) {
+  if (input->size() < 4) return false;
+  *v = DecodeFixed32(input->data());
+  input->remove_prefix(4);
+  return true;
+}
+bool GetFixed64(std::string_view* input, uint64_t* v) {
+  if (input->size() < 8) return false;
+  *v = DecodeFixed64(input->data());
+  input->remove_prefix(8);
+  return true;
+}
+bool GetVarint32(std::string_view* input, uint32_t* v) {
+  const char* end = input->data() + input->size();
+  const char* q = GetVarint32Ptr(input->data(), end, v);
+  if (q == nullptr) return false;
+  input->remove_prefix(q - input->data());
+  return true;
+}
+bool GetVarint64(std::string_view* input, uint64_t* v) {
+  const char* end = input->data() + input->size();
+  const char* q = GetVarint64Ptr(input->data(), end, v);
+  if (q == nullptr) return false;
+  input->remove_prefix(q - input->data());
+  return true;
+}
+bool GetLengthPrefixed(std::string_view* input, std::string_view* result) {
+  uint32_t len;
+  if (!GetVarint32(input, &len) || input->size() < len) return false;
+  *result = input->substr(0, len);
+  input->remove_prefix(len);
+  return true;
+}
+
+}  // namespace lsmdb

@@ -1,0 +1,43 @@
+// InternalIterator: the cursor every layer below the DB exposes (memtable, block, table,
+// level, merge). Keys are internal keys unless a class says otherwise.
+//
+// Unlike the public Iterator, it has no SeekForPrev and no bounds: the DB iterator builds
+// those on top. Errors (a damaged block) make the iterator !Valid() and show in status().
+//
+// Thread-safety: one thread at a time.
+#ifndef LSMDB_UTIL_INTERNAL_ITERATOR_H_
+#define LSMDB_UTIL_INTERNAL_ITERATOR_H_
+
+#include <memory>
+#include <string_view>
+
+#include "lsmdb/status.h"
+
+namespace lsmdb {
+
+class InternalIterator {
+ public:
+  InternalIterator() = default;
+  InternalIterator(const InternalIterator&) = delete;
+  InternalIterator& operator=(const InternalIterator&) = delete;
+  virtual ~InternalIterator() = default;
+
+  virtual bool Valid() const = 0;
+  virtual void SeekToFirst() = 0;
+  virtual void SeekToLast() = 0;
+  // Positions at the first entry >= target.
+  virtual void Seek(std::string_view target) = 0;
+  virtual void Next() = 0;  // REQUIRES: Valid()
+  virtual void Prev() = 0;  // REQUIRES: Valid()
+  // REQUIRES: Valid(). Valid until the iterator moves or is destroyed.
+  virtual std::string_view key() const = 0;
+  virtual std::string_view value() const = 0;
+  virtual Status status() const = 0;
+};
+
+// An iterator over nothing, with the given status.
+std::unique_ptr<InternalIterator> NewEmptyIterator(Status status = Status::OK());
+
+}  // namespace lsmdb
+
+#endif  // LSMDB_UTIL_INTERNAL_ITERATOR_H_
