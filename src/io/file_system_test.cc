@@ -1,0 +1,170 @@
+// Behaviour shared by every FileSystem, run on the POSIX and the in-memory one; then the
+// power-loss model of MemFileSystem.
+#include <gtest/gtest.h>
+
+#include "io/file_util.h"
+#include "io/mem_file_system.h"
+#include "lsmdb/file_system.h"
+#include "tests/util/test_util.h"
+
+namespace lsmdb {
+namespace {
+
+class FileSystemTest : public ::testing::TestWithParam<bool> {
+ protected:
+  void SetUp() override {
+    if (GetParam()) {
+      fs_ = NewMemFileSystem();
+      dir_ = "/db";
+    } else {
+      fs_ = FileSystem::Default();
+      dir_ = tmp_.path() + "/db";
+    }
+    ASSERT_TRUE(fs_->CreateDirIfMissing(dir_).ok());
+  }
+  test::TempDir tmp_;
+  std::shared_ptr<FileSystem> fs_;
+  std::string dir_;
+};
+
+TEST_P(FileSystemTest, WriteReadRenameRemove) {
+  std::string a = dir_ + "/a", b = dir_ + "/b";
+  EXPECT_FALSE(fs_->FileExists(a));
+  ASSERT_TRUE(WriteStringToFile(fs_.get(), "hello world", a, true).ok());
+  EXPECT_TRUE(fs_->FileExists(a));
+  uint64_t size = 0;
+  ASSERT_TRUE(fs_->GetFileSize(a, &size).ok());
+  EXPECT_EQ(11u, size);
+
+  std::unique_ptr<RandomAccessFile> ra;
+  ASSERT_TRUE(fs_->NewRandomAccessFile(a, &ra).ok());
+  char scratch[16];
+  std::string_view got;
+  ASSERT_TRUE(ra->Read(6, 10, &got, scratch).ok());
+  EXPECT_EQ("world", got);  // short read at the end
+  ASSERT_TRUE(ra->Read(100, 10, &got, scratch).ok());
+  EXPECT_TRUE(got.empty());
+
+  ASSERT_TRUE(fs_->RenameFile(a, b).ok());
+  EXPECT_FALSE(fs_->FileExists(a));
+  std::string data;
+  ASSERT_TRUE(ReadFileToString(fs_.get(), b, &data).ok());
+  EXPECT_EQ("hello world", data);
+  // The file opened before the rename is still readable.
+  ASSERT_TRUE(ra->Read(0, 5, &got, scratch).ok());
+  EXPECT_EQ("hello", got);
+
+  std::vector<std::string> names;
+  ASSERT_TRUE(fs_->GetChildren(dir_, &names).ok());
+  EXPECT_EQ(std::vector<std::string>{"b"}, names);
+  ASSERT_TRUE(fs_->RemoveFile(b).ok());
+  EXPECT_FALSE(fs_->RemoveFile(b).ok());
+  EXPECT_TRUE(ReadFileToString(fs_.get(), b, &data).IsNotFound());
+}
+
+TEST_P(FileSystemTest, SequentialReadAndSkip) {
+  std::string a = dir_ + "/seq";
+  ASSERT_TRUE(WriteStringToFile(fs_.get(), "0123456789", a, false).ok());
+  std::unique_ptr<SequentialFile> f;
+  ASSERT_TRUE(fs_->NewSequentialFile(a, &f).ok());
+  char scratch[8];
+  std::string_view got;
+  ASSERT_TRUE(f->Read(3, &got, scratch).ok());
+  EXPECT_EQ("012", got);
+  ASSERT_TRUE(f->Skip(4).ok());
+  ASSERT_TRUE(f->Read(8, &got, scratch).ok());
+  EXPECT_EQ("789", got);
+  ASSERT_TRUE(f->Read(8, &got, scratch).ok());
+  EXPECT_TRUE(got.empty());
+}
+
+TEST_P(FileSystemTest, AppendsAreBufferedUntilFlush) {
+  std::unique_ptr<WritableFile> w;
+  std::string a = dir_ + "/w";
+  ASSERT_TRUE(fs_->NewWritableFile(a, &w).ok());
+  ASSERT_TRUE(w->Append("abc").ok());
+  ASSERT_TRUE(w->Append(std::string(200000, 'x')).ok());  // larger than the buffer
+  EXPECT_EQ(200003u, w->Size());
+  ASSERT_TRUE(w->Flush().ok());
+  uint64_t size;
+  ASSERT_TRUE(fs_->GetFileSize(a, &size).ok());
+  EXPECT_EQ(200003u, size);
+  ASSERT_TRUE(w->Close().ok());
+}
+
+TEST_P(FileSystemTest, LockIsExclusive) {
+  std::unique_ptr<FileLock> l1, l2;
+  std::string lock = dir_ + "/LOCK";
+  ASSERT_TRUE(fs_->LockFile(lock, &l1).ok());
+  Status s = fs_->LockFile(lock, &l2);
+  ASSERT_TRUE(s.IsIOError()) << s.ToString();
+  EXPECT_NE(std::string::npos, s.ToString().find("locked")) << s.ToString();
+  l1.reset();
+  EXPECT_TRUE(fs_->LockFile(lock, &l2).ok());
+}
+
+TEST_P(FileSystemTest, MissingFilesAndDirectories) {
+  std::unique_ptr<SequentialFile> f;
+  EXPECT_TRUE(fs_->NewSequentialFile(dir_ + "/nope", &f).IsNotFound());
+  std::vector<std::string> names;
+  EXPECT_FALSE(fs_->GetChildren(dir_ + "/nodir", &names).ok());
+  std::unique_ptr<WritableFile> w;
+  EXPECT_FALSE(fs_->NewWritableFile(dir_ + "/nodir/x", &w).ok());
+  ASSERT_TRUE(WriteStringToFile(fs_.get(), "x", dir_ + "/file", false).ok());
+  EXPECT_FALSE(fs_->CreateDirIfMissing(dir_ + "/file").ok());
+}
+
+INSTANTIATE_TEST_SUITE_P(PosixAndMem, FileSystemTest, ::testing::Values(false, true),
+                         [](const auto& param_info) { return param_info.param ? "Mem" : "Posix"; });
+
+TEST(MemFileSystemTest, PowerLossKeepsOnlySyncedDataAndNames) {
+  MemFileSystem fs;
+  ASSERT_TRUE(fs.CreateDirIfMissing("/d").ok());
+  std::unique_ptr<WritableFile> w;
+  ASSERT_TRUE(fs.NewWritableFile("/d/synced", &w).ok());
+  ASSERT_TRUE(w->Append("durable").ok());
+  ASSERT_TRUE(w->Sync().ok());
+  ASSERT_TRUE(w->Append("-lost").ok());
+  ASSERT_TRUE(fs.SyncDir("/d").ok());
+  std::unique_ptr<WritableFile> w2;
+  ASSERT_TRUE(fs.NewWritableFile("/d/unnamed", &w2).ok());  // name never made durable
+  ASSERT_TRUE(w2->Append("x").ok());
+  ASSERT_TRUE(w2->Sync().ok());
+
+  fs.SimulatePowerLoss();
+  EXPECT_FALSE(w->Append("more").ok()) << "frozen after power loss";
+  fs.Thaw();
+  std::string data;
+  ASSERT_TRUE(fs.ReadFileToString("/d/synced", &data).ok());
+  EXPECT_EQ("durable", data);
+  EXPECT_FALSE(fs.FileExists("/d/unnamed"));
+}
+
+TEST(MemFileSystemTest, UnsyncedRenameIsUndone) {
+  MemFileSystem fs;
+  ASSERT_TRUE(fs.CreateDirIfMissing("/d").ok());
+  ASSERT_TRUE(WriteStringToFile(&fs, "old", "/d/CURRENT", true).ok());
+  ASSERT_TRUE(fs.SyncDir("/d").ok());
+  ASSERT_TRUE(WriteStringToFile(&fs, "new", "/d/tmp", true).ok());
+  ASSERT_TRUE(fs.RenameFile("/d/tmp", "/d/CURRENT").ok());
+  fs.SimulatePowerLoss();
+  fs.Thaw();
+  std::string data;
+  ASSERT_TRUE(fs.ReadFileToString("/d/CURRENT", &data).ok());
+  EXPECT_EQ("old", data);
+}
+
+TEST(MemFileSystemTest, FaultHookFailsChosenOperations) {
+  MemFileSystem fs;
+  ASSERT_TRUE(fs.CreateDirIfMissing("/d").ok());
+  fs.SetFaultHook([](MemFileSystem::Op op, const std::string&) {
+    return op == MemFileSystem::Op::kSync ? Status::IOError("injected") : Status::OK();
+  });
+  std::unique_ptr<WritableFile> w;
+  ASSERT_TRUE(fs.NewWritableFile("/d/f", &w).ok());
+  EXPECT_TRUE(w->Append("x").ok());
+  EXPECT_TRUE(w->Sync().IsIOError());
+}
+
+}  // namespace
+}  // namespace lsmdb
