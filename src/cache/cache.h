@@ -3,7 +3,7 @@
 // An entry is charged a number of bytes when inserted; when the total charge passes the
 // capacity, the least recently used entries that no caller holds are evicted. Entries
 // inserted with Priority::kHigh (index and filter blocks) are evicted only after every
-// low-priority entry that could be.
+// low-priority entry that could be, as long as they fit in their pool (see NewLRUCache).
 //
 // Ownership: Insert and Lookup return a Handle that pins the entry until Release; the
 // value stays valid while pinned, even if the entry is erased or evicted meanwhile. The
@@ -52,7 +52,8 @@ class Cache {
 
 // A sharded LRU cache of the given capacity in bytes. num_shard_bits < 0 picks a
 // default (capacity / 512 KiB, at most 6 bits). high_pri_pool_ratio is the part of the
-// capacity reserved for high-priority entries.
+// capacity reserved for high-priority entries. Returns null when num_shard_bits > 19 or
+// high_pri_pool_ratio is outside [0, 1]. Implemented in cache/lru_cache.cc.
 std::shared_ptr<Cache> NewLRUCache(size_t capacity, int num_shard_bits = -1,
                                    double high_pri_pool_ratio = 0.5);
 

@@ -3,6 +3,7 @@
 namespace lsmdb {
 
 Status::Status(Code code, std::string_view msg, std::string_view msg2) : code_(code) {
+  if (msg.empty() && msg2.empty()) return;  // no allocation for a bare code (NotFound)
   std::string m(msg);
   if (!msg2.empty()) {
     m.append(": ");

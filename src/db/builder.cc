@@ -1,0 +1,54 @@
+#include "db/builder.h"
+
+#include "version/filename.h"
+
+namespace lsmdb {
+
+Status BuildTable(const std::string& dbname, FileSystem* fs, const TableOptions& options,
+                  InternalIterator* iter, FileMetaData* meta) {
+  meta->file_size = 0;
+  iter->SeekToFirst();
+  if (!iter->Valid()) return iter->status();
+
+  std::string fname = TableFileName(dbname, meta->number);
+  std::unique_ptr<WritableFile> file;
+  Status s = fs->NewWritableFile(fname, &file);
+  if (!s.ok()) return s;
+  TableBuilder builder(options, file.get());
+  meta->smallest.assign(iter->key());
+  meta->smallest_seq = kMaxSequenceNumber;
+  meta->largest_seq = 0;
+  meta->num_entries = 0;
+  meta->num_deletions = 0;
+  for (; iter->Valid(); iter->Next()) {
+    std::string_view key = iter->key();
+    ParsedInternalKey parsed;
+    if (!ParseInternalKey(key, &parsed)) {
+      s = Status::Corruption(fname, "bad internal key while building");
+      break;
+    }
+    meta->smallest_seq = std::min(meta->smallest_seq, parsed.sequence);
+    meta->largest_seq = std::max(meta->largest_seq, parsed.sequence);
+    meta->num_entries++;
+    if (parsed.type == ValueType::kDeletion) meta->num_deletions++;
+    meta->largest.assign(key);
+    builder.Add(key, iter->value());
+  }
+  if (s.ok()) s = iter->status();
+  if (s.ok()) {
+    s = builder.Finish();
+  } else {
+    builder.Abandon();
+  }
+  if (s.ok()) s = file->Sync();
+  Status c = file->Close();
+  if (s.ok()) s = c;
+  if (s.ok()) {
+    meta->file_size = builder.FileSize();
+  } else {
+    fs->RemoveFile(fname).PermitUncheckedError();
+  }
+  return s;
+}
+
+}  // namespace lsmdb

@@ -1,0 +1,103 @@
+// Background work: flushing immutable memtables to L0 tables, and deleting files no
+// live version needs.
+#include <cinttypes>
+
+#include "db/db_impl.h"
+#include "version/filename.h"
+
+namespace lsmdb {
+
+void DBImpl::BackgroundThread() {
+  MutexLock l(&mu_);
+  while (!shutting_down_) {
+    if (NeedsFlush()) {
+      BackgroundFlush();
+      continue;
+    }
+    bg_cv_.Wait();
+  }
+}
+
+bool DBImpl::NeedsFlush() const {
+  return !imm_.empty() && !flush_running_ && bg_error_.ok();
+}
+
+void DBImpl::BackgroundFlush() {
+  flush_running_ = true;
+  Immutable oldest = imm_.back();
+  // After this flush, the oldest log still needed is that of the next memtable.
+  uint64_t next_log = imm_.size() > 1 ? imm_[imm_.size() - 2].log_number : log_number_;
+  VersionEdit edit;
+  Status s = WriteLevel0Table(oldest.mem.get(), &edit);
+  if (s.ok()) {
+    edit.SetLogNumber(next_log);
+    s = versions_->LogAndApply(&edit);
+  }
+  for (const auto& [level, f] : edit.new_files()) pending_outputs_.erase(f.number);
+  flush_running_ = false;
+  if (s.ok()) {
+    imm_.pop_back();
+    InstallReadView();
+    RemoveObsoleteFiles();
+  } else {
+    RecordBackgroundError(s);
+  }
+  bg_cv_.SignalAll();
+}
+
+void DBImpl::RecordBackgroundError(const Status& s) {
+  if (s.ok() || !bg_error_.ok()) return;
+  bg_error_ = s;
+  if (info_log_) info_log_->Log("background error: %s", s.ToString().c_str());
+  bg_cv_.SignalAll();
+}
+
+void DBImpl::RemoveObsoleteFiles() {
+  // After an error the MANIFEST's state on disk is uncertain: delete nothing.
+  if (!bg_error_.ok()) return;
+  std::set<uint64_t> live = pending_outputs_;
+  versions_->AddLiveFiles(&live);
+  const uint64_t min_log = versions_->log_number();
+  const uint64_t manifest = versions_->manifest_file_number();
+
+  std::vector<std::string> names;
+  if (!fs_->GetChildren(dbname_, &names).ok()) return;
+  std::vector<std::string> doomed;
+  for (const auto& name : names) {
+    uint64_t number;
+    FileType type;
+    if (!ParseFileName(name, &number, &type)) continue;
+    bool keep = true;
+    switch (type) {
+      case FileType::kLogFile:
+        keep = number >= min_log || number == log_number_;
+        break;
+      case FileType::kDescriptorFile:
+        keep = number >= manifest;
+        break;
+      case FileType::kTableFile:
+        keep = live.count(number) > 0;
+        break;
+      case FileType::kTempFile:
+        keep = live.count(number) > 0;
+        break;
+      case FileType::kCurrentFile:
+      case FileType::kLockFile:
+      case FileType::kInfoLogFile:
+        break;
+    }
+    if (!keep) {
+      if (type == FileType::kTableFile) table_cache_->Evict(number);
+      doomed.push_back(name);
+    }
+  }
+  if (doomed.empty()) return;
+  mu_.Unlock();
+  for (const auto& name : doomed) {
+    Status s = fs_->RemoveFile(dbname_ + "/" + name);
+    if (info_log_) info_log_->Log("delete %s: %s", name.c_str(), s.ToString().c_str());
+  }
+  mu_.Lock();
+}
+
+}  // namespace lsmdb

@@ -1,0 +1,163 @@
+#include "db/db_impl.h"
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+
+#include "db/db_iter.h"
+#include "db/options_check.h"
+#include "sstable/merging_iterator.h"
+#include "version/filename.h"
+
+namespace lsmdb {
+
+DB::~DB() = default;
+Iterator::~Iterator() = default;
+Snapshot::~Snapshot() = default;
+
+namespace {
+// Descriptors kept for other files than tables: WAL, MANIFEST, LOG, LOCK, directory.
+constexpr int kNonTableFiles = 10;
+}  // namespace
+
+DBImpl::DBImpl(const Options& options, std::string dbname)
+    : options_(SanitizeOptions(options)),
+      dbname_(std::move(dbname)),
+      fs_(options_.file_system.get()),
+      icmp_(options_.comparator),
+      block_cache_(options_.block_cache_capacity > 0 ? NewLRUCache(options_.block_cache_capacity)
+                                                     : nullptr),
+      table_cache_(std::make_unique<TableCache>(dbname_, fs_, &icmp_, block_cache_, &read_stats_,
+                                                options_.paranoid_checks,
+                                                options_.max_open_files - kNonTableFiles)),
+      bg_cv_(&mu_) {}
+
+DBImpl::~DBImpl() {
+  {
+    MutexLock l(&mu_);
+    shutting_down_ = true;
+    bg_cv_.SignalAll();
+  }
+  for (auto& t : bg_threads_) t.join();
+  if (log_file_) log_file_->Close().PermitUncheckedError();
+  if (info_log_) info_log_->Log("closed");
+}
+
+Status DB::Open(const Options& options, const std::string& path, std::unique_ptr<DB>* db) {
+  db->reset();
+  Status s = ValidateOptions(options);
+  if (!s.ok()) return s;
+  if (path.empty()) return Status::InvalidArgument("database path is empty");
+  auto impl = std::make_unique<DBImpl>(options, path);
+  s = impl->Open();
+  if (s.ok()) *db = std::move(impl);
+  return s;
+}
+
+Status DBImpl::Open() {
+  MutexLock l(&mu_);
+  versions_ = std::make_unique<VersionSet>(dbname_, &options_, &icmp_, table_cache_.get(), &mu_);
+  VersionEdit edit;
+  Status s = Recover(&edit);
+  if (!s.ok()) return s;
+  s = NewLogFile();
+  if (!s.ok()) return s;
+  edit.SetLogNumber(log_number_);
+  s = versions_->LogAndApply(&edit);
+  pending_outputs_.clear();
+  if (!s.ok()) return s;
+  InstallReadView();
+  RemoveObsoleteFiles();
+  info_log_->Log("opened: last sequence %" PRIu64 ", next file %" PRIu64,
+                 versions_->LastSequence(), versions_->next_file_number());
+  for (int i = 0; i < options_.max_background_jobs; i++) {
+    bg_threads_.emplace_back([this] { BackgroundThread(); });
+  }
+  return Status::OK();
+}
+
+Status DBImpl::NewLogFile() {
+  uint64_t number = versions_->NewFileNumber();
+  std::unique_ptr<WritableFile> file;
+  // Only the write leader (or Open) gets here, so mem_ and log_ cannot change while the
+  // file is created without the mutex.
+  mu_.Unlock();
+  Status s = fs_->NewWritableFile(LogFileName(dbname_, number), &file);
+  // The log's name must be durable before a synced write in it is acknowledged.
+  if (s.ok()) s = fs_->SyncDir(dbname_);
+  mu_.Lock();
+  if (!s.ok()) return s;
+  if (log_file_) log_file_->Close().PermitUncheckedError();
+  log_file_ = std::move(file);
+  log_ = std::make_unique<log::Writer>(log_file_.get());
+  log_number_ = number;
+  mem_ = std::make_shared<MemTable>(icmp_);
+  return Status::OK();
+}
+
+std::shared_ptr<const ReadView> DBImpl::GetReadView() {
+  MutexLock l(&mu_);
+  return view_;
+}
+
+void DBImpl::InstallReadView() {
+  auto v = std::make_shared<ReadView>();
+  v->mem = mem_;
+  for (const auto& imm : imm_) v->imm.push_back(imm.mem);
+  v->version = versions_->current();
+  view_ = std::move(v);
+}
+
+Status DBImpl::Get(const ReadOptions& options, std::string_view key, std::string* value) {
+  if (value == nullptr) return Status::InvalidArgument("Get: value is null");
+  const SequenceNumber seq =
+      options.snapshot ? static_cast<const SnapshotImpl*>(options.snapshot)->sequence
+                       : versions_->LastSequence();
+  std::shared_ptr<const ReadView> view = GetReadView();
+  LookupKey lkey(key, seq);
+  Status s;
+  if (view->mem->Get(lkey, value, &s)) return s;
+  for (const auto& imm : view->imm) {
+    if (imm->Get(lkey, value, &s)) return s;
+  }
+  bool found = false;
+  s = view->version->Get(options, lkey, value, &found);
+  if (!s.ok() && !s.IsNotFound()) return s;
+  if (!found) return Status::NotFound("");
+  return s;
+}
+
+std::unique_ptr<InternalIterator> DBImpl::NewInternalIterator(const ReadOptions& options,
+                                                              const ReadView& view) {
+  std::vector<std::unique_ptr<InternalIterator>> children;
+  children.push_back(view.mem->NewIterator());
+  for (const auto& imm : view.imm) children.push_back(imm->NewIterator());
+  view.version->AddIterators(options, &children);
+  return NewMergingIterator(&icmp_, std::move(children));
+}
+
+std::unique_ptr<Iterator> DBImpl::NewIterator(const ReadOptions& options) {
+  const SequenceNumber seq =
+      options.snapshot ? static_cast<const SnapshotImpl*>(options.snapshot)->sequence
+                       : versions_->LastSequence();
+  std::shared_ptr<const ReadView> view = GetReadView();
+  auto internal = NewInternalIterator(options, *view);
+  return NewDBIterator(&icmp_, std::move(internal), seq, options, std::move(view));
+}
+
+const Snapshot* DBImpl::GetSnapshot() {
+  MutexLock l(&mu_);
+  return snapshots_.New(versions_->LastSequence());
+}
+
+void DBImpl::ReleaseSnapshot(const Snapshot* snapshot) {
+  if (snapshot == nullptr) return;
+  MutexLock l(&mu_);
+  snapshots_.Delete(static_cast<const SnapshotImpl*>(snapshot));
+}
+
+Status DBImpl::CompactRange(const std::string_view* begin, const std::string_view* end) {
+  return Status::NotSupported("CompactRange", "compaction is not implemented yet");
+}
+
+}  // namespace lsmdb

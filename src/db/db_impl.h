@@ -1,0 +1,143 @@
+// DBImpl: the engine behind lsmdb::DB.
+//
+// Shared state is guarded by mu_. Writers queue in writers_; the front writer leads a
+// group: it writes one WAL record for the group, syncs at most once, inserts into the
+// memtable with mu_ released (it is the only thread that mutates mem_), then publishes
+// the new last sequence. Readers copy the current ReadView (memtable, immutable
+// memtables, version) under mu_ and read without it. Background threads flush immutable
+// memtables to L0 tables.
+//
+// Thread-safety: every public method may be called concurrently.
+#ifndef LSMDB_DB_DB_IMPL_H_
+#define LSMDB_DB_DB_IMPL_H_
+
+#include <atomic>
+#include <deque>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cache/cache.h"
+#include "db/snapshot.h"
+#include "io/info_log.h"
+#include "lsmdb/db.h"
+#include "memtable/memtable.h"
+#include "util/mutex.h"
+#include "util/statistics.h"
+#include "version/table_cache.h"
+#include "version/version_set.h"
+#include "wal/log_writer.h"
+
+namespace lsmdb {
+
+// What a read needs, pinned together: the memtables and the version of one moment.
+struct ReadView {
+  std::shared_ptr<MemTable> mem;
+  std::vector<std::shared_ptr<MemTable>> imm;  // newest first
+  std::shared_ptr<const Version> version;
+};
+
+class DBImpl final : public DB {
+ public:
+  DBImpl(const Options& options, std::string dbname);
+  ~DBImpl() override;
+
+  Status Put(const WriteOptions& options, std::string_view key, std::string_view value) override;
+  Status Delete(const WriteOptions& options, std::string_view key) override;
+  Status Write(const WriteOptions& options, WriteBatch* batch) override;
+  Status Get(const ReadOptions& options, std::string_view key, std::string* value) override;
+  std::unique_ptr<Iterator> NewIterator(const ReadOptions& options) override;
+  const Snapshot* GetSnapshot() override;
+  void ReleaseSnapshot(const Snapshot* snapshot) override;
+  bool GetProperty(std::string_view name, std::string* value) override;
+  Status Flush() override;
+  Status CompactRange(const std::string_view* begin, const std::string_view* end) override;
+
+  // Opens or creates the database files and replays the logs. Called once, by DB::Open.
+  Status Open();
+
+ private:
+  struct Writer;
+  struct Immutable {
+    std::shared_ptr<MemTable> mem;
+    uint64_t log_number;  // the WAL that holds its writes
+  };
+
+  // Recovery (db_recovery.cc).
+  Status Recover(VersionEdit* edit) REQUIRES(mu_);
+  Status CheckNewDirectory() REQUIRES(mu_);
+  Status ReplayLog(uint64_t log_number, bool last_log, SequenceNumber* max_sequence,
+                   VersionEdit* edit, bool* stop) REQUIRES(mu_);
+  Status WriteLevel0Table(MemTable* mem, VersionEdit* edit) REQUIRES(mu_);
+  Status NewLogFile() REQUIRES(mu_);
+
+  // Write path (db_write.cc).
+  Status MakeRoomForWrite(bool force) REQUIRES(mu_);
+  WriteBatch* BuildBatchGroup(Writer** last_writer, bool* need_sync) REQUIRES(mu_);
+  Status SwitchMemTable() REQUIRES(mu_);
+
+  // Background work (db_background.cc).
+  void BackgroundThread();
+  bool NeedsFlush() const REQUIRES(mu_);
+  void BackgroundFlush() REQUIRES(mu_);
+  void RecordBackgroundError(const Status& s) REQUIRES(mu_);
+  void RemoveObsoleteFiles() REQUIRES(mu_);
+
+  // Read path.
+  std::shared_ptr<const ReadView> GetReadView() EXCLUDES(mu_);
+  void InstallReadView() REQUIRES(mu_);
+  std::unique_ptr<InternalIterator> NewInternalIterator(const ReadOptions& options,
+                                                        const ReadView& view);
+  std::string StatsString() REQUIRES(mu_);
+
+  const Options options_;  // sanitized: comparator and file_system are set
+  const std::string dbname_;
+  FileSystem* const fs_;
+  const InternalKeyComparator icmp_;
+  std::shared_ptr<Cache> block_cache_;
+  ReadStats read_stats_;
+  std::unique_ptr<TableCache> table_cache_;
+  std::unique_ptr<InfoLog> info_log_;
+
+  Mutex mu_;
+  CondVar bg_cv_;  // background work finished, or there is new work
+  std::unique_ptr<FileLock> db_lock_;
+  std::unique_ptr<VersionSet> versions_ GUARDED_BY(mu_);
+
+  // The active memtable and its WAL. mem_ is replaced only by the write-group leader
+  // (under mu_); the leader inserts into it without mu_.
+  std::shared_ptr<MemTable> mem_ GUARDED_BY(mu_);
+  uint64_t log_number_ GUARDED_BY(mu_) = 0;
+  std::unique_ptr<WritableFile> log_file_;
+  std::unique_ptr<log::Writer> log_;
+  std::deque<Immutable> imm_ GUARDED_BY(mu_);  // newest at the front
+  bool flush_running_ GUARDED_BY(mu_) = false;
+  std::shared_ptr<const ReadView> view_ GUARDED_BY(mu_);
+
+  std::deque<Writer*> writers_ GUARDED_BY(mu_);
+  WriteBatch group_batch_;  // used only by the write-group leader
+  SnapshotList snapshots_ GUARDED_BY(mu_);
+  std::set<uint64_t> pending_outputs_ GUARDED_BY(mu_);  // tables being written
+
+  Status bg_error_ GUARDED_BY(mu_);
+  bool shutting_down_ GUARDED_BY(mu_) = false;
+  std::vector<std::thread> bg_threads_;
+
+  // Figures for "lsmdb.stats".
+  struct Counters {
+    std::atomic<uint64_t> user_bytes{0};
+    std::atomic<uint64_t> wal_bytes{0};
+    std::atomic<uint64_t> wal_syncs{0};
+    std::atomic<uint64_t> write_groups{0};
+    std::atomic<uint64_t> writes{0};
+    std::atomic<uint64_t> flushes{0};
+    std::atomic<uint64_t> flush_bytes{0};
+    std::atomic<uint64_t> stall_micros{0};
+  } counters_;
+};
+
+}  // namespace lsmdb
+
+#endif  // LSMDB_DB_DB_IMPL_H_

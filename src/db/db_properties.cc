@@ -1,0 +1,133 @@
+// GetProperty: the figures a user or operator reads (docs/PROPERTIES.md).
+#include <cinttypes>
+#include <cstdio>
+
+#include "db/db_impl.h"
+
+namespace lsmdb {
+namespace {
+
+std::string HumanBytes(uint64_t n) {
+  char buf[32];
+  if (n >= (uint64_t{1} << 30)) {
+    std::snprintf(buf, sizeof(buf), "%.2f GiB", static_cast<double>(n) / (1 << 30));
+  } else if (n >= (1 << 20)) {
+    std::snprintf(buf, sizeof(buf), "%.2f MiB", static_cast<double>(n) / (1 << 20));
+  } else if (n >= (1 << 10)) {
+    std::snprintf(buf, sizeof(buf), "%.2f KiB", static_cast<double>(n) / (1 << 10));
+  } else {
+    std::snprintf(buf, sizeof(buf), "%" PRIu64 " B", n);
+  }
+  return buf;
+}
+
+}  // namespace
+
+std::string DBImpl::StatsString() {
+  std::string r;
+  char line[256];
+  auto v = versions_->current();
+  r += "Level  Files       Size\n";
+  uint64_t total_files = 0, total_bytes = 0;
+  for (int level = 0; level < v->num_levels(); level++) {
+    total_files += v->NumFiles(level);
+    total_bytes += v->LevelBytes(level);
+    std::snprintf(line, sizeof(line), "L%-4d %6d %10s\n", level, v->NumFiles(level),
+                  HumanBytes(v->LevelBytes(level)).c_str());
+    r += line;
+  }
+  std::snprintf(line, sizeof(line), "Sum   %6" PRIu64 " %10s\n", total_files,
+                HumanBytes(total_bytes).c_str());
+  r += line;
+  size_t imm_bytes = 0;
+  for (const auto& imm : imm_) imm_bytes += imm.mem->ApproximateMemoryUsage();
+  std::snprintf(line, sizeof(line),
+                "Memtables: active %s, %zu immutable (%s), write_buffer_size %s\n",
+                HumanBytes(mem_->ApproximateMemoryUsage()).c_str(), imm_.size(),
+                HumanBytes(imm_bytes).c_str(), HumanBytes(options_.write_buffer_size).c_str());
+  r += line;
+  const uint64_t user = counters_.user_bytes.load(), wal = counters_.wal_bytes.load();
+  const uint64_t flushed = counters_.flush_bytes.load();
+  std::snprintf(line, sizeof(line),
+                "Writes: %" PRIu64 " writes in %" PRIu64 " groups, %" PRIu64
+                " WAL syncs; user %s, WAL %s, flushed %s (%" PRIu64 " flushes)\n",
+                counters_.writes.load(), counters_.write_groups.load(), counters_.wal_syncs.load(),
+                HumanBytes(user).c_str(), HumanBytes(wal).c_str(), HumanBytes(flushed).c_str(),
+                counters_.flushes.load());
+  r += line;
+  std::snprintf(line, sizeof(line), "Write amplification (WAL + flush) / user: %.2f\n",
+                user > 0 ? static_cast<double>(wal + flushed) / static_cast<double>(user) : 0.0);
+  r += line;
+  std::snprintf(line, sizeof(line), "Stalls: %.3f s\n",
+                static_cast<double>(counters_.stall_micros.load()) / 1e6);
+  r += line;
+  std::snprintf(line, sizeof(line),
+                "Block cache: capacity %s, used %s, %" PRIu64 " hits, %" PRIu64 " misses\n",
+                HumanBytes(options_.block_cache_capacity).c_str(),
+                HumanBytes(block_cache_ ? block_cache_->TotalCharge() : 0).c_str(),
+                read_stats_.block_cache_hit.load(), read_stats_.block_cache_miss.load());
+  r += line;
+  std::snprintf(line, sizeof(line),
+                "Bloom filter: %" PRIu64 " lookups avoided (useful), %" PRIu64
+                " maybe-present, of which %" PRIu64 " false positives\n",
+                read_stats_.bloom_useful.load(), read_stats_.bloom_positive.load(),
+                read_stats_.bloom_false_positive.load());
+  r += line;
+  std::snprintf(line, sizeof(line), "Snapshots: %zu; last sequence %" PRIu64 "\n",
+                snapshots_.size(), versions_->LastSequence());
+  r += line;
+  if (!bg_error_.ok()) r += "Background error: " + bg_error_.ToString() + "\n";
+  return r;
+}
+
+bool DBImpl::GetProperty(std::string_view name, std::string* value) {
+  if (value == nullptr) return false;
+  value->clear();
+  constexpr std::string_view kPrefix = "lsmdb.";
+  if (!name.starts_with(kPrefix)) return false;
+  std::string_view p = name.substr(kPrefix.size());
+  MutexLock l(&mu_);
+  if (p == "stats") {
+    *value = StatsString();
+    return true;
+  }
+  if (p.starts_with("num-files-at-level")) {
+    std::string_view digits = p.substr(18);
+    if (digits.empty() || digits.size() > 2) return false;
+    int level = 0;
+    for (char c : digits) {
+      if (c < '0' || c > '9') return false;
+      level = level * 10 + (c - '0');
+    }
+    auto v = versions_->current();
+    if (level >= v->num_levels()) return false;
+    *value = std::to_string(v->NumFiles(level));
+    return true;
+  }
+  if (p == "sstables") {
+    *value = versions_->current()->DebugString();
+    return true;
+  }
+  if (p == "approximate-memory-usage") {
+    size_t total = mem_->ApproximateMemoryUsage();
+    for (const auto& imm : imm_) total += imm.mem->ApproximateMemoryUsage();
+    if (block_cache_) total += block_cache_->TotalCharge();
+    *value = std::to_string(total);
+    return true;
+  }
+  if (p == "num-immutable-mem-table") {
+    *value = std::to_string(imm_.size());
+    return true;
+  }
+  if (p == "last-sequence") {
+    *value = std::to_string(versions_->LastSequence());
+    return true;
+  }
+  if (p == "background-error") {
+    *value = bg_error_.ToString();
+    return true;
+  }
+  return false;
+}
+
+}  // namespace lsmdb

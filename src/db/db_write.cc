@@ -1,0 +1,192 @@
+// The write path: group commit through one WAL record and at most one sync per group.
+#include <chrono>
+#include <cinttypes>
+
+#include "db/db_impl.h"
+#include "db/write_batch_internal.h"
+
+namespace lsmdb {
+
+struct DBImpl::Writer {
+  explicit Writer(Mutex* mu) : cv(mu) {}
+  WriteBatch* batch = nullptr;  // null: a request to switch the memtable (Flush)
+  bool sync = false;
+  bool disable_wal = false;
+  bool done = false;
+  Status status;
+  CondVar cv;
+};
+
+Status DBImpl::Put(const WriteOptions& options, std::string_view key, std::string_view value) {
+  WriteBatch batch;
+  batch.Put(key, value);
+  return Write(options, &batch);
+}
+
+Status DBImpl::Delete(const WriteOptions& options, std::string_view key) {
+  WriteBatch batch;
+  batch.Delete(key);
+  return Write(options, &batch);
+}
+
+Status DBImpl::Write(const WriteOptions& options, WriteBatch* batch) {
+  if (batch == nullptr) return Status::InvalidArgument("Write: batch is null");
+  if (options.sync && options.disable_wal) {
+    return Status::InvalidArgument("WriteOptions: sync and disable_wal together");
+  }
+  Status s = WriteBatchInternal::Validate(batch);
+  if (!s.ok()) return s;
+  if (batch->Count() == 0) return Status::OK();
+  counters_.writes.fetch_add(1, std::memory_order_relaxed);
+  counters_.user_bytes.fetch_add(WriteBatchInternal::ByteSize(batch) - kWriteBatchHeader,
+                                 std::memory_order_relaxed);
+
+  Writer w(&mu_);
+  w.batch = batch;
+  w.sync = options.sync;
+  w.disable_wal = options.disable_wal;
+
+  MutexLock l(&mu_);
+  writers_.push_back(&w);
+  while (!w.done && &w != writers_.front()) w.cv.Wait();
+  if (w.done) return w.status;
+
+  // This thread leads a group.
+  s = MakeRoomForWrite(false);
+  Writer* last_writer = &w;
+  SequenceNumber last_sequence = versions_->LastSequence();
+  if (s.ok()) {
+    bool need_sync = false;
+    WriteBatch* group = BuildBatchGroup(&last_writer, &need_sync);
+    WriteBatchInternal::SetSequence(group, last_sequence + 1);
+    last_sequence += WriteBatchInternal::Count(group);
+    MemTable* mem = mem_.get();
+    const bool use_wal = !w.disable_wal;
+    {
+      // Only the leader touches the log and the memtable's write side; others wait.
+      mu_.Unlock();
+      if (use_wal) {
+        std::string_view rec = WriteBatchInternal::Contents(group);
+        s = log_->AddRecord(rec);
+        counters_.wal_bytes.fetch_add(rec.size(), std::memory_order_relaxed);
+        if (s.ok() && need_sync) {
+          s = log_file_->Sync();
+          counters_.wal_syncs.fetch_add(1, std::memory_order_relaxed);
+        }
+      }
+      if (s.ok()) s = WriteBatchInternal::InsertInto(group, mem);
+      counters_.write_groups.fetch_add(1, std::memory_order_relaxed);
+      mu_.Lock();
+    }
+    if (s.ok()) {
+      versions_->SetLastSequence(last_sequence);  // readers see the group only now
+    } else {
+      // The WAL may hold part of a record: refuse further writes until reopened.
+      RecordBackgroundError(s);
+    }
+    if (group == &group_batch_) group_batch_.Clear();
+  }
+
+  while (true) {
+    Writer* ready = writers_.front();
+    writers_.pop_front();
+    if (ready != &w) {
+      ready->status = s;
+      ready->done = true;
+      ready->cv.Signal();
+    }
+    if (ready == last_writer) break;
+  }
+  if (!writers_.empty()) writers_.front()->cv.Signal();
+  return s;
+}
+
+// Merges the batches of the writers queued behind the leader (up to a size limit, and
+// stopping at a memtable-switch request or a change of disable_wal) into one.
+WriteBatch* DBImpl::BuildBatchGroup(Writer** last_writer, bool* need_sync) {
+  Writer* first = writers_.front();
+  WriteBatch* result = first->batch;
+  *need_sync = first->sync;
+  size_t size = WriteBatchInternal::ByteSize(first->batch);
+  // Small leaders do not wait behind large groups.
+  size_t max_size = size <= (128 << 10) ? size + (128 << 10) : size_t{1} << 20;
+  *last_writer = first;
+  for (auto it = writers_.begin() + 1; it != writers_.end(); ++it) {
+    Writer* w = *it;
+    if (w->batch == nullptr || w->disable_wal != first->disable_wal) break;
+    size += WriteBatchInternal::ByteSize(w->batch);
+    if (size > max_size) break;
+    if (result == first->batch) {
+      group_batch_.Clear();
+      WriteBatchInternal::Append(&group_batch_, first->batch);
+      result = &group_batch_;
+    }
+    WriteBatchInternal::Append(result, w->batch);
+    *need_sync |= w->sync;
+    *last_writer = w;
+  }
+  return result;
+}
+
+Status DBImpl::MakeRoomForWrite(bool force) {
+  bool logged_stall = false;
+  auto stall_start = std::chrono::steady_clock::now();
+  Status s;
+  while (true) {
+    if (!bg_error_.ok()) {
+      s = bg_error_;
+      break;
+    }
+    if (!force && mem_->ApproximateMemoryUsage() < options_.write_buffer_size) break;
+    if (force && mem_->empty()) break;
+    if (static_cast<int>(imm_.size()) >= options_.max_write_buffer_number - 1) {
+      // Every memtable is full: wait for a flush.
+      if (!logged_stall) {
+        info_log_->Log("stall: %zu immutable memtables waiting for flush", imm_.size());
+        logged_stall = true;
+      }
+      bg_cv_.Wait();
+      continue;
+    }
+    s = SwitchMemTable();
+    if (!s.ok()) break;
+    force = false;
+  }
+  if (logged_stall) {
+    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                      std::chrono::steady_clock::now() - stall_start)
+                      .count();
+    counters_.stall_micros.fetch_add(static_cast<uint64_t>(micros), std::memory_order_relaxed);
+  }
+  return s;
+}
+
+Status DBImpl::SwitchMemTable() {
+  std::shared_ptr<MemTable> old = mem_;
+  uint64_t old_log = log_number_;
+  Status s = NewLogFile();  // replaces mem_ and log_ on success
+  if (!s.ok()) {
+    RecordBackgroundError(s);
+    return s;
+  }
+  imm_.push_front(Immutable{std::move(old), old_log});
+  InstallReadView();
+  bg_cv_.SignalAll();
+  return Status::OK();
+}
+
+Status DBImpl::Flush() {
+  Writer w(&mu_);  // a null batch asks the leader to switch the memtable
+  MutexLock l(&mu_);
+  writers_.push_back(&w);
+  while (!w.done && &w != writers_.front()) w.cv.Wait();
+  Status s = MakeRoomForWrite(/*force=*/true);
+  writers_.pop_front();
+  if (!writers_.empty()) writers_.front()->cv.Signal();
+  if (!s.ok()) return s;
+  // Wait until every memtable that was full is a table.
+  while (!imm_.empty() && bg_error_.ok()) bg_cv_.Wait();
+  return bg_error_;
+}
+
+}  // namespace lsmdb

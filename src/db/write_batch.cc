@@ -1,0 +1,153 @@
+#include "lsmdb/write_batch.h"
+
+#include "db/write_batch_internal.h"
+#include "lsmdb/options.h"
+#include "util/coding.h"
+
+namespace lsmdb {
+
+WriteBatch::Handler::~Handler() = default;
+
+WriteBatch::WriteBatch() { Clear(); }
+WriteBatch::~WriteBatch() = default;
+
+void WriteBatch::Clear() {
+  rep_.clear();
+  rep_.resize(kWriteBatchHeader);
+}
+
+uint32_t WriteBatch::Count() const { return WriteBatchInternal::Count(this); }
+
+void WriteBatch::Put(std::string_view key, std::string_view value) {
+  WriteBatchInternal::SetCount(this, Count() + 1);
+  rep_.push_back(static_cast<char>(ValueType::kValue));
+  PutLengthPrefixed(&rep_, key);
+  PutLengthPrefixed(&rep_, value);
+}
+
+void WriteBatch::Delete(std::string_view key) {
+  WriteBatchInternal::SetCount(this, Count() + 1);
+  rep_.push_back(static_cast<char>(ValueType::kDeletion));
+  PutLengthPrefixed(&rep_, key);
+}
+
+void WriteBatch::Append(const WriteBatch& other) { WriteBatchInternal::Append(this, &other); }
+
+Status WriteBatch::SetContents(std::string_view contents) {
+  if (contents.size() < kWriteBatchHeader) {
+    return Status::Corruption("write batch", "shorter than its 12-byte header");
+  }
+  rep_.assign(contents);
+  return Status::OK();
+}
+
+Status WriteBatch::Iterate(Handler* handler) const {
+  std::string_view input(rep_);
+  if (input.size() < kWriteBatchHeader) {
+    return Status::Corruption("write batch", "shorter than its 12-byte header");
+  }
+  input.remove_prefix(kWriteBatchHeader);
+  uint32_t found = 0;
+  while (!input.empty()) {
+    const size_t offset = rep_.size() - input.size();
+    auto tag = static_cast<uint8_t>(input[0]);
+    input.remove_prefix(1);
+    std::string_view key, value;
+    if (tag == static_cast<uint8_t>(ValueType::kValue)) {
+      if (!GetLengthPrefixed(&input, &key) || !GetLengthPrefixed(&input, &value)) {
+        return Status::Corruption("write batch", "bad Put record at offset " +
+                                                      std::to_string(offset));
+      }
+      handler->Put(key, value);
+    } else if (tag == static_cast<uint8_t>(ValueType::kDeletion)) {
+      if (!GetLengthPrefixed(&input, &key)) {
+        return Status::Corruption("write batch", "bad Delete record at offset " +
+                                                      std::to_string(offset));
+      }
+      handler->Delete(key);
+    } else {
+      return Status::Corruption("write batch", "unknown record tag " + std::to_string(tag) +
+                                                    " at offset " + std::to_string(offset));
+    }
+    found++;
+  }
+  if (found != Count()) {
+    return Status::Corruption("write batch", "header says " + std::to_string(Count()) +
+                                                  " records, found " + std::to_string(found));
+  }
+  return Status::OK();
+}
+
+uint32_t WriteBatchInternal::Count(const WriteBatch* b) {
+  return DecodeFixed32(b->rep_.data() + 8);
+}
+void WriteBatchInternal::SetCount(WriteBatch* b, uint32_t n) {
+  EncodeFixed32(b->rep_.data() + 8, n);
+}
+SequenceNumber WriteBatchInternal::Sequence(const WriteBatch* b) {
+  return DecodeFixed64(b->rep_.data());
+}
+void WriteBatchInternal::SetSequence(WriteBatch* b, SequenceNumber seq) {
+  EncodeFixed64(b->rep_.data(), seq);
+}
+void WriteBatchInternal::SetContents(WriteBatch* b, std::string_view contents) {
+  b->rep_.assign(contents);
+}
+void WriteBatchInternal::Append(WriteBatch* dst, const WriteBatch* src) {
+  SetCount(dst, Count(dst) + Count(src));
+  dst->rep_.append(src->rep_.data() + kWriteBatchHeader, src->rep_.size() - kWriteBatchHeader);
+}
+
+namespace {
+
+class Validator final : public WriteBatch::Handler {
+ public:
+  void Put(std::string_view key, std::string_view value) override {
+    CheckKey(key);
+    if (status.ok() && value.size() > kMaxValueSize) {
+      status = Status::InvalidArgument("value of " + std::to_string(value.size()) +
+                                       " bytes exceeds the limit of " +
+                                       std::to_string(kMaxValueSize) + " (kMaxValueSize)");
+    }
+  }
+  void Delete(std::string_view key) override { CheckKey(key); }
+  void CheckKey(std::string_view key) {
+    if (status.ok() && key.size() > kMaxKeySize) {
+      status = Status::InvalidArgument("key of " + std::to_string(key.size()) +
+                                       " bytes exceeds the limit of " +
+                                       std::to_string(kMaxKeySize) + " (kMaxKeySize)");
+    }
+  }
+  Status status;
+};
+
+class MemTableInserter final : public WriteBatch::Handler {
+ public:
+  MemTableInserter(SequenceNumber seq, MemTable* mem) : seq_(seq), mem_(mem) {}
+  void Put(std::string_view key, std::string_view value) override {
+    mem_->Add(seq_++, ValueType::kValue, key, value);
+  }
+  void Delete(std::string_view key) override {
+    mem_->Add(seq_++, ValueType::kDeletion, key, {});
+  }
+
+ private:
+  SequenceNumber seq_;
+  MemTable* mem_;
+};
+
+}  // namespace
+
+Status WriteBatchInternal::Validate(const WriteBatch* b) {
+  Validator v;
+  Status s = b->Iterate(&v);
+  if (!s.ok()) return Status::InvalidArgument("write batch", s.message());
+  return v.status;
+}
+
+Status WriteBatchInternal::InsertInto(const WriteBatch* b, MemTable* mem) {
+  MemTableInserter inserter(Sequence(b), mem);
+  return b->Iterate(&inserter);
+}
+
+}  // namespace lsmdb

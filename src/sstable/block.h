@@ -1,0 +1,110 @@
+// Block: one decoded data or index block (the format BlockBuilder writes), and BlockIter,
+// the cursor over its entries.
+//
+// A Block owns its bytes when its BlockContents carries them (blocks read from a file,
+// blocks in the block cache) and borrows them otherwise; borrowed bytes must outlive the
+// Block. The restart array is validated once, when the Block is built; entries are
+// checked as the iterator decodes them. Any damage makes iterators over the block
+// invalid with a Corruption status() naming the offset inside the block — never an
+// out-of-bounds read.
+//
+// Thread-safety: a Block is immutable, so any number of threads may iterate it at once.
+// A BlockIter is used by one thread at a time.
+#ifndef LSMDB_SSTABLE_BLOCK_H_
+#define LSMDB_SSTABLE_BLOCK_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+#include "lsmdb/comparator.h"
+#include "sstable/format.h"
+#include "util/internal_iterator.h"
+
+namespace lsmdb {
+
+class Block {
+ public:
+  explicit Block(BlockContents contents);
+  Block(const Block&) = delete;
+  Block& operator=(const Block&) = delete;
+
+  std::string_view data() const { return contents_.data; }
+  size_t size() const { return contents_.data.size(); }
+  // Bytes of memory this object holds (what the block cache charges for it).
+  size_t ApproximateMemoryUsage() const;
+  // False if the restart array is damaged; iterators then report Corruption.
+  bool ok() const { return !malformed_; }
+
+  // An iterator ordering keys by comparator. REQUIRES: the Block and comparator outlive
+  // the iterator.
+  std::unique_ptr<InternalIterator> NewIterator(const Comparator* comparator) const;
+
+ private:
+  friend class BlockIter;
+
+  BlockContents contents_;
+  uint32_t restarts_offset_ = 0;  // where the restart array begins
+  uint32_t num_restarts_ = 0;
+  bool malformed_ = false;
+};
+
+// The cursor over one Block. Built empty (Valid() false) and pointed at a block with
+// Init(), it may live on the stack: positioning allocates nothing unless a key is longer
+// than kInlineKeyBytes. key() and value() point into the block or into the iterator and
+// stay valid until the iterator moves, is re-initialised or destroyed.
+class BlockIter final : public InternalIterator {
+ public:
+  static constexpr size_t kInlineKeyBytes = 128;
+
+  BlockIter() = default;
+  BlockIter(const Comparator* comparator, const Block* block) { Init(comparator, block); }
+
+  // Points the iterator at block (unpositioned). REQUIRES: both outlive the iterator or
+  // the next Init().
+  void Init(const Comparator* comparator, const Block* block);
+
+  bool Valid() const override { return current_ < restarts_; }
+  void SeekToFirst() override;
+  void SeekToLast() override;
+  void Seek(std::string_view target) override;
+  void Next() override;
+  void Prev() override;
+  std::string_view key() const override { return key_; }
+  std::string_view value() const override { return value_; }
+  Status status() const override { return status_; }
+
+ private:
+  uint32_t RestartPoint(uint32_t index) const;
+  void SeekToRestartPoint(uint32_t index);
+  // Decodes the entry at next_; false at the end of the entries or on damage.
+  bool ParseNextEntry();
+  // Reads the whole key stored at restart `index` without moving; false on damage.
+  bool KeyAtRestart(uint32_t index, std::string_view* key);
+  void MarkCorrupt(uint32_t offset, const char* what);
+  void Invalidate();
+  // Replaces the key buffer by one of at least n bytes, keeping its first `keep` bytes.
+  void GrowKeyBuffer(size_t n, size_t keep);
+
+  const Comparator* comparator_ = nullptr;
+  const char* data_ = nullptr;
+  uint32_t restarts_ = 0;      // offset of the restart array: the end of the entries
+  uint32_t num_restarts_ = 0;
+  uint32_t current_ = 0;       // offset of the current entry; restarts_ when !Valid()
+  uint32_t next_ = 0;          // offset just past the current entry
+  uint32_t restart_index_ = 0; // the restart block holding current_
+  std::string_view key_;
+  std::string_view value_;
+  Status status_;
+
+  // The current key, when it had to be assembled from a shared prefix.
+  char* key_buf_ = inline_key_;
+  size_t key_cap_ = kInlineKeyBytes;
+  std::unique_ptr<char[]> heap_key_;
+  char inline_key_[kInlineKeyBytes];
+};
+
+}  // namespace lsmdb
+
+#endif  // LSMDB_SSTABLE_BLOCK_H_

@@ -1,0 +1,273 @@
+#include "sstable/merging_iterator.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "lsmdb/comparator.h"
+#include "tests/util/test_util.h"
+#include "util/random.h"
+
+namespace lsmdb {
+namespace {
+
+using Entries = std::vector<std::pair<std::string, std::string>>;
+
+// An InternalIterator over a sorted vector of plain keys. A non-OK status makes it an
+// iterator in error: never valid, reporting that status.
+class VectorIterator final : public InternalIterator {
+ public:
+  explicit VectorIterator(Entries entries, Status error = Status::OK())
+      : entries_(std::move(entries)), error_(std::move(error)), pos_(entries_.size()) {}
+
+  bool Valid() const override { return error_.ok() && pos_ < entries_.size(); }
+  void SeekToFirst() override { pos_ = 0; }
+  void SeekToLast() override { pos_ = entries_.empty() ? 0 : entries_.size() - 1; }
+  void Seek(std::string_view target) override {
+    pos_ = static_cast<size_t>(
+        std::lower_bound(entries_.begin(), entries_.end(), target,
+                         [](const auto& e, std::string_view t) { return e.first < t; }) -
+        entries_.begin());
+  }
+  void Next() override {
+    ASSERT_TRUE(Valid());
+    pos_++;
+  }
+  void Prev() override {
+    ASSERT_TRUE(Valid());
+    pos_ = (pos_ == 0) ? entries_.size() : pos_ - 1;  // before the first: invalid
+  }
+  std::string_view key() const override { return entries_.at(pos_).first; }
+  std::string_view value() const override { return entries_.at(pos_).second; }
+  Status status() const override { return error_; }
+
+ private:
+  Entries entries_;
+  Status error_;
+  size_t pos_;
+};
+
+// Random children and the merged order they must produce: (key, value) pairs sorted by
+// key, then child index, then position in the child. The value names child and position.
+struct Case {
+  std::vector<Entries> children;
+  Entries merged;
+};
+
+Case MakeCase(Random* rnd, size_t num_children) {
+  Case c;
+  // A small key universe makes duplicates within and across children common.
+  const uint64_t universe = 1 + rnd->Uniform(60);
+  struct Row {
+    std::string key;
+    size_t child;
+    size_t pos;
+    std::string value;
+  };
+  std::vector<Row> rows;
+  for (size_t i = 0; i < num_children; i++) {
+    std::vector<std::string> keys(rnd->Uniform(40));
+    for (auto& k : keys) k = "k" + std::to_string(rnd->Uniform(universe));
+    std::sort(keys.begin(), keys.end());
+    Entries child;
+    for (size_t p = 0; p < keys.size(); p++) {
+      std::string value = "c" + std::to_string(i) + "p" + std::to_string(p);
+      child.emplace_back(keys[p], value);
+      rows.push_back({keys[p], i, p, value});
+    }
+    c.children.push_back(std::move(child));
+  }
+  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+    return std::tie(a.key, a.child, a.pos) < std::tie(b.key, b.child, b.pos);
+  });
+  for (const Row& r : rows) c.merged.emplace_back(r.key, r.value);
+  return c;
+}
+
+std::unique_ptr<InternalIterator> Merge(const Case& c) {
+  std::vector<std::unique_ptr<InternalIterator>> children;
+  for (const Entries& e : c.children) children.push_back(std::make_unique<VectorIterator>(e));
+  return NewMergingIterator(BytewiseComparator(), std::move(children));
+}
+
+// Index of the first merged entry with key >= target.
+size_t ModelSeek(const Entries& merged, std::string_view target) {
+  return static_cast<size_t>(
+      std::lower_bound(merged.begin(), merged.end(), target,
+                       [](const auto& e, std::string_view t) { return e.first < t; }) -
+      merged.begin());
+}
+
+// Checks that it is at merged[pos], or invalid when pos is out of range.
+void ExpectAt(const InternalIterator& it, const Entries& merged, size_t pos) {
+  if (pos >= merged.size()) {
+    ASSERT_FALSE(it.Valid()) << "expected the end, at " << it.key();
+    return;
+  }
+  ASSERT_TRUE(it.Valid()) << "expected " << merged[pos].first << " at " << pos;
+  ASSERT_EQ(it.key(), merged[pos].first) << "at " << pos;
+  ASSERT_EQ(it.value(), merged[pos].second) << "at " << pos;
+}
+
+std::vector<size_t> ChildCounts() { return {1, 2, 3, 4, 5, 6, 7, 8, 33}; }
+
+TEST(MergingIteratorTest, NoChildrenIsEmpty) {
+  auto it = NewMergingIterator(BytewiseComparator(), {});
+  it->SeekToFirst();
+  EXPECT_FALSE(it->Valid());
+  it->SeekToLast();
+  EXPECT_FALSE(it->Valid());
+  it->Seek("a");
+  EXPECT_FALSE(it->Valid());
+  EXPECT_TRUE(it->status().ok());
+}
+
+TEST(MergingIteratorTest, OneChildIsReturnedAsIs) {
+  auto child = std::make_unique<VectorIterator>(Entries{{"a", "1"}, {"b", "2"}});
+  InternalIterator* raw = child.get();
+  std::vector<std::unique_ptr<InternalIterator>> children;
+  children.push_back(std::move(child));
+  auto it = NewMergingIterator(BytewiseComparator(), std::move(children));
+  EXPECT_EQ(it.get(), raw);
+}
+
+TEST(MergingIteratorTest, EqualKeysInChildOrder) {
+  Case c;
+  c.children = {{{"a", "0a"}, {"b", "0b"}}, {{"b", "1b"}}, {{"a", "2a"}, {"b", "2b"}}};
+  c.merged = {{"a", "0a"}, {"a", "2a"}, {"b", "0b"}, {"b", "1b"}, {"b", "2b"}};
+  auto it = Merge(c);
+  it->SeekToFirst();
+  for (size_t i = 0; i < c.merged.size(); i++, it->Next()) ExpectAt(*it, c.merged, i);
+  ExpectAt(*it, c.merged, c.merged.size());
+  // From the middle of the equal "b"s, back and forth.
+  it->Seek("b");
+  ExpectAt(*it, c.merged, 2);
+  it->Next();
+  ExpectAt(*it, c.merged, 3);
+  it->Prev();
+  ExpectAt(*it, c.merged, 2);
+  it->Prev();
+  ExpectAt(*it, c.merged, 1);
+  it->Next();
+  ExpectAt(*it, c.merged, 2);
+  it->Next();
+  it->Next();
+  ExpectAt(*it, c.merged, 4);
+  it->Prev();
+  ExpectAt(*it, c.merged, 3);
+}
+
+TEST(MergingIteratorTest, ForwardAndBackwardScans) {
+  Random rnd(test::RandomSeed());
+  for (size_t n : ChildCounts()) {
+    for (int round = 0; round < 20; round++) {
+      Case c = MakeCase(&rnd, n);
+      auto it = Merge(c);
+      it->SeekToFirst();
+      for (size_t i = 0; i < c.merged.size(); i++, it->Next()) {
+        ASSERT_NO_FATAL_FAILURE(ExpectAt(*it, c.merged, i)) << n << " children";
+      }
+      ASSERT_FALSE(it->Valid());
+      it->SeekToLast();
+      for (size_t i = c.merged.size(); i-- > 0; it->Prev()) {
+        ASSERT_NO_FATAL_FAILURE(ExpectAt(*it, c.merged, i)) << n << " children";
+      }
+      ASSERT_FALSE(it->Valid());
+      EXPECT_TRUE(it->status().ok());
+    }
+  }
+}
+
+TEST(MergingIteratorTest, Seek) {
+  Random rnd(test::RandomSeed());
+  for (size_t n : ChildCounts()) {
+    for (int round = 0; round < 10; round++) {
+      Case c = MakeCase(&rnd, n);
+      auto it = Merge(c);
+      std::vector<std::string> targets = {"", "k", "k0", "z"};
+      for (int i = 0; i < 20; i++) targets.push_back("k" + std::to_string(rnd.Uniform(70)));
+      for (const std::string& t : targets) {
+        it->Seek(t);
+        size_t pos = ModelSeek(c.merged, t);
+        ASSERT_NO_FATAL_FAILURE(ExpectAt(*it, c.merged, pos)) << "Seek(" << t << ")";
+        // A few steps on from there.
+        for (int step = 0; step < 3 && pos < c.merged.size(); step++) {
+          it->Next();
+          ASSERT_NO_FATAL_FAILURE(ExpectAt(*it, c.merged, ++pos)) << "after Seek(" << t << ")";
+        }
+      }
+    }
+  }
+}
+
+TEST(MergingIteratorTest, RandomDirectionSwitches) {
+  Random rnd(test::RandomSeed());
+  for (size_t n : ChildCounts()) {
+    for (int round = 0; round < 20; round++) {
+      Case c = MakeCase(&rnd, n);
+      const size_t size = c.merged.size();
+      auto it = Merge(c);
+      size_t pos = size;  // the model's position; size means invalid
+      for (int step = 0; step < 300; step++) {
+        if (pos >= size || rnd.OneIn(25)) {
+          switch (rnd.Uniform(3)) {
+            case 0:
+              it->SeekToFirst();
+              pos = 0;
+              break;
+            case 1:
+              it->SeekToLast();
+              pos = size == 0 ? 0 : size - 1;
+              break;
+            default: {
+              std::string t = "k" + std::to_string(rnd.Uniform(70));
+              it->Seek(t);
+              pos = ModelSeek(c.merged, t);
+              break;
+            }
+          }
+        } else if (rnd.OneIn(2)) {
+          it->Next();
+          pos++;
+        } else {
+          it->Prev();
+          pos = (pos == 0) ? size : pos - 1;
+        }
+        ASSERT_NO_FATAL_FAILURE(ExpectAt(*it, c.merged, pos))
+            << n << " children, round " << round << ", step " << step;
+      }
+    }
+  }
+}
+
+TEST(MergingIteratorTest, ChildErrorPropagates) {
+  std::vector<std::unique_ptr<InternalIterator>> children;
+  children.push_back(std::make_unique<VectorIterator>(Entries{{"a", "1"}, {"c", "3"}}));
+  children.push_back(
+      std::make_unique<VectorIterator>(Entries{{"b", "2"}}, Status::Corruption("child 1")));
+  children.push_back(std::make_unique<VectorIterator>(Entries{}, Status::Corruption("child 2")));
+  children.push_back(std::make_unique<VectorIterator>(Entries{{"d", "4"}}));
+  auto it = NewMergingIterator(BytewiseComparator(), std::move(children));
+  it->SeekToFirst();
+  // The healthy children still show; the failed ones contribute nothing.
+  std::string keys;
+  for (; it->Valid(); it->Next()) keys += it->key();
+  EXPECT_EQ(keys, "acd");
+  Status s = it->status();
+  EXPECT_TRUE(s.IsCorruption());
+  EXPECT_NE(s.ToString().find("child 1"), std::string::npos) << s.ToString();
+  it->SeekToLast();
+  ASSERT_TRUE(it->Valid());
+  EXPECT_EQ(it->key(), "d");
+  it->Prev();
+  ASSERT_TRUE(it->Valid());
+  EXPECT_EQ(it->key(), "c");
+  EXPECT_TRUE(it->status().IsCorruption());
+}
+
+}  // namespace
+}  // namespace lsmdb

@@ -1,0 +1,273 @@
+#include "sstable/table.h"
+
+#include <cassert>
+
+#include "sstable/table_iterator.h"
+#include "util/coding.h"
+#include "util/internal_key.h"
+
+namespace lsmdb {
+namespace {
+
+constexpr size_t kCacheKeySize = 16;  // fixed64 cache id | fixed64 block offset
+
+void DeleteCachedBlock(std::string_view /*key*/, void* value) {
+  delete static_cast<Block*>(value);
+}
+
+void Count(ReadStats* stats, std::atomic<uint64_t> ReadStats::*counter) {
+  if (stats != nullptr) ReadStats::Add(stats->*counter);
+}
+
+}  // namespace
+
+void PinnedBlock::Reset() {
+  if (handle_ != nullptr) cache_->Release(handle_);
+  cache_ = nullptr;
+  handle_ = nullptr;
+  owned_.reset();
+  block_ = nullptr;
+}
+
+void PinnedBlock::SetCached(Cache* cache, Cache::Handle* handle, const Block* block) {
+  Reset();
+  cache_ = cache;
+  handle_ = handle;
+  block_ = block;
+}
+
+void PinnedBlock::SetOwned(std::unique_ptr<Block> block) {
+  Reset();
+  owned_ = std::move(block);
+  block_ = owned_.get();
+}
+
+Table::Table(const TableReaderOptions& options, std::unique_ptr<RandomAccessFile> file,
+             uint64_t file_size)
+    : options_(options), file_(std::move(file)), file_size_(file_size) {}
+
+Table::~Table() = default;
+
+Status Table::Open(const TableReaderOptions& options, std::unique_ptr<RandomAccessFile> file,
+                   uint64_t file_size, std::unique_ptr<Table>* table) {
+  assert(options.comparator != nullptr);
+  table->reset();
+  if (file_size < Footer::kEncodedLength) {
+    return Status::Corruption(options.file_name, "file of " + std::to_string(file_size) +
+                                                     " bytes is too short to be a table");
+  }
+  std::unique_ptr<Table> t(new Table(options, std::move(file), file_size));
+  char buf[Footer::kEncodedLength];
+  std::string_view got;
+  Status s = t->file_->Read(file_size - Footer::kEncodedLength, Footer::kEncodedLength, &got, buf);
+  if (!s.ok()) return s;
+  if (got.size() != Footer::kEncodedLength) {
+    return Status::Corruption(options.file_name, "truncated read of the table footer");
+  }
+  s = t->footer_.DecodeFrom(got, options.file_name);
+  if (s.ok()) s = t->ReadMetaBlocks();
+  if (s.ok() && options.paranoid_checks) s = t->CheckIndexEntries();
+  if (!s.ok()) return s;
+  if (options.block_cache != nullptr) t->cache_id_ = options.block_cache->NewId();
+  *table = std::move(t);
+  return Status::OK();
+}
+
+Status Table::ReadMetaBlocks() {
+  const std::string& name = options_.file_name;
+  BlockContents contents;
+  Status s = ReadBlock(file_.get(), name, file_size_, footer_.index_handle, true, &contents);
+  if (!s.ok()) return s;
+  index_block_ = std::make_unique<Block>(std::move(contents));
+  if (!index_block_->ok()) {
+    return BlockCorruption(name, footer_.index_handle.offset(), "malformed index block");
+  }
+
+  if (footer_.filter_handle.size() > 0) {
+    s = ReadBlock(file_.get(), name, file_size_, footer_.filter_handle, true, &filter_contents_);
+    if (!s.ok()) return s;
+    if (!filter_.Init(filter_contents_.data)) {
+      return BlockCorruption(name, footer_.filter_handle.offset(), "malformed filter block");
+    }
+    has_filter_ = true;
+  }
+
+  s = ReadBlock(file_.get(), name, file_size_, footer_.properties_handle, true, &contents);
+  if (!s.ok()) return s;
+  s = properties_.DecodeFrom(contents.data);
+  if (!s.ok()) return BlockCorruption(name, footer_.properties_handle.offset(), s.message());
+  if (properties_.format_version != footer_.format_version) {
+    return BlockCorruption(name, footer_.properties_handle.offset(),
+                           "properties disagree with the footer on the format version");
+  }
+  return Status::OK();
+}
+
+Status Table::CheckIndexEntries() const {
+  BlockIter index(options_.comparator, index_block_.get());
+  const uint64_t data_end = DataEndOffset();
+  uint64_t next_offset = 0;  // data blocks are contiguous from offset 0
+  for (index.SeekToFirst(); index.Valid(); index.Next()) {
+    BlockHandle h;
+    std::string_view v = index.value();
+    if (!h.DecodeFrom(&v) || !v.empty() || h.offset() != next_offset ||
+        h.size() > data_end - h.offset() ||
+        h.size() + kBlockTrailerSize > data_end - h.offset()) {
+      return BlockCorruption(options_.file_name, footer_.index_handle.offset(),
+                             "index entry points outside the data blocks");
+    }
+    next_offset = h.offset() + h.size() + kBlockTrailerSize;
+  }
+  if (!index.status().ok()) return BlockStatus(index.status(), footer_.index_handle.offset());
+  if (next_offset != data_end) {
+    return BlockCorruption(options_.file_name, footer_.index_handle.offset(),
+                           "index does not cover the data blocks");
+  }
+  return Status::OK();
+}
+
+uint64_t Table::DataEndOffset() const {
+  return has_filter_ ? footer_.filter_handle.offset() : footer_.index_handle.offset();
+}
+
+Status Table::BlockStatus(const Status& s, uint64_t offset) const {
+  if (s.ok() || !s.IsCorruption()) return s;
+  return BlockCorruption(options_.file_name, offset, s.message());
+}
+
+Status Table::ReadDataBlock(const ReadOptions& options, const BlockHandle& handle,
+                            PinnedBlock* out) const {
+  out->Reset();
+  Cache* cache = options_.block_cache.get();
+  char key[kCacheKeySize];
+  if (cache != nullptr) {
+    EncodeFixed64(key, cache_id_);
+    EncodeFixed64(key + 8, handle.offset());
+    if (Cache::Handle* h = cache->Lookup(std::string_view(key, kCacheKeySize))) {
+      Count(options_.stats, &ReadStats::block_cache_hit);
+      out->SetCached(cache, h, static_cast<const Block*>(cache->Value(h)));
+      return Status::OK();
+    }
+    Count(options_.stats, &ReadStats::block_cache_miss);
+  }
+  const bool verify = options.verify_checksums || options_.paranoid_checks;
+  BlockContents contents;
+  Status s = ReadBlock(file_.get(), options_.file_name, file_size_, handle, verify, &contents);
+  if (!s.ok()) return s;
+  auto block = std::make_unique<Block>(std::move(contents));
+  if (!block->ok()) return BlockCorruption(options_.file_name, handle.offset(), "malformed data block");
+  // Only verified blocks enter the cache: later readers rely on the check.
+  if (cache != nullptr && options.fill_cache && verify) {
+    const size_t charge = block->ApproximateMemoryUsage();
+    Block* raw = block.release();
+    Cache::Handle* h = cache->Insert(std::string_view(key, kCacheKeySize), raw, charge,
+                                     &DeleteCachedBlock, Cache::Priority::kLow);
+    out->SetCached(cache, h, raw);
+  } else {
+    out->SetOwned(std::move(block));
+  }
+  return Status::OK();
+}
+
+std::unique_ptr<InternalIterator> Table::NewIterator(const ReadOptions& options) const {
+  return std::make_unique<TableIterator>(this, options);
+}
+
+bool Table::KeyMayMatch(std::string_view user_key) const {
+  return !has_filter_ || filter_.KeyMayMatch(user_key);
+}
+
+Status Table::Get(const ReadOptions& options, std::string_view ikey,
+                  const std::function<void(std::string_view, std::string_view)>& handle_result)
+    const {
+  std::string_view filter_key = ikey;
+  if (options_.keys_are_internal) {
+    if (ikey.size() < kInternalKeyTrailer) {
+      return Status::InvalidArgument("Table::Get: not an internal key");
+    }
+    filter_key = ExtractUserKey(ikey);
+  }
+  if (has_filter_) {
+    if (!filter_.KeyMayMatch(filter_key)) {
+      Count(options_.stats, &ReadStats::bloom_useful);
+      return Status::OK();
+    }
+    Count(options_.stats, &ReadStats::bloom_positive);
+  }
+
+  BlockIter index(options_.comparator, index_block_.get());
+  PinnedBlock block;
+  BlockIter data;
+  // The entry >= ikey is normally in the first block the index points to; it is in the
+  // next one when ikey falls between a block's last key and its separator.
+  for (index.Seek(ikey); index.Valid(); index.Next()) {
+    BlockHandle handle;
+    std::string_view v = index.value();
+    if (!handle.DecodeFrom(&v)) {
+      return BlockCorruption(options_.file_name, footer_.index_handle.offset(),
+                             "malformed block handle in index");
+    }
+    Status s = ReadDataBlock(options, handle, &block);
+    if (!s.ok()) return s;
+    data.Init(options_.comparator, block.get());
+    data.Seek(ikey);
+    if (data.Valid()) {
+      if (has_filter_) {
+        std::string_view found = data.key();
+        if (options_.keys_are_internal) {
+          found = found.size() >= kInternalKeyTrailer ? ExtractUserKey(found) : std::string_view();
+        }
+        if (found != filter_key) Count(options_.stats, &ReadStats::bloom_false_positive);
+      }
+      handle_result(data.key(), data.value());
+      return Status::OK();
+    }
+    if (!data.status().ok()) return BlockStatus(data.status(), handle.offset());
+  }
+  if (!index.status().ok()) return BlockStatus(index.status(), footer_.index_handle.offset());
+  if (has_filter_) Count(options_.stats, &ReadStats::bloom_false_positive);
+  return Status::OK();
+}
+
+uint64_t Table::ApproximateOffsetOf(std::string_view ikey) const {
+  BlockIter index(options_.comparator, index_block_.get());
+  index.Seek(ikey);
+  if (index.Valid()) {
+    BlockHandle handle;
+    std::string_view v = index.value();
+    if (handle.DecodeFrom(&v)) return handle.offset();
+  }
+  return DataEndOffset();
+}
+
+Status Table::VerifyChecksums() const {
+  const std::string& name = options_.file_name;
+  for (const BlockHandle* h : {&footer_.index_handle, &footer_.filter_handle,
+                               &footer_.properties_handle}) {
+    if (h == &footer_.filter_handle && !has_filter_) continue;
+    BlockContents contents;
+    Status s = ReadBlock(file_.get(), name, file_size_, *h, true, &contents);
+    if (!s.ok()) return s;
+  }
+  BlockIter index(options_.comparator, index_block_.get());
+  BlockIter data;
+  for (index.SeekToFirst(); index.Valid(); index.Next()) {
+    BlockHandle handle;
+    std::string_view v = index.value();
+    if (!handle.DecodeFrom(&v)) {
+      return BlockCorruption(name, footer_.index_handle.offset(), "malformed block handle in index");
+    }
+    BlockContents contents;
+    Status s = ReadBlock(file_.get(), name, file_size_, handle, true, &contents);
+    if (!s.ok()) return s;
+    Block block(std::move(contents));
+    if (!block.ok()) return BlockCorruption(name, handle.offset(), "malformed data block");
+    data.Init(options_.comparator, &block);
+    for (data.SeekToFirst(); data.Valid(); data.Next()) {
+    }
+    if (!data.status().ok()) return BlockStatus(data.status(), handle.offset());
+  }
+  return BlockStatus(index.status(), footer_.index_handle.offset());
+}
+
+}  // namespace lsmdb

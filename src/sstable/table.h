@@ -1,0 +1,151 @@
+// Table: a reader of one table file (the format TableBuilder writes;
+// docs/format/sstable.md).
+//
+// Open() reads the footer, the index, filter and properties blocks and checks them; the
+// index block and the filter stay pinned in the Table (in memory, not charged to the
+// block cache) for as long as it is open, so a lookup never reads them from the file.
+// Data blocks are read on demand through the block cache (if one is given): each is
+// checksum-verified and decompressed once, when it is read from the file, and cached
+// decompressed under the key (table's cache id, block offset) with Priority::kLow.
+//
+// Every damage is reported as Corruption naming the file (and the block offset where one
+// applies), never as a wrong value.
+//
+// Thread-safety: a Table is immutable after Open(); any number of threads may call Get()
+// and use their own iterators at once.
+#ifndef LSMDB_SSTABLE_TABLE_H_
+#define LSMDB_SSTABLE_TABLE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "cache/cache.h"
+#include "lsmdb/comparator.h"
+#include "lsmdb/file_system.h"
+#include "lsmdb/options.h"
+#include "lsmdb/status.h"
+#include "sstable/block.h"
+#include "sstable/bloom_filter.h"
+#include "sstable/format.h"
+#include "sstable/table_properties.h"
+#include "util/internal_iterator.h"
+#include "util/statistics.h"
+
+namespace lsmdb {
+
+struct TableReaderOptions {
+  // The order the table was built with (an InternalKeyComparator in a DB). Must outlive
+  // the Table. Default: none (required).
+  const Comparator* comparator = nullptr;
+  // Whether keys are internal keys: then the filter is probed with their user keys.
+  // Must match the builder's TableOptions::keys_are_internal. Default: true.
+  bool keys_are_internal = true;
+  // Cache of decompressed data blocks, shared between tables. Default: null (none).
+  std::shared_ptr<Cache> block_cache;
+  // Counters of cache hits and filter results. Must outlive the Table. Default: null.
+  ReadStats* stats = nullptr;
+  // Named in every error message. Default: empty.
+  std::string file_name;
+  // Also check at Open() that every index entry decodes and points inside the file.
+  // Default: false.
+  bool paranoid_checks = false;
+};
+
+// A data block held for reading: either pinned in the block cache (released when this
+// object is reset or destroyed) or owned outright. Used by Table and its iterators.
+class PinnedBlock {
+ public:
+  PinnedBlock() = default;
+  PinnedBlock(const PinnedBlock&) = delete;
+  PinnedBlock& operator=(const PinnedBlock&) = delete;
+  ~PinnedBlock() { Reset(); }
+
+  // Null when nothing is held.
+  const Block* get() const { return block_; }
+  void Reset();
+
+ private:
+  friend class Table;
+  void SetCached(Cache* cache, Cache::Handle* handle, const Block* block);
+  void SetOwned(std::unique_ptr<Block> block);
+
+  Cache* cache_ = nullptr;
+  Cache::Handle* handle_ = nullptr;
+  std::unique_ptr<Block> owned_;
+  const Block* block_ = nullptr;
+};
+
+class Table {
+ public:
+  // Opens the table held by file, of file_size bytes, taking ownership of file. Reads
+  // and checks the footer, index, filter and properties; on any damage returns
+  // Corruption naming options.file_name (NotSupported for an unknown format version).
+  // REQUIRES: options.comparator != null.
+  static Status Open(const TableReaderOptions& options, std::unique_ptr<RandomAccessFile> file,
+                     uint64_t file_size, std::unique_ptr<Table>* table);
+
+  Table(const Table&) = delete;
+  Table& operator=(const Table&) = delete;
+  ~Table();
+
+  // An iterator over every entry of the table (index block -> data blocks). Errors make
+  // it invalid with status() set. options.lower_bound/upper_bound are not applied here.
+  // REQUIRES: the Table outlives the iterator.
+  std::unique_ptr<InternalIterator> NewIterator(const ReadOptions& options) const;
+
+  // Point lookup of ikey. Unless the filter proves ikey's user key absent (counted in
+  // stats->bloom_useful; bloom_positive otherwise), seeks the first entry >= ikey and,
+  // if there is one, calls handle_result(key, value) with bytes valid only during the
+  // call. Returns non-OK only for I/O errors and corruption. Allocates nothing on the
+  // heap when the data block is in the cache (beyond what handle_result does).
+  // REQUIRES: with keys_are_internal, ikey is an internal key (else InvalidArgument).
+  Status Get(const ReadOptions& options, std::string_view ikey,
+             const std::function<void(std::string_view, std::string_view)>& handle_result) const;
+
+  // False if the filter proves that no key with this user key (or, for tables of plain
+  // keys, this key) is in the table. True when there is no filter.
+  bool KeyMayMatch(std::string_view user_key) const;
+
+  const TableProperties& properties() const { return properties_; }
+  const std::string& file_name() const { return options_.file_name; }
+
+  // The approximate file offset at which the entries >= ikey begin: the offset of the
+  // data block holding them, or the end of the data blocks.
+  uint64_t ApproximateOffsetOf(std::string_view ikey) const;
+
+  // Reads every block from the file (bypassing the cache) and checks its checksum and
+  // structure. For `lsmdb verify`.
+  Status VerifyChecksums() const;
+
+ private:
+  friend class TableIterator;
+
+  Table(const TableReaderOptions& options, std::unique_ptr<RandomAccessFile> file,
+        uint64_t file_size);
+  Status ReadMetaBlocks();
+  Status CheckIndexEntries() const;
+  // Fetches a data block through the cache. On OK, out holds it.
+  Status ReadDataBlock(const ReadOptions& options, const BlockHandle& handle,
+                       PinnedBlock* out) const;
+  // Adds the file name and block offset to a status from a block iterator.
+  Status BlockStatus(const Status& s, uint64_t offset) const;
+  uint64_t DataEndOffset() const;
+
+  const TableReaderOptions options_;
+  const std::unique_ptr<RandomAccessFile> file_;
+  const uint64_t file_size_;
+  uint64_t cache_id_ = 0;
+  Footer footer_;
+  std::unique_ptr<Block> index_block_;
+  BlockContents filter_contents_;
+  BloomFilterReader filter_;
+  bool has_filter_ = false;
+  TableProperties properties_;
+};
+
+}  // namespace lsmdb
+
+#endif  // LSMDB_SSTABLE_TABLE_H_

@@ -1,0 +1,117 @@
+#include "sstable/table_iterator.h"
+
+#include <cassert>
+
+namespace lsmdb {
+
+TableIterator::TableIterator(const Table* table, const ReadOptions& options)
+    : table_(table), options_(options) {
+  index_iter_.Init(table->options_.comparator, table->index_block_.get());
+}
+
+void TableIterator::SetError(Status s) {
+  if (status_.ok()) status_ = std::move(s);
+  ClearData();
+}
+
+void TableIterator::ClearData() {
+  has_data_ = false;
+  block_.Reset();
+}
+
+bool TableIterator::CheckCursors() {
+  if (has_data_ && !data_iter_.status().ok()) {
+    SetError(table_->BlockStatus(data_iter_.status(), data_offset_));
+  } else if (!index_iter_.status().ok()) {
+    SetError(table_->BlockStatus(index_iter_.status(), table_->footer_.index_handle.offset()));
+  }
+  return !status_.ok();
+}
+
+void TableIterator::InitDataBlock() {
+  if (!index_iter_.Valid()) {
+    ClearData();
+    return;
+  }
+  BlockHandle handle;
+  std::string_view v = index_iter_.value();
+  if (!handle.DecodeFrom(&v)) {
+    SetError(BlockCorruption(table_->file_name(), table_->footer_.index_handle.offset(),
+                             "malformed block handle in index"));
+    return;
+  }
+  if (has_data_ && handle.offset() == data_offset_) return;  // already loaded
+  ClearData();
+  Status s = table_->ReadDataBlock(options_, handle, &block_);
+  if (!s.ok()) {
+    SetError(std::move(s));
+    return;
+  }
+  data_iter_.Init(table_->options_.comparator, block_.get());
+  has_data_ = true;
+  data_offset_ = handle.offset();
+}
+
+void TableIterator::SkipEmptyBlocksForward() {
+  while (status_.ok() && !(has_data_ && data_iter_.Valid())) {
+    if (CheckCursors()) return;
+    if (!index_iter_.Valid()) {
+      ClearData();
+      return;
+    }
+    index_iter_.Next();
+    InitDataBlock();
+    if (has_data_) data_iter_.SeekToFirst();
+  }
+}
+
+void TableIterator::SkipEmptyBlocksBackward() {
+  while (status_.ok() && !(has_data_ && data_iter_.Valid())) {
+    if (CheckCursors()) return;
+    if (!index_iter_.Valid()) {
+      ClearData();
+      return;
+    }
+    index_iter_.Prev();
+    InitDataBlock();
+    if (has_data_) data_iter_.SeekToLast();
+  }
+}
+
+void TableIterator::SeekToFirst() {
+  if (!status_.ok()) return;
+  index_iter_.SeekToFirst();
+  InitDataBlock();
+  if (has_data_) data_iter_.SeekToFirst();
+  SkipEmptyBlocksForward();
+}
+
+void TableIterator::SeekToLast() {
+  if (!status_.ok()) return;
+  index_iter_.SeekToLast();
+  InitDataBlock();
+  if (has_data_) data_iter_.SeekToLast();
+  SkipEmptyBlocksBackward();
+}
+
+void TableIterator::Seek(std::string_view target) {
+  if (!status_.ok()) return;
+  index_iter_.Seek(target);
+  InitDataBlock();
+  if (has_data_) data_iter_.Seek(target);
+  SkipEmptyBlocksForward();
+}
+
+void TableIterator::Next() {
+  assert(Valid());
+  data_iter_.Next();
+  SkipEmptyBlocksForward();
+}
+
+void TableIterator::Prev() {
+  assert(Valid());
+  data_iter_.Prev();
+  SkipEmptyBlocksBackward();
+}
+
+}  // namespace lsmdb

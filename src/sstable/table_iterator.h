@@ -1,0 +1,60 @@
+// TableIterator: the two-level iterator over a Table. An iterator over the pinned index
+// block yields data-block handles; the data block under the cursor is fetched through
+// the Table (and so the block cache) and held until the cursor leaves it.
+//
+// The first error (an unreadable or damaged block) makes the iterator invalid for good,
+// with status() naming the file and block offset: it never skips damaged data.
+//
+// Thread-safety: one thread at a time; many iterators may share a Table.
+#ifndef LSMDB_SSTABLE_TABLE_ITERATOR_H_
+#define LSMDB_SSTABLE_TABLE_ITERATOR_H_
+
+#include <cstdint>
+#include <string_view>
+
+#include "lsmdb/options.h"
+#include "sstable/block.h"
+#include "sstable/table.h"
+#include "util/internal_iterator.h"
+
+namespace lsmdb {
+
+class TableIterator final : public InternalIterator {
+ public:
+  // REQUIRES: table outlives the iterator.
+  TableIterator(const Table* table, const ReadOptions& options);
+
+  bool Valid() const override { return has_data_ && data_iter_.Valid(); }
+  void SeekToFirst() override;
+  void SeekToLast() override;
+  void Seek(std::string_view target) override;
+  void Next() override;
+  void Prev() override;
+  std::string_view key() const override { return data_iter_.key(); }
+  std::string_view value() const override { return data_iter_.value(); }
+  Status status() const override { return status_; }
+
+ private:
+  // Loads the data block the index cursor points at (if not already loaded).
+  void InitDataBlock();
+  void SkipEmptyBlocksForward();
+  void SkipEmptyBlocksBackward();
+  // Checks the data and index cursors for errors after they ran off their ends; true
+  // if the iterator is now in error.
+  bool CheckCursors();
+  void SetError(Status s);
+  void ClearData();
+
+  const Table* const table_;
+  const ReadOptions options_;
+  BlockIter index_iter_;
+  PinnedBlock block_;
+  BlockIter data_iter_;
+  bool has_data_ = false;
+  uint64_t data_offset_ = 0;
+  Status status_;
+};
+
+}  // namespace lsmdb
+
+#endif  // LSMDB_SSTABLE_TABLE_ITERATOR_H_

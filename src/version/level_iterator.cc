@@ -1,0 +1,112 @@
+// The iterator over one sorted level: a cursor over the file list, and the iterator of
+// the current file, opened lazily through the table cache.
+#include "version/version.h"
+
+namespace lsmdb {
+namespace {
+
+class LevelIterator final : public InternalIterator {
+ public:
+  LevelIterator(const ReadOptions& options, const InternalKeyComparator* icmp,
+                TableCache* table_cache, FileList files)
+      : options_(options), icmp_(icmp), table_cache_(table_cache), files_(std::move(files)) {}
+
+  bool Valid() const override { return file_iter_ != nullptr && file_iter_->Valid(); }
+
+  void SeekToFirst() override {
+    OpenFile(0);
+    if (file_iter_) file_iter_->SeekToFirst();
+    SkipEmptyForward();
+  }
+  void SeekToLast() override {
+    OpenFile(files_.empty() ? 0 : files_.size() - 1);
+    if (file_iter_) file_iter_->SeekToLast();
+    SkipEmptyBackward();
+  }
+  void Seek(std::string_view target) override {
+    OpenFile(FindFile(*icmp_, files_, target));
+    if (file_iter_) file_iter_->Seek(target);
+    SkipEmptyForward();
+  }
+  void Next() override {
+    file_iter_->Next();
+    SkipEmptyForward();
+  }
+  void Prev() override {
+    file_iter_->Prev();
+    SkipEmptyBackward();
+  }
+  std::string_view key() const override { return file_iter_->key(); }
+  std::string_view value() const override { return file_iter_->value(); }
+  Status status() const override {
+    if (!status_.ok()) return status_;
+    return file_iter_ ? file_iter_->status() : Status::OK();
+  }
+
+ private:
+  // Opens files_[index] (closing the current one); index == files_.size() means "past
+  // the end".
+  void OpenFile(size_t index) {
+    if (file_iter_ != nullptr && index == index_) return;
+    SaveStatus();
+    file_iter_.reset();
+    index_ = index;
+    if (index < files_.size()) file_iter_ = table_cache_->NewIterator(options_, *files_[index]);
+  }
+  void SaveStatus() {
+    if (file_iter_ != nullptr && status_.ok()) {
+      Status s = file_iter_->status();
+      if (!s.ok()) status_ = s;
+    }
+  }
+  void SkipEmptyForward() {
+    while (file_iter_ != nullptr && !file_iter_->Valid()) {
+      if (!file_iter_->status().ok()) {
+        SaveStatus();
+        file_iter_.reset();
+        return;
+      }
+      if (index_ + 1 >= files_.size()) {
+        file_iter_.reset();
+        index_ = files_.size();
+        return;
+      }
+      OpenFile(index_ + 1);
+      file_iter_->SeekToFirst();
+    }
+  }
+  void SkipEmptyBackward() {
+    while (file_iter_ != nullptr && !file_iter_->Valid()) {
+      if (!file_iter_->status().ok()) {
+        SaveStatus();
+        file_iter_.reset();
+        return;
+      }
+      if (index_ == 0) {
+        file_iter_.reset();
+        index_ = files_.size();
+        return;
+      }
+      OpenFile(index_ - 1);
+      file_iter_->SeekToLast();
+    }
+  }
+
+  const ReadOptions options_;
+  const InternalKeyComparator* const icmp_;
+  TableCache* const table_cache_;
+  const FileList files_;
+  size_t index_ = 0;
+  std::unique_ptr<InternalIterator> file_iter_;
+  Status status_;
+};
+
+}  // namespace
+
+std::unique_ptr<InternalIterator> NewLevelIterator(const ReadOptions& options,
+                                                   const InternalKeyComparator* icmp,
+                                                   TableCache* table_cache, FileList files) {
+  return std::make_unique<LevelIterator>(options, icmp, table_cache, std::move(files));
+}
+
+}  // namespace lsmdb

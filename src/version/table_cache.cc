@@ -1,0 +1,117 @@
+#include "version/table_cache.h"
+
+#include "util/coding.h"
+#include "version/filename.h"
+
+namespace lsmdb {
+namespace {
+
+void DeleteTable(std::string_view, void* value) { delete static_cast<Table*>(value); }
+
+// Keeps the table pinned in the cache while the iterator lives.
+class PinnedTableIterator final : public InternalIterator {
+ public:
+  PinnedTableIterator(std::unique_ptr<InternalIterator> iter, Cache* cache,
+                      Cache::Handle* handle)
+      : iter_(std::move(iter)), cache_(cache), handle_(handle) {}
+  ~PinnedTableIterator() override {
+    iter_.reset();
+    cache_->Release(handle_);
+  }
+  bool Valid() const override { return iter_->Valid(); }
+  void SeekToFirst() override { iter_->SeekToFirst(); }
+  void SeekToLast() override { iter_->SeekToLast(); }
+  void Seek(std::string_view target) override { iter_->Seek(target); }
+  void Next() override { iter_->Next(); }
+  void Prev() override { iter_->Prev(); }
+  std::string_view key() const override { return iter_->key(); }
+  std::string_view value() const override { return iter_->value(); }
+  Status status() const override { return iter_->status(); }
+
+ private:
+  std::unique_ptr<InternalIterator> iter_;
+  Cache* const cache_;
+  Cache::Handle* const handle_;
+};
+
+}  // namespace
+
+TableCache::TableCache(std::string dbname, FileSystem* fs, const InternalKeyComparator* icmp,
+                       std::shared_ptr<Cache> block_cache, ReadStats* stats,
+                       bool paranoid_checks, int capacity)
+    : dbname_(std::move(dbname)),
+      fs_(fs),
+      icmp_(icmp),
+      block_cache_(std::move(block_cache)),
+      stats_(stats),
+      paranoid_checks_(paranoid_checks),
+      cache_(NewLRUCache(static_cast<size_t>(capacity), /*num_shard_bits=*/0)) {}
+
+TableCache::~TableCache() = default;
+
+Status TableCache::FindTable(uint64_t number, uint64_t file_size, Cache::Handle** handle) {
+  char key_buf[8];
+  EncodeFixed64(key_buf, number);
+  std::string_view key(key_buf, sizeof(key_buf));
+  *handle = cache_->Lookup(key);
+  if (*handle != nullptr) return Status::OK();
+
+  std::string fname = TableFileName(dbname_, number);
+  std::unique_ptr<RandomAccessFile> file;
+  Status s = fs_->NewRandomAccessFile(fname, &file);
+  if (s.IsNotFound()) {
+    return Status::Corruption(fname, "table file is missing (" + std::string(s.message()) + ")");
+  }
+  if (!s.ok()) return s;
+  TableReaderOptions topts;
+  topts.comparator = icmp_;
+  topts.keys_are_internal = true;
+  topts.block_cache = block_cache_;
+  topts.stats = stats_;
+  topts.file_name = fname;
+  topts.paranoid_checks = paranoid_checks_;
+  std::unique_ptr<Table> table;
+  s = Table::Open(topts, std::move(file), file_size, &table);
+  if (!s.ok()) return s;  // errors are not cached: a later read retries
+  *handle = cache_->Insert(key, table.release(), 1, &DeleteTable);
+  return Status::OK();
+}
+
+std::unique_ptr<InternalIterator> TableCache::NewIterator(const ReadOptions& options,
+                                                          const FileMetaData& file) {
+  Cache::Handle* handle = nullptr;
+  Status s = FindTable(file.number, file.file_size, &handle);
+  if (!s.ok()) return NewEmptyIterator(s);
+  auto* table = static_cast<Table*>(cache_->Value(handle));
+  return std::make_unique<PinnedTableIterator>(table->NewIterator(options), cache_.get(),
+                                               handle);
+}
+
+Status TableCache::Get(
+    const ReadOptions& options, const FileMetaData& file, std::string_view ikey,
+    const std::function<void(std::string_view, std::string_view)>& handle_result) {
+  Cache::Handle* handle = nullptr;
+  Status s = FindTable(file.number, file.file_size, &handle);
+  if (!s.ok()) return s;
+  auto* table = static_cast<Table*>(cache_->Value(handle));
+  s = table->Get(options, ikey, handle_result);
+  cache_->Release(handle);
+  return s;
+}
+
+Status TableCache::Verify(const FileMetaData& file) {
+  Cache::Handle* handle = nullptr;
+  Status s = FindTable(file.number, file.file_size, &handle);
+  if (!s.ok()) return s;
+  s = static_cast<Table*>(cache_->Value(handle))->VerifyChecksums();
+  cache_->Release(handle);
+  return s;
+}
+
+void TableCache::Evict(uint64_t file_number) {
+  char key_buf[8];
+  EncodeFixed64(key_buf, file_number);
+  cache_->Erase(std::string_view(key_buf, sizeof(key_buf)));
+}
+
+}  // namespace lsmdb

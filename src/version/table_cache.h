@@ -1,0 +1,64 @@
+// TableCache: the open tables of a database, at most `capacity` at a time.
+//
+// A table is opened (its file, footer, index and filter read) on first use and kept in
+// an LRU cache keyed by file number; the least recently used unpinned table is closed
+// when the cache is full. An iterator pins its table until it is destroyed, so the
+// process holds at most capacity + (tables pinned by live iterators) table descriptors.
+//
+// Thread-safety: safe for concurrent use.
+#ifndef LSMDB_VERSION_TABLE_CACHE_H_
+#define LSMDB_VERSION_TABLE_CACHE_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "cache/cache.h"
+#include "lsmdb/file_system.h"
+#include "lsmdb/options.h"
+#include "sstable/table.h"
+#include "util/internal_iterator.h"
+#include "util/internal_key.h"
+#include "util/statistics.h"
+#include "version/version_edit.h"
+
+namespace lsmdb {
+
+class TableCache {
+ public:
+  // fs, icmp, stats must outlive the cache; block_cache may be null.
+  TableCache(std::string dbname, FileSystem* fs, const InternalKeyComparator* icmp,
+             std::shared_ptr<Cache> block_cache, ReadStats* stats, bool paranoid_checks,
+             int capacity);
+  ~TableCache();
+  TableCache(const TableCache&) = delete;
+  TableCache& operator=(const TableCache&) = delete;
+
+  // An iterator over the table. On error, an empty iterator carrying the status.
+  std::unique_ptr<InternalIterator> NewIterator(const ReadOptions& options,
+                                                const FileMetaData& file);
+  // Looks up ikey in the table (see Table::Get).
+  Status Get(const ReadOptions& options, const FileMetaData& file, std::string_view ikey,
+             const std::function<void(std::string_view, std::string_view)>& handle_result);
+  // Opens the table (if needed) and verifies every block checksum.
+  Status Verify(const FileMetaData& file);
+  // Drops the table from the cache (its file is about to be deleted).
+  void Evict(uint64_t file_number);
+
+  size_t OpenTables() const { return cache_->TotalCharge(); }
+
+ private:
+  Status FindTable(uint64_t number, uint64_t file_size, Cache::Handle** handle);
+
+  const std::string dbname_;
+  FileSystem* const fs_;
+  const InternalKeyComparator* const icmp_;
+  const std::shared_ptr<Cache> block_cache_;
+  ReadStats* const stats_;
+  const bool paranoid_checks_;
+  std::shared_ptr<Cache> cache_;
+};
+
+}  // namespace lsmdb
+
+#endif  // LSMDB_VERSION_TABLE_CACHE_H_

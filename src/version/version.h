@@ -1,0 +1,77 @@
+// Version: the set of tables in each level at one point in time. Immutable once built;
+// shared by std::shared_ptr, so a reader or iterator that holds one keeps every table in
+// it alive (VersionSet::AddLiveFiles sees it).
+//
+// L0 tables may overlap and are kept newest first; in every level >= 1 the tables are
+// sorted by key and do not overlap.
+//
+// Thread-safety: const methods are safe to call concurrently.
+#ifndef LSMDB_VERSION_VERSION_H_
+#define LSMDB_VERSION_VERSION_H_
+
+#include <array>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "lsmdb/options.h"
+#include "util/internal_iterator.h"
+#include "util/internal_key.h"
+#include "version/table_cache.h"
+#include "version/version_edit.h"
+
+namespace lsmdb {
+
+using FileList = std::vector<std::shared_ptr<FileMetaData>>;
+
+class Version {
+ public:
+  Version(const InternalKeyComparator* icmp, TableCache* table_cache, int num_levels)
+      : icmp_(icmp), table_cache_(table_cache), num_levels_(num_levels) {}
+
+  // Looks up key in the tables. *found is false if no table holds the key. Otherwise
+  // *s is OK with *value set (a value) or NotFound (a deletion). Returns non-OK for an
+  // I/O error or corruption.
+  Status Get(const ReadOptions& options, const LookupKey& key, std::string* value,
+             bool* found) const;
+
+  // Appends an iterator per L0 table and one per non-empty deeper level.
+  void AddIterators(const ReadOptions& options,
+                    std::vector<std::unique_ptr<InternalIterator>>* iters) const;
+
+  int num_levels() const { return num_levels_; }
+  const FileList& files(int level) const { return files_[level]; }
+  int NumFiles(int level) const { return static_cast<int>(files_[level].size()); }
+  uint64_t LevelBytes(int level) const;
+
+  // The files of level that overlap the user-key range [begin, end] (null = unbounded).
+  // For L0, the range grows to cover every overlapping file's range, transitively.
+  FileList GetOverlappingInputs(int level, const std::string_view* begin,
+                                const std::string_view* end) const;
+  bool OverlapInLevel(int level, const std::string_view* smallest_user_key,
+                      const std::string_view* largest_user_key) const;
+
+  std::string DebugString() const;
+
+ private:
+  friend class VersionSet;
+
+  const InternalKeyComparator* const icmp_;
+  TableCache* const table_cache_;
+  const int num_levels_;
+  std::array<FileList, kMaxLevels> files_;
+};
+
+// Index of the first file in a sorted, non-overlapping list whose largest key is >=
+// ikey; files.size() if there is none.
+size_t FindFile(const InternalKeyComparator& icmp, const FileList& files, std::string_view ikey);
+
+// An iterator over the concatenation of a sorted, non-overlapping list of tables, which
+// opens each table only when it reaches it.
+std::unique_ptr<InternalIterator> NewLevelIterator(const ReadOptions& options,
+                                                   const InternalKeyComparator* icmp,
+                                                   TableCache* table_cache, FileList files);
+
+}  // namespace lsmdb
+
+#endif  // LSMDB_VERSION_VERSION_H_

@@ -1,0 +1,102 @@
+// VersionSet: the current Version, the MANIFEST that records how it came to be, and the
+// counters persisted with it (next file number, last sequence, log number).
+//
+// Every change of the table set is one VersionEdit: LogAndApply appends it to the
+// MANIFEST, syncs, and only then installs the new Version. On open, Recover replays the
+// MANIFEST named by CURRENT. A MANIFEST that grows past max_manifest_file_size is
+// replaced by a new one holding a snapshot of the current state.
+//
+// Thread-safety: methods marked REQUIRES(mu) are called with the DB mutex held;
+// LastSequence() may be read without it.
+#ifndef LSMDB_VERSION_VERSION_SET_H_
+#define LSMDB_VERSION_VERSION_SET_H_
+
+#include <atomic>
+#include <list>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "lsmdb/file_system.h"
+#include "lsmdb/options.h"
+#include "util/mutex.h"
+#include "version/version.h"
+#include "wal/log_writer.h"
+
+namespace lsmdb {
+
+class VersionSet {
+ public:
+  // options (already validated, with comparator and file_system set), icmp and
+  // table_cache must outlive the VersionSet.
+  // mu is the DB mutex.
+  VersionSet(std::string dbname, const Options* options, const InternalKeyComparator* icmp,
+             TableCache* table_cache, Mutex* mu);
+  ~VersionSet();
+  VersionSet(const VersionSet&) = delete;
+  VersionSet& operator=(const VersionSet&) = delete;
+
+  // Writes the MANIFEST and CURRENT of a new, empty database.
+  Status CreateNew();
+  // Reads CURRENT and the MANIFEST it names. InvalidArgument if the comparator differs;
+  // Corruption (naming the file) if a record is damaged.
+  Status Recover();
+
+  // Applies edit to the current version, appends it to the MANIFEST (starting a new
+  // MANIFEST when needed), syncs, and installs the result. Fills in the edit's log
+  // number, next file number and last sequence. mu is released during file I/O; edits
+  // are applied one at a time, in call order.
+  Status LogAndApply(VersionEdit* edit) REQUIRES(mu_);
+
+  std::shared_ptr<const Version> current() const REQUIRES(mu_) { return current_; }
+
+  uint64_t NewFileNumber() { return next_file_number_++; }
+  void MarkFileNumberUsed(uint64_t number) {
+    if (next_file_number_ <= number) next_file_number_ = number + 1;
+  }
+  uint64_t next_file_number() const { return next_file_number_; }
+  uint64_t manifest_file_number() const { return manifest_file_number_; }
+  uint64_t log_number() const { return log_number_; }
+
+  SequenceNumber LastSequence() const { return last_sequence_.load(std::memory_order_acquire); }
+  void SetLastSequence(SequenceNumber s) { last_sequence_.store(s, std::memory_order_release); }
+
+  // Adds the numbers of the tables of every live version (held by readers too).
+  void AddLiveFiles(std::set<uint64_t>* live) REQUIRES(mu_);
+
+  const InternalKeyComparator* icmp() const { return icmp_; }
+  const Options* options() const { return options_; }
+
+  // For the compaction picker: where the last compaction of each level stopped.
+  std::string compact_pointer_[kMaxLevels];
+
+ private:
+  class Builder;
+
+  Status WriteSnapshot(log::Writer* log);
+  void Install(std::shared_ptr<Version> v);
+
+  const std::string dbname_;
+  const Options* const options_;
+  FileSystem* const fs_;
+  const InternalKeyComparator* const icmp_;
+  TableCache* const table_cache_;
+
+  uint64_t next_file_number_ = 2;
+  uint64_t manifest_file_number_ = 0;
+  uint64_t log_number_ = 0;
+  std::atomic<SequenceNumber> last_sequence_{0};
+
+  std::shared_ptr<Version> current_;
+  std::list<std::weak_ptr<Version>> live_versions_;
+
+  std::unique_ptr<WritableFile> manifest_file_;
+  std::unique_ptr<log::Writer> manifest_log_;
+  Mutex* const mu_;
+  bool manifest_busy_ GUARDED_BY(mu_) = false;  // a LogAndApply is writing
+  CondVar manifest_cv_;
+};
+
+}  // namespace lsmdb
+
+#endif  // LSMDB_VERSION_VERSION_SET_H_

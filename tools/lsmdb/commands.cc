@@ -1,0 +1,238 @@
+#include "commands.h"
+
+#include <algorithm>
+
+namespace lsmdb::cli {
+
+namespace {
+
+const OptionSpec kFormatOption{"format", "tsv|jsonl", "record format (default: tsv)"};
+
+std::vector<CommandSpec> MakeTable() {
+  return {
+      {"get", {"KEY"}, 1, {}, Scope::kEverywhere, DbUse::kRead,
+       "print the value of KEY, or (not found)",
+       "A missing key is not an error: the command prints \"(not found)\" and succeeds."},
+      {"put", {"KEY", "VALUE"}, 2, {}, Scope::kEverywhere, DbUse::kWrite,
+       "set KEY to VALUE", "Inside a batch the update is queued until `commit`."},
+      {"delete", {"KEY"}, 1, {}, Scope::kEverywhere, DbUse::kWrite,
+       "remove KEY (succeeds whether or not it exists)",
+       "Inside a batch the update is queued until `commit`."},
+      {"scan", {"FROM", "TO"}, 0,
+       {{"limit", "N", "print at most N entries"},
+        {"reverse", nullptr, "from the last key down to the first"}},
+       Scope::kEverywhere, DbUse::kRead, "print the entries with FROM <= key < TO",
+       "Each entry prints as KEY<TAB>VALUE, escaped: the tsv format of `load`."},
+      {"count", {"FROM", "TO"}, 0, {}, Scope::kEverywhere, DbUse::kRead,
+       "count the entries with FROM <= key < TO", ""},
+      {"batch", {}, 0, {}, Scope::kShellOnly, DbUse::kWrite,
+       "start a batch: put and delete are queued until commit or abort",
+       "The batch is applied atomically by `commit`. Reads inside a batch do not see its "
+       "queued updates."},
+      {"commit", {}, 0, {}, Scope::kShellOnly, DbUse::kWrite,
+       "apply the queued updates atomically and end the batch", ""},
+      {"abort", {}, 0, {}, Scope::kShellOnly, DbUse::kWrite,
+       "discard the queued updates and end the batch", ""},
+      {"snapshot", {}, 0, {}, Scope::kShellOnly, DbUse::kRead,
+       "take a snapshot: later reads see the database as of now",
+       "get, scan, count and export read the snapshot until `release`. Taking a new "
+       "snapshot releases the previous one."},
+      {"release", {}, 0, {}, Scope::kShellOnly, DbUse::kRead,
+       "release the snapshot: reads see the latest state again", ""},
+      {"flush", {}, 0, {}, Scope::kEverywhere, DbUse::kWrite,
+       "write the memtable to a table file and wait for it", ""},
+      {"compact", {"FROM", "TO"}, 0, {}, Scope::kEverywhere, DbUse::kWrite,
+       "compact the keys in [FROM, TO] (inclusive; default: everything)",
+       "Without TO the range runs to the last key."},
+      {"stats", {}, 0, {}, Scope::kEverywhere, DbUse::kRead,
+       "print the engine's statistics (property lsmdb.stats)", ""},
+      {"property", {"NAME"}, 1, {}, Scope::kEverywhere, DbUse::kRead,
+       "print a property of the engine (see docs/PROPERTIES.md)",
+       "For example lsmdb.num-files-at-level0, lsmdb.sstables, "
+       "lsmdb.approximate-memory-usage."},
+      {"load", {"FILE"}, 0, {kFormatOption}, Scope::kEverywhere, DbUse::kWrite,
+       "add the records of FILE (default: standard input)",
+       "tsv: one KEY<TAB>VALUE per line, escaped as `scan` prints them. jsonl: one\n"
+       "{\"key\": \"...\", \"value\": \"...\"} per line, \\u00XX for binary bytes. Records\n"
+       "are written in atomic batches of about 1 MiB; a bad line stops the load before\n"
+       "its batch is written, and the error names the line. In the shell FILE is\n"
+       "required."},
+      {"export", {"FILE"}, 0, {kFormatOption}, Scope::kEverywhere, DbUse::kRead,
+       "write every record, in key order, to FILE (default: standard output)",
+       "The output of export loads back with `load` byte for byte."},
+      {"help", {"COMMAND"}, 0, {}, Scope::kEverywhere, DbUse::kNone,
+       "list the commands, or describe one", ""},
+      {"exit", {}, 0, {}, Scope::kShellOnly, DbUse::kNone, "leave the shell (also: quit)",
+       ""},
+      {"quit", {}, 0, {}, Scope::kShellOnly, DbUse::kNone, "leave the shell", ""},
+  };
+}
+
+const OptionSpec* FindOption(const CommandSpec& spec, std::string_view name) {
+  for (const OptionSpec& o : spec.options) {
+    if (name == o.name) return &o;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+const std::vector<CommandSpec>& AllCommands() {
+  static const std::vector<CommandSpec> table = MakeTable();
+  return table;
+}
+
+const CommandSpec* FindCommand(std::string_view name) {
+  for (const CommandSpec& spec : AllCommands()) {
+    if (name == spec.name) return &spec;
+  }
+  return nullptr;
+}
+
+std::string Synopsis(const CommandSpec& spec) {
+  std::string s = spec.name;
+  const int n = static_cast<int>(spec.args.size());
+  for (int i = 0; i < n; ++i) {
+    s += ' ';
+    if (i >= spec.min_args) s += '[';
+    s += spec.args[i];
+  }
+  for (int i = spec.min_args; i < n; ++i) s += ']';
+  for (const OptionSpec& o : spec.options) {
+    s += " [--";
+    s += o.name;
+    if (o.value_name != nullptr) {
+      s += ' ';
+      s += o.value_name;
+    }
+    s += ']';
+  }
+  return s;
+}
+
+std::string CommandHelp(const CommandSpec& spec, bool command_line) {
+  std::string synopsis = Synopsis(spec);
+  if (command_line && spec.db_use != DbUse::kNone) {
+    synopsis.insert(std::string_view(spec.name).size(), " [--db PATH]");
+  }
+  std::string s = std::string("usage: ") + (command_line ? "lsmdb " : "") + synopsis +
+                  "\n\n" + spec.summary + ".\n";
+  if (*spec.details != '\0') s += std::string("\n") + spec.details + "\n";
+  if (!spec.options.empty()) {
+    s += "\noptions:\n";
+    for (const OptionSpec& o : spec.options) {
+      std::string left = std::string("  --") + o.name;
+      if (o.value_name != nullptr) left += std::string(" ") + o.value_name;
+      left.resize(std::max<size_t>(left.size() + 2, 22), ' ');
+      s += left + o.help + "\n";
+    }
+  }
+  if (spec.scope == Scope::kShellOnly) s += "\n(shell only)\n";
+  return s;
+}
+
+std::string CommandList(bool in_shell) {
+  std::string s = "commands:\n";
+  for (const CommandSpec& spec : AllCommands()) {
+    if (!in_shell && spec.scope == Scope::kShellOnly) continue;
+    if (in_shell && std::string_view(spec.name) == "quit") continue;
+    std::string left = "  " + Synopsis(spec);
+    if (left.size() >= 44) {
+      s += left + "\n" + std::string(46, ' ');
+    } else {
+      left.resize(46, ' ');
+      s += left;
+    }
+    s += std::string(spec.summary) + "\n";
+  }
+  s += "\nKeys and values take quotes and escapes: \"a b\", 'a b', \\x00, \\n, \\t, \\\\.\n";
+  s += in_shell ? "`help COMMAND` or `COMMAND --help` describes one command.\n"
+                : "`lsmdb COMMAND --help` describes one command.\n";
+  return s;
+}
+
+bool Invocation::Has(std::string_view option) const { return Get(option) != nullptr; }
+
+const std::string* Invocation::Get(std::string_view option) const {
+  for (const auto& [name, value] : options) {
+    if (name == option) return &value;
+  }
+  return nullptr;
+}
+
+bool ParseInvocation(const std::vector<Token>& tokens, Invocation* inv, std::string* error) {
+  *inv = Invocation();
+  if (tokens.empty()) {
+    *error = "missing command";
+    return false;
+  }
+  const std::string& name = tokens[0].text;
+  inv->spec = tokens[0].literal ? nullptr : FindCommand(name);
+  if (inv->spec == nullptr) {
+    *error = "unknown command '" + name + "' (try help)";
+    return false;
+  }
+  const CommandSpec& spec = *inv->spec;
+  const std::string prefix = std::string(spec.name) + ": ";
+
+  bool options_done = false;
+  for (size_t i = 1; i < tokens.size(); ++i) {
+    const Token& t = tokens[i];
+    if (options_done || !IsOption(t)) {
+      inv->args.push_back(t.text);
+      continue;
+    }
+    if (t.text == "--") {
+      options_done = true;
+      continue;
+    }
+    std::string opt = t.text.substr(2);
+    std::string value;
+    const size_t eq = opt.find('=');
+    const bool has_inline_value = eq != std::string::npos;
+    if (has_inline_value) {
+      value = opt.substr(eq + 1);
+      opt.resize(eq);
+    }
+    if (opt == "help") {
+      inv->help = true;
+      continue;
+    }
+    const OptionSpec* o = FindOption(spec, opt);
+    if (o == nullptr) {
+      *error = prefix + "unknown option --" + opt;
+      return false;
+    }
+    if (o->value_name == nullptr) {
+      if (has_inline_value) {
+        *error = prefix + "option --" + opt + " takes no value";
+        return false;
+      }
+    } else if (!has_inline_value) {
+      if (i + 1 >= tokens.size()) {
+        *error = prefix + "option --" + opt + " needs a value (" + o->value_name + ")";
+        return false;
+      }
+      value = tokens[++i].text;
+    }
+    if (inv->Has(opt)) {
+      *error = prefix + "option --" + opt + " given twice";
+      return false;
+    }
+    inv->options.emplace_back(std::move(opt), std::move(value));
+  }
+  if (inv->help) return true;
+
+  const size_t n = inv->args.size();
+  if (n < static_cast<size_t>(spec.min_args)) {
+    *error = prefix + "missing " + spec.args[n];
+    return false;
+  }
+  if (n > spec.args.size()) {
+    *error = prefix + "too many arguments (usage: " + Synopsis(spec) + ")";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace lsmdb::cli

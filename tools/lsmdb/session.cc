@@ -1,0 +1,316 @@
+#include "session.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string_view>
+
+#include "load_export.h"
+
+namespace lsmdb::cli {
+
+namespace {
+
+// Parses a non-negative decimal number. Returns false for anything else.
+bool ParseCount(const std::string& text, uint64_t* n) {
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) return false;
+  errno = 0;
+  char* end = nullptr;
+  const unsigned long long v = std::strtoull(text.c_str(), &end, 10);
+  if (errno == ERANGE) return false;
+  *n = v;
+  return true;
+}
+
+// Closes a FILE opened by the session (not stdin/stdout) when it goes out of scope.
+struct FileCloser {
+  void operator()(FILE* f) const { std::fclose(f); }
+};
+using FilePtr = std::unique_ptr<FILE, FileCloser>;
+
+}  // namespace
+
+int ExitStatus(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kOk:
+    case Outcome::kExit:
+      return 0;
+    case Outcome::kUsageError:
+      return 2;
+    case Outcome::kFailed:
+      return 1;
+  }
+  return 1;
+}
+
+Session::Session(DB* db, Output* out, bool in_shell, bool interactive)
+    : db_(db), out_(out), in_shell_(in_shell), interactive_(interactive) {}
+
+Session::~Session() {
+  if (snapshot_ != nullptr) db_->ReleaseSnapshot(snapshot_);
+}
+
+std::string Session::State() const {
+  std::string s;
+  if (batch_) s = "batch " + std::to_string(batch_->Count());
+  if (snapshot_ != nullptr) s += s.empty() ? "snapshot" : ", snapshot";
+  return s;
+}
+
+bool Session::DiscardBatch() {
+  if (!batch_) return false;
+  out_->Warning("uncommitted batch of " + std::to_string(batch_->Count()) +
+                " updates discarded");
+  batch_.reset();
+  return true;
+}
+
+Outcome Session::Fail(const Invocation& inv, const Status& s) {
+  out_->Error(std::string(inv.spec->name) + ": " + s.ToString());
+  return Outcome::kFailed;
+}
+
+Outcome Session::Usage(const Invocation& inv, const std::string& message) {
+  out_->Error(std::string(inv.spec->name) + ": " + message);
+  return Outcome::kUsageError;
+}
+
+ReadOptions Session::Reading() const {
+  ReadOptions options;
+  options.snapshot = snapshot_;
+  return options;
+}
+
+Outcome Session::Execute(const Invocation& inv) {
+  const std::string_view name = inv.spec->name;
+  if (inv.help) {
+    out_->Raw(CommandHelp(*inv.spec, !in_shell_));
+    return Outcome::kOk;
+  }
+  if (name == "help") return Help(inv);
+  if (name == "exit" || name == "quit") return Outcome::kExit;
+  if (name == "get") return Get(inv);
+  if (name == "put") return PutOrDelete(inv, true);
+  if (name == "delete") return PutOrDelete(inv, false);
+  if (name == "scan") return Scan(inv, false);
+  if (name == "count") return Scan(inv, true);
+  if (name == "batch" || name == "commit" || name == "abort") return Batch(inv);
+  if (name == "snapshot" || name == "release") return Snapshot(inv);
+  if (name == "flush" || name == "compact") return FlushOrCompact(inv);
+  if (name == "stats") return Property(inv, "lsmdb.stats");
+  if (name == "property") return Property(inv, inv.args[0]);
+  if (name == "load") return Load(inv);
+  if (name == "export") return Export(inv);
+  return Usage(inv, "not implemented");
+}
+
+Outcome Session::Help(const Invocation& inv) {
+  if (inv.args.empty()) {
+    out_->Raw(CommandList(in_shell_));
+    return Outcome::kOk;
+  }
+  const CommandSpec* topic = FindCommand(inv.args[0]);
+  if (topic == nullptr) return Usage(inv, "unknown command '" + inv.args[0] + "'");
+  out_->Raw(CommandHelp(*topic, !in_shell_));
+  return Outcome::kOk;
+}
+
+Outcome Session::Get(const Invocation& inv) {
+  std::string value;
+  const Status s = db_->Get(Reading(), inv.args[0], &value);
+  if (s.IsNotFound()) {
+    out_->Note("(not found)");
+    return Outcome::kOk;
+  }
+  if (!s.ok()) return Fail(inv, s);
+  out_->Value(value);
+  return Outcome::kOk;
+}
+
+Outcome Session::PutOrDelete(const Invocation& inv, bool is_put) {
+  const std::string& key = inv.args[0];
+  if (key.size() > kMaxKeySize) return Usage(inv, "key longer than 8 MiB");
+  if (is_put && inv.args[1].size() > kMaxValueSize) {
+    return Usage(inv, "value longer than 256 MiB");
+  }
+  if (batch_) {
+    if (is_put) {
+      batch_->Put(key, inv.args[1]);
+    } else {
+      batch_->Delete(key);
+    }
+    out_->Line("QUEUED");
+    return Outcome::kOk;
+  }
+  const Status s = is_put ? db_->Put(WriteOptions(), key, inv.args[1])
+                          : db_->Delete(WriteOptions(), key);
+  if (!s.ok()) return Fail(inv, s);
+  out_->Line("OK");
+  return Outcome::kOk;
+}
+
+Outcome Session::Scan(const Invocation& inv, bool count_only) {
+  const std::string* from = inv.args.size() > 0 ? &inv.args[0] : nullptr;
+  const std::string* to = inv.args.size() > 1 ? &inv.args[1] : nullptr;
+  uint64_t limit = UINT64_MAX;
+  if (const std::string* text = inv.Get("limit"); text != nullptr && !ParseCount(*text, &limit)) {
+    return Usage(inv, "--limit needs a non-negative number, not '" + *text + "'");
+  }
+  const bool reverse = inv.Has("reverse");
+
+  std::unique_ptr<Iterator> it = db_->NewIterator(Reading());
+  uint64_t n = 0;
+  if (!reverse) {
+    if (from != nullptr) {
+      it->Seek(*from);
+    } else {
+      it->SeekToFirst();
+    }
+    for (; it->Valid() && n < limit; it->Next()) {
+      if (to != nullptr && it->key() >= std::string_view(*to)) break;
+      if (!count_only) out_->Entry(it->key(), it->value());
+      ++n;
+    }
+  } else {
+    if (to != nullptr) {
+      it->SeekForPrev(*to);
+      if (it->Valid() && it->key() == std::string_view(*to)) it->Prev();
+    } else {
+      it->SeekToLast();
+    }
+    for (; it->Valid() && n < limit; it->Prev()) {
+      if (from != nullptr && it->key() < std::string_view(*from)) break;
+      if (!count_only) out_->Entry(it->key(), it->value());
+      ++n;
+    }
+  }
+  const Status s = it->status();
+  if (!s.ok()) return Fail(inv, s);
+  if (count_only) {
+    out_->Line(std::to_string(n));
+  } else if (interactive_) {
+    out_->Note(n == 1 ? "(1 entry)" : "(" + std::to_string(n) + " entries)");
+  }
+  return Outcome::kOk;
+}
+
+Outcome Session::Batch(const Invocation& inv) {
+  const std::string_view name = inv.spec->name;
+  if (name == "batch") {
+    if (batch_) return Usage(inv, "already in a batch (commit or abort it first)");
+    batch_.emplace();
+    out_->Line("OK");
+    return Outcome::kOk;
+  }
+  if (!batch_) return Usage(inv, "no batch (start one with `batch`)");
+  const uint32_t count = batch_->Count();
+  if (name == "abort") {
+    batch_.reset();
+    out_->Line("OK (" + std::to_string(count) + " updates discarded)");
+    return Outcome::kOk;
+  }
+  // On failure the batch stays open, so that the user may retry or abort.
+  const Status s = db_->Write(WriteOptions(), &*batch_);
+  if (!s.ok()) return Fail(inv, s);
+  batch_.reset();
+  out_->Line("OK (" + std::to_string(count) + " updates)");
+  return Outcome::kOk;
+}
+
+Outcome Session::Snapshot(const Invocation& inv) {
+  if (std::string_view(inv.spec->name) == "release") {
+    if (snapshot_ == nullptr) return Usage(inv, "no snapshot to release");
+    db_->ReleaseSnapshot(snapshot_);
+    snapshot_ = nullptr;
+    out_->Line("OK");
+    return Outcome::kOk;
+  }
+  const bool replaced = snapshot_ != nullptr;
+  if (replaced) db_->ReleaseSnapshot(snapshot_);
+  snapshot_ = db_->GetSnapshot();
+  out_->Line(replaced ? "OK (previous snapshot released)" : "OK");
+  return Outcome::kOk;
+}
+
+Outcome Session::FlushOrCompact(const Invocation& inv) {
+  Status s;
+  if (std::string_view(inv.spec->name) == "flush") {
+    s = db_->Flush();
+  } else {
+    std::string_view begin, end;
+    if (inv.args.size() > 0) begin = inv.args[0];
+    if (inv.args.size() > 1) end = inv.args[1];
+    s = db_->CompactRange(inv.args.size() > 0 ? &begin : nullptr,
+                          inv.args.size() > 1 ? &end : nullptr);
+  }
+  if (!s.ok()) return Fail(inv, s);
+  out_->Line("OK");
+  return Outcome::kOk;
+}
+
+Outcome Session::Property(const Invocation& inv, const std::string& name) {
+  std::string value;
+  if (!db_->GetProperty(name, &value)) {
+    out_->Error(std::string(inv.spec->name) + ": unknown property '" + name + "'");
+    return Outcome::kFailed;
+  }
+  out_->Raw(value);
+  return Outcome::kOk;
+}
+
+Outcome Session::Load(const Invocation& inv) {
+  RecordFormat format = RecordFormat::kTsv;
+  if (const std::string* f = inv.Get("format"); f != nullptr && !ParseRecordFormat(*f, &format)) {
+    return Usage(inv, "--format must be tsv or jsonl, not '" + *f + "'");
+  }
+  if (batch_) return Usage(inv, "not allowed inside a batch");
+  const bool from_stdin = inv.args.empty() || inv.args[0] == "-";
+  if (from_stdin && in_shell_) {
+    return Usage(inv, "missing FILE (standard input holds the shell's commands)");
+  }
+  FilePtr file;
+  if (!from_stdin) {
+    file.reset(std::fopen(inv.args[0].c_str(), "rb"));
+    if (!file) return Fail(inv, Status::IOError(inv.args[0], std::strerror(errno)));
+  }
+  uint64_t records = 0;
+  const Status s = LoadRecords(db_, from_stdin ? stdin : file.get(),
+                               from_stdin ? "<stdin>" : inv.args[0], format, &records);
+  if (!s.ok()) {
+    const Outcome o = Fail(inv, s);
+    out_->Warning(std::to_string(records) + " records were loaded before the error");
+    return o;
+  }
+  out_->Line("OK (" + std::to_string(records) + " records)");
+  return Outcome::kOk;
+}
+
+Outcome Session::Export(const Invocation& inv) {
+  RecordFormat format = RecordFormat::kTsv;
+  if (const std::string* f = inv.Get("format"); f != nullptr && !ParseRecordFormat(*f, &format)) {
+    return Usage(inv, "--format must be tsv or jsonl, not '" + *f + "'");
+  }
+  const bool to_stdout = inv.args.empty() || inv.args[0] == "-";
+  FilePtr file;
+  if (!to_stdout) {
+    file.reset(std::fopen(inv.args[0].c_str(), "wb"));
+    if (!file) return Fail(inv, Status::IOError(inv.args[0], std::strerror(errno)));
+  }
+  uint64_t records = 0;
+  out_->Flush();
+  Status s = ExportRecords(db_, Reading(), to_stdout ? out_->out() : file.get(),
+                           to_stdout ? "<stdout>" : inv.args[0], format, &records);
+  if (s.ok() && file && std::fclose(file.release()) != 0) {
+    s = Status::IOError(inv.args[0], std::strerror(errno));
+  }
+  if (!s.ok()) return Fail(inv, s);
+  if (!to_stdout) {
+    out_->Line("OK (" + std::to_string(records) + " records)");
+  } else if (interactive_) {
+    out_->Note("(" + std::to_string(records) + " records)");
+  }
+  return Outcome::kOk;
+}
+
+}  // namespace lsmdb::cli

@@ -1,0 +1,75 @@
+#include "shell.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "args.h"
+#include "commands.h"
+#include "line_reader.h"
+#include "output.h"
+#include "session.h"
+
+namespace lsmdb::cli {
+
+int RunShell(DB* db, const ShellOptions& options) {
+  const bool interactive = isatty(STDIN_FILENO) == 1;
+  Output out(stdout, stderr, interactive && ColorWanted(STDOUT_FILENO),
+             interactive && ColorWanted(STDERR_FILENO));
+  std::unique_ptr<LineReader> reader;
+  if (interactive) {
+    reader = NewEditLineReader(DefaultHistoryPath());
+    if (!reader) reader = NewStreamLineReader(stdin, stdout);
+    out.set_error_prefix("");
+  } else {
+    reader = NewStreamLineReader(stdin, nullptr);
+  }
+  Session session(db, &out, /*in_shell=*/true, interactive);
+
+  int status = 0;
+  uint64_t line_number = 0;
+  std::string line, error;
+  std::vector<Token> tokens;
+  while (true) {
+    const std::string state = session.State();
+    if (!reader->Read(state.empty() ? "lsmdb> " : "lsmdb (" + state + ")> ", &line)) break;
+    ++line_number;
+    if (!interactive) out.set_error_prefix("lsmdb: line " + std::to_string(line_number) + ": ");
+
+    Outcome outcome = Outcome::kOk;
+    Invocation inv;
+    if (!Tokenize(line, &tokens, &error)) {
+      if (interactive) reader->AddHistory(line);  // so that it can be fixed
+      out.Error(error);
+      outcome = Outcome::kUsageError;
+    } else if (tokens.empty()) {
+      continue;
+    } else {
+      if (interactive) reader->AddHistory(line);
+      if (!ParseInvocation(tokens, &inv, &error)) {
+        out.Error(error);
+        outcome = Outcome::kUsageError;
+      } else {
+        const auto start = std::chrono::steady_clock::now();
+        outcome = session.Execute(inv);
+        if (interactive && outcome != Outcome::kExit && !inv.help &&
+            inv.spec->db_use != DbUse::kNone) {
+          out.Timing(std::chrono::duration<double, std::micro>(
+                         std::chrono::steady_clock::now() - start).count());
+        }
+      }
+    }
+    if (outcome == Outcome::kExit) break;
+    if (interactive || outcome == Outcome::kOk) continue;
+    if (status == 0) status = ExitStatus(outcome);
+    if (!options.keep_going) break;
+  }
+  if (session.DiscardBatch() && !interactive && status == 0) status = 1;
+  out.Flush();
+  return status;
+}
+
+}  // namespace lsmdb::cli
