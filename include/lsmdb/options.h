@@ -101,6 +101,9 @@ struct LSMDB_EXPORT Options {
   bool level_compaction_dynamic_level_bytes = false;
   // Background threads for flushes and compactions. Default: 2. Range: [1, 256].
   int max_background_jobs = 2;
+  // Key-range pieces a large L0 -> L1 compaction may be split into, run in parallel.
+  // Default: 1 (no split). Range: [1, 64].
+  int max_subcompactions = 1;
 
   // What recovery does with a damaged write-ahead log.
   // Default: kTolerateCorruptedTailRecords.

@@ -45,6 +45,7 @@ Status ValidateOptions(const Options& o) {
   check(CheckRange("max_bytes_for_level_multiplier", o.max_bytes_for_level_multiplier, 2.0,
                    100.0));
   check(CheckRange("max_background_jobs", o.max_background_jobs, 1, 256));
+  check(CheckRange("max_subcompactions", o.max_subcompactions, 1, 64));
   check(CheckRange<uint64_t>("max_manifest_file_size", o.max_manifest_file_size, 4 * kKiB,
                              uint64_t{1} << 50));
   if (s.ok() && static_cast<uint8_t>(o.compression) > static_cast<uint8_t>(CompressionType::kZstd)) {

@@ -72,7 +72,7 @@ TEST(TablePropertiesTest, DamageIsCorruption) {
   std::string bad;
   PutVarint32(&bad, 1);
   PutLengthPrefixed(&bad, "\x01\x02");
-  EXPECT_TRUE(back.DecodeFrom(bad + enc.substr(3)).IsCorruption());
+  EXPECT_TRUE(back.DecodeFrom(bad + enc).IsCorruption());
   // An unknown compression type.
   TableProperties p = Sample();
   p.compression = static_cast<CompressionType>(9);

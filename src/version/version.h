@@ -53,6 +53,12 @@ class Version {
 
   std::string DebugString() const;
 
+  // For tests that build versions by hand: appends f to level. The caller keeps the
+  // level's order (L0 newest first; deeper levels sorted and disjoint).
+  void TEST_AppendFile(int level, std::shared_ptr<FileMetaData> f) {
+    files_[level].push_back(std::move(f));
+  }
+
  private:
   friend class VersionSet;
 

@@ -21,7 +21,7 @@ class LineReader {
   // newline, into *line. Returns false at the end of the input.
   virtual bool Read(const std::string& prompt, std::string* line) = 0;
   // Adds line to the history (and saves the history), if the reader keeps one.
-  virtual void AddHistory(const std::string& line) {}
+  virtual void AddHistory(const std::string& /*line*/) {}
 };
 
 // Reads lines from in. If prompt_out is not null, prompts are written to it.
