@@ -82,7 +82,10 @@ Status DBImpl::NewLogFile() {
   // Only the write leader (or Open) gets here, so mem_ and log_ cannot change while the
   // file is created without the mutex.
   mu_.Unlock();
-  Status s = fs_->NewWritableFile(LogFileName(dbname_, number), &file);
+  // Sync the old log first: a synced write in the new log must not survive a power loss
+  // that takes unsynced writes of the old one (that would break prefix recovery).
+  Status s = log_file_ ? log_file_->Sync() : Status::OK();
+  if (s.ok()) s = fs_->NewWritableFile(LogFileName(dbname_, number), &file);
   // The log's name must be durable before a synced write in it is acknowledged.
   if (s.ok()) s = fs_->SyncDir(dbname_);
   mu_.Lock();

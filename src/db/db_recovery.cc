@@ -177,10 +177,16 @@ Status DBImpl::ReplayLog(uint64_t log_number, bool last_log, SequenceNumber* max
     }
   }
   if (reporter.torn) {
-    if (mode == WalRecoveryMode::kAbsoluteConsistency) {
-      return Status::Corruption(fname, "incomplete record at offset " +
-                                           std::to_string(reporter.torn_offset) +
-                                           " (torn write)");
+    // An old log is synced before the next one is started, so only the last log can
+    // end in a torn write.
+    const Status torn = Status::Corruption(
+        fname, "incomplete record at offset " + std::to_string(reporter.torn_offset) +
+                   (last_log ? " (torn write)" : " in a log that is not the last"));
+    if (mode == WalRecoveryMode::kAbsoluteConsistency) return torn;
+    if (mode == WalRecoveryMode::kPointInTimeRecovery) {
+      if (!last_log) *stop = true;
+    } else if (!last_log) {
+      return torn;
     }
     info_log_->Log("recovery: %s: dropped a torn last record of %zu bytes at offset %" PRIu64,
                    fname.c_str(), reporter.torn_bytes, reporter.torn_offset);

@@ -44,12 +44,14 @@ size_t Block::ApproximateMemoryUsage() const {
   return sizeof(Block) + (contents_.owned ? contents_.data.size() : 0);
 }
 
-std::unique_ptr<InternalIterator> Block::NewIterator(const Comparator* comparator) const {
-  return std::make_unique<BlockIter>(comparator, this);
+std::unique_ptr<InternalIterator> Block::NewIterator(const Comparator* comparator,
+                                                     size_t min_key_size) const {
+  return std::make_unique<BlockIter>(comparator, this, min_key_size);
 }
 
-void BlockIter::Init(const Comparator* comparator, const Block* block) {
+void BlockIter::Init(const Comparator* comparator, const Block* block, size_t min_key_size) {
   comparator_ = comparator;
+  min_key_size_ = min_key_size;
   data_ = block->data().data();
   restarts_ = block->restarts_offset_;
   num_restarts_ = block->num_restarts_;
@@ -119,6 +121,10 @@ bool BlockIter::ParseNextEntry() {
     MarkCorrupt(current_, "entry shares more bytes than the previous key has");
     return false;
   }
+  if (size_t{shared} + unshared < min_key_size_) {
+    MarkCorrupt(current_, "key too short");
+    return false;
+  }
   while (restart_index_ + 1 < num_restarts_ && RestartPoint(restart_index_ + 1) <= current_) {
     restart_index_++;
   }
@@ -157,7 +163,7 @@ bool BlockIter::KeyAtRestart(uint32_t index, std::string_view* key) {
     return false;
   }
   const auto room = static_cast<size_t>(limit - p);
-  if (shared != 0 || unshared > room || value_len > room - unshared) {
+  if (shared != 0 || unshared > room || value_len > room - unshared || unshared < min_key_size_) {
     MarkCorrupt(offset, "bad restart entry");
     return false;
   }

@@ -37,9 +37,10 @@ class Block {
   // False if the restart array is damaged; iterators then report Corruption.
   bool ok() const { return !malformed_; }
 
-  // An iterator ordering keys by comparator. REQUIRES: the Block and comparator outlive
-  // the iterator.
-  std::unique_ptr<InternalIterator> NewIterator(const Comparator* comparator) const;
+  // An iterator ordering keys by comparator (see BlockIter). REQUIRES: the Block and
+  // comparator outlive the iterator.
+  std::unique_ptr<InternalIterator> NewIterator(const Comparator* comparator,
+                                                size_t min_key_size = 0) const;
 
  private:
   friend class BlockIter;
@@ -59,11 +60,14 @@ class BlockIter final : public InternalIterator {
   static constexpr size_t kInlineKeyBytes = 128;
 
   BlockIter() = default;
-  BlockIter(const Comparator* comparator, const Block* block) { Init(comparator, block); }
+  BlockIter(const Comparator* comparator, const Block* block, size_t min_key_size = 0) {
+    Init(comparator, block, min_key_size);
+  }
 
-  // Points the iterator at block (unpositioned). REQUIRES: both outlive the iterator or
-  // the next Init().
-  void Init(const Comparator* comparator, const Block* block);
+  // Points the iterator at block (unpositioned). A key shorter than min_key_size (8 for
+  // internal keys, which the comparator would otherwise misread) is Corruption.
+  // REQUIRES: comparator and block outlive the iterator or the next Init().
+  void Init(const Comparator* comparator, const Block* block, size_t min_key_size = 0);
 
   bool Valid() const override { return current_ < restarts_; }
   void SeekToFirst() override;
@@ -88,12 +92,13 @@ class BlockIter final : public InternalIterator {
   void GrowKeyBuffer(size_t n, size_t keep);
 
   const Comparator* comparator_ = nullptr;
+  size_t min_key_size_ = 0;
   const char* data_ = nullptr;
-  uint32_t restarts_ = 0;      // offset of the restart array: the end of the entries
+  uint32_t restarts_ = 0;  // offset of the restart array: the end of the entries
   uint32_t num_restarts_ = 0;
-  uint32_t current_ = 0;       // offset of the current entry; restarts_ when !Valid()
-  uint32_t next_ = 0;          // offset just past the current entry
-  uint32_t restart_index_ = 0; // the restart block holding current_
+  uint32_t current_ = 0;        // offset of the current entry; restarts_ when !Valid()
+  uint32_t next_ = 0;           // offset just past the current entry
+  uint32_t restart_index_ = 0;  // the restart block holding current_
   std::string_view key_;
   std::string_view value_;
   Status status_;

@@ -68,8 +68,16 @@ TEST(BlockTest, EntryEncoding) {
   std::string bytes(builder.Finish());
   // apple: shared 0, unshared 5, value 1; apply: shared 4, unshared 1, value 2;
   // banana starts a restart: shared 0. Then restarts [0, 16] and count 2.
-  std::string expected("\x00\x05\x01" "apple" "1" "\x04\x01\x02" "y" "22" "\x00\x06\x00" "banana",
-                       24);
+  std::string expected(
+      "\x00\x05\x01"
+      "apple"
+      "1"
+      "\x04\x01\x02"
+      "y"
+      "22"
+      "\x00\x06\x00"
+      "banana",
+      24);
   PutFixed32(&expected, 0);
   PutFixed32(&expected, 15);
   PutFixed32(&expected, 2);
@@ -86,11 +94,10 @@ TEST(BlockTest, MatchesModelAcrossRestartIntervals) {
     ASSERT_TRUE(block.ok());
     auto it = block.NewIterator(BytewiseComparator());
     test::CheckFullScans(it.get(), model);
-    test::CheckIteratorAgainstModel(it.get(), model, BytewiseComparator(), &rnd, 5000,
-                                    [&](Random* r) {
-                                      return r->OneIn(2) ? model[r->Uniform(model.size())].first
-                                                         : RandomKey(r, 12);
-                                    });
+    test::CheckIteratorAgainstModel(
+        it.get(), model, BytewiseComparator(), &rnd, 5000, [&](Random* r) {
+          return r->OneIn(2) ? model[r->Uniform(model.size())].first : RandomKey(r, 12);
+        });
   }
 }
 
@@ -150,7 +157,14 @@ TEST(BlockTest, MalformedRestartArrays) {
   PutFixed32(&s, 5);  // more restarts than room
   ExpectCorrupt(s);
 
-  const std::string entries("\x00\x01\x01" "a" "1" "\x00\x01\x01" "b" "2", 10);
+  const std::string entries(
+      "\x00\x01\x01"
+      "a"
+      "1"
+      "\x00\x01\x01"
+      "b"
+      "2",
+      10);
   auto with_restarts = [&](std::initializer_list<uint32_t> restarts) {
     std::string b = entries;
     for (uint32_t r : restarts) PutFixed32(&b, r);
@@ -169,7 +183,11 @@ TEST(BlockTest, MalformedRestartArrays) {
 
 TEST(BlockTest, DamagedEntriesAreCorruption) {
   // Entry claims a value longer than the block.
-  std::string b("\x00\x01\x7f" "a" "1", 5);
+  std::string b(
+      "\x00\x01\x7f"
+      "a"
+      "1",
+      5);
   PutFixed32(&b, 0);
   PutFixed32(&b, 1);
   Block block(BlockContents{b, nullptr});
@@ -184,7 +202,12 @@ TEST(BlockTest, DamagedEntriesAreCorruption) {
   EXPECT_TRUE(it->status().IsCorruption());
 
   // Second entry shares more than the first key has.
-  std::string c("\x00\x01\x00" "a" "\x05\x01\x00" "b", 8);
+  std::string c(
+      "\x00\x01\x00"
+      "a"
+      "\x05\x01\x00"
+      "b",
+      8);
   PutFixed32(&c, 0);
   PutFixed32(&c, 1);
   Block block2(BlockContents{c, nullptr});
@@ -194,6 +217,23 @@ TEST(BlockTest, DamagedEntriesAreCorruption) {
   it2->Next();
   EXPECT_FALSE(it2->Valid());
   EXPECT_TRUE(it2->status().IsCorruption());
+}
+
+TEST(BlockTest, KeysShorterThanTheMinimumAreCorruption) {
+  std::string bytes = BuildBlock({{"12345678", "a"}, {"123456789", "b"}, {"2", "c"}}, 2);
+  Block block(BlockContents{bytes, nullptr});
+  BlockIter it(BytewiseComparator(), &block, 8);
+  it.SeekToFirst();
+  ASSERT_TRUE(it.Valid());
+  it.Next();
+  ASSERT_TRUE(it.Valid());
+  it.Next();
+  EXPECT_FALSE(it.Valid());
+  EXPECT_TRUE(it.status().IsCorruption());
+  BlockIter seeker(BytewiseComparator(), &block, 8);
+  seeker.Seek("3");  // binary search reads the short restart key
+  EXPECT_FALSE(seeker.Valid());
+  EXPECT_TRUE(seeker.status().IsCorruption());
 }
 
 // Random damage must never crash or read out of bounds (run under ASan); the iterator

@@ -74,12 +74,12 @@ TEST(BloomFilterTest, InconsistentEncodingsAreRejected) {
     b[b.size() - kBloomTrailerSize + pos] = c;
     return b;
   };
-  EXPECT_FALSE(reader.Init(with(0, 21)));           // num_lines
-  EXPECT_FALSE(reader.Init(with(3, 1)));            // num_lines, high byte
-  EXPECT_FALSE(reader.Init(with(4, 0)));            // zero probes
-  EXPECT_FALSE(reader.Init(with(4, 31)));           // too many probes
-  EXPECT_FALSE(reader.Init(with(5, 2)));            // unknown kind
-  EXPECT_FALSE(reader.Init(with(6, 1)));            // reserved byte
+  EXPECT_FALSE(reader.Init(with(0, 21)));  // num_lines
+  EXPECT_FALSE(reader.Init(with(3, 1)));   // num_lines, high byte
+  EXPECT_FALSE(reader.Init(with(4, 0)));   // zero probes
+  EXPECT_FALSE(reader.Init(with(4, 31)));  // too many probes
+  EXPECT_FALSE(reader.Init(with(5, 2)));   // unknown kind
+  EXPECT_FALSE(reader.Init(with(6, 1)));   // reserved byte
   // A rejected filter matches everything: it must never cause a false negative.
   EXPECT_TRUE(reader.KeyMayMatch(Key(5)));
   EXPECT_TRUE(reader.KeyMayMatch("absent"));

@@ -65,8 +65,8 @@ TEST(CompressionTest, DamagedInputIsCorruption) {
     EXPECT_TRUE(UncompressBlock(type, wrong_size, 1 << 20, &back, &back_size).IsCorruption());
     // Truncated payloads and empty input.
     for (size_t len : {size_t{0}, size_t{1}, size_t{3}, good.size() / 2, good.size() - 1}) {
-      EXPECT_TRUE(UncompressBlock(type, good.substr(0, len), 1 << 20, &back, &back_size)
-                      .IsCorruption())
+      EXPECT_TRUE(
+          UncompressBlock(type, good.substr(0, len), 1 << 20, &back, &back_size).IsCorruption())
           << len;
     }
     // Random flips: either Corruption or the exact size (the trailer checksum catches
@@ -84,7 +84,8 @@ TEST(CompressionTest, DamagedInputIsCorruption) {
   }
   std::unique_ptr<char[]> back;
   size_t back_size = 0;
-  EXPECT_TRUE(UncompressBlock(CompressionType::kNone, "\x01x", 10, &back, &back_size).IsCorruption());
+  EXPECT_TRUE(
+      UncompressBlock(CompressionType::kNone, "\x01x", 10, &back, &back_size).IsCorruption());
 }
 
 TEST(CompressionTest, Names) {

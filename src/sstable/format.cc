@@ -42,8 +42,8 @@ Status Footer::DecodeFrom(std::string_view input, const std::string& file_name) 
   }
   format_version = DecodeFixed32(p + kHandleAreaSize);
   if (format_version != kTableFormatVersion) {
-    return Status::NotSupported(file_name, "unknown table format version " +
-                                               std::to_string(format_version));
+    return Status::NotSupported(file_name,
+                                "unknown table format version " + std::to_string(format_version));
   }
   std::string_view handles(p, kHandleAreaSize);
   if (!index_handle.DecodeFrom(&handles) || !filter_handle.DecodeFrom(&handles) ||
@@ -78,7 +78,8 @@ Status ReadBlock(const RandomAccessFile* file, const std::string& file_name, uin
   const uint64_t offset = handle.offset();
   const uint64_t size = handle.size();
   // Blocks end before the footer. Written to avoid overflow on hostile handles.
-  const uint64_t limit = file_size >= Footer::kEncodedLength ? file_size - Footer::kEncodedLength : 0;
+  const uint64_t limit =
+      file_size >= Footer::kEncodedLength ? file_size - Footer::kEncodedLength : 0;
   if (size > kMaxBlockSize || offset > limit || size + kBlockTrailerSize > limit - offset) {
     return BlockCorruption(file_name, offset,
                            "block handle of size " + std::to_string(size) +

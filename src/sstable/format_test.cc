@@ -178,7 +178,8 @@ TEST(ReadBlockTest, DamageBehindAValidChecksumIsCorruption) {
 
   // A "snappy" block that is not snappy.
   EncodeBlockTrailer(stored, CompressionType::kSnappy, trailer);
-  file = stored + std::string(trailer, kBlockTrailerSize) + std::string(Footer::kEncodedLength, '\0');
+  file =
+      stored + std::string(trailer, kBlockTrailerSize) + std::string(Footer::kEncodedLength, '\0');
   test::StringSource f2(file);
   s = ReadBlock(&f2, kFile, file.size(), BlockHandle(0, 3), true, &c);
   EXPECT_TRUE(s.IsCorruption());

@@ -4,18 +4,17 @@
 #ifndef LSMDB_SSTABLE_SSTABLE_TEST_UTIL_H_
 #define LSMDB_SSTABLE_SSTABLE_TEST_UTIL_H_
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
-
-#include <gtest/gtest.h>
-
-#include <functional>
 #include <utility>
 #include <vector>
 
@@ -51,8 +50,7 @@ class StringSink final : public WritableFile {
 class StringSource final : public RandomAccessFile {
  public:
   explicit StringSource(std::string contents) : contents_(std::move(contents)) {}
-  Status Read(uint64_t offset, size_t n, std::string_view* result,
-              char* scratch) const override {
+  Status Read(uint64_t offset, size_t n, std::string_view* result, char* scratch) const override {
     reads_.fetch_add(1, std::memory_order_relaxed);
     if (offset >= contents_.size()) {
       *result = {};

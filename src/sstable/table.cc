@@ -11,9 +11,7 @@ namespace {
 
 constexpr size_t kCacheKeySize = 16;  // fixed64 cache id | fixed64 block offset
 
-void DeleteCachedBlock(std::string_view /*key*/, void* value) {
-  delete static_cast<Block*>(value);
-}
+void DeleteCachedBlock(std::string_view /*key*/, void* value) { delete static_cast<Block*>(value); }
 
 void Count(ReadStats* stats, std::atomic<uint64_t> ReadStats::*counter) {
   if (stats != nullptr) ReadStats::Add(stats->*counter);
@@ -104,15 +102,14 @@ Status Table::ReadMetaBlocks() {
 }
 
 Status Table::CheckIndexEntries() const {
-  BlockIter index(options_.comparator, index_block_.get());
+  BlockIter index(options_.comparator, index_block_.get(), MinKeySize());
   const uint64_t data_end = DataEndOffset();
   uint64_t next_offset = 0;  // data blocks are contiguous from offset 0
   for (index.SeekToFirst(); index.Valid(); index.Next()) {
     BlockHandle h;
     std::string_view v = index.value();
     if (!h.DecodeFrom(&v) || !v.empty() || h.offset() != next_offset ||
-        h.size() > data_end - h.offset() ||
-        h.size() + kBlockTrailerSize > data_end - h.offset()) {
+        h.size() > data_end - h.offset() || h.size() + kBlockTrailerSize > data_end - h.offset()) {
       return BlockCorruption(options_.file_name, footer_.index_handle.offset(),
                              "index entry points outside the data blocks");
     }
@@ -125,6 +122,8 @@ Status Table::CheckIndexEntries() const {
   }
   return Status::OK();
 }
+
+size_t Table::MinKeySize() const { return options_.keys_are_internal ? kInternalKeyTrailer : 0; }
 
 uint64_t Table::DataEndOffset() const {
   return has_filter_ ? footer_.filter_handle.offset() : footer_.index_handle.offset();
@@ -155,7 +154,8 @@ Status Table::ReadDataBlock(const ReadOptions& options, const BlockHandle& handl
   Status s = ReadBlock(file_.get(), options_.file_name, file_size_, handle, verify, &contents);
   if (!s.ok()) return s;
   auto block = std::make_unique<Block>(std::move(contents));
-  if (!block->ok()) return BlockCorruption(options_.file_name, handle.offset(), "malformed data block");
+  if (!block->ok())
+    return BlockCorruption(options_.file_name, handle.offset(), "malformed data block");
   // Only verified blocks enter the cache: later readers rely on the check.
   if (cache != nullptr && options.fill_cache && verify) {
     const size_t charge = block->ApproximateMemoryUsage();
@@ -177,9 +177,9 @@ bool Table::KeyMayMatch(std::string_view user_key) const {
   return !has_filter_ || filter_.KeyMayMatch(user_key);
 }
 
-Status Table::Get(const ReadOptions& options, std::string_view ikey,
-                  const std::function<void(std::string_view, std::string_view)>& handle_result)
-    const {
+Status Table::Get(
+    const ReadOptions& options, std::string_view ikey,
+    const std::function<void(std::string_view, std::string_view)>& handle_result) const {
   std::string_view filter_key = ikey;
   if (options_.keys_are_internal) {
     if (ikey.size() < kInternalKeyTrailer) {
@@ -195,7 +195,7 @@ Status Table::Get(const ReadOptions& options, std::string_view ikey,
     Count(options_.stats, &ReadStats::bloom_positive);
   }
 
-  BlockIter index(options_.comparator, index_block_.get());
+  BlockIter index(options_.comparator, index_block_.get(), MinKeySize());
   PinnedBlock block;
   BlockIter data;
   // The entry >= ikey is normally in the first block the index points to; it is in the
@@ -209,7 +209,7 @@ Status Table::Get(const ReadOptions& options, std::string_view ikey,
     }
     Status s = ReadDataBlock(options, handle, &block);
     if (!s.ok()) return s;
-    data.Init(options_.comparator, block.get());
+    data.Init(options_.comparator, block.get(), MinKeySize());
     data.Seek(ikey);
     if (data.Valid()) {
       if (has_filter_) {
@@ -230,7 +230,7 @@ Status Table::Get(const ReadOptions& options, std::string_view ikey,
 }
 
 uint64_t Table::ApproximateOffsetOf(std::string_view ikey) const {
-  BlockIter index(options_.comparator, index_block_.get());
+  BlockIter index(options_.comparator, index_block_.get(), MinKeySize());
   index.Seek(ikey);
   if (index.Valid()) {
     BlockHandle handle;
@@ -242,27 +242,28 @@ uint64_t Table::ApproximateOffsetOf(std::string_view ikey) const {
 
 Status Table::VerifyChecksums() const {
   const std::string& name = options_.file_name;
-  for (const BlockHandle* h : {&footer_.index_handle, &footer_.filter_handle,
-                               &footer_.properties_handle}) {
+  for (const BlockHandle* h :
+       {&footer_.index_handle, &footer_.filter_handle, &footer_.properties_handle}) {
     if (h == &footer_.filter_handle && !has_filter_) continue;
     BlockContents contents;
     Status s = ReadBlock(file_.get(), name, file_size_, *h, true, &contents);
     if (!s.ok()) return s;
   }
-  BlockIter index(options_.comparator, index_block_.get());
+  BlockIter index(options_.comparator, index_block_.get(), MinKeySize());
   BlockIter data;
   for (index.SeekToFirst(); index.Valid(); index.Next()) {
     BlockHandle handle;
     std::string_view v = index.value();
     if (!handle.DecodeFrom(&v)) {
-      return BlockCorruption(name, footer_.index_handle.offset(), "malformed block handle in index");
+      return BlockCorruption(name, footer_.index_handle.offset(),
+                             "malformed block handle in index");
     }
     BlockContents contents;
     Status s = ReadBlock(file_.get(), name, file_size_, handle, true, &contents);
     if (!s.ok()) return s;
     Block block(std::move(contents));
     if (!block.ok()) return BlockCorruption(name, handle.offset(), "malformed data block");
-    data.Init(options_.comparator, &block);
+    data.Init(options_.comparator, &block, MinKeySize());
     for (data.SeekToFirst(); data.Valid(); data.Next()) {
     }
     if (!data.status().ok()) return BlockStatus(data.status(), handle.offset());

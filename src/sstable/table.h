@@ -133,6 +133,8 @@ class Table {
   // Adds the file name and block offset to a status from a block iterator.
   Status BlockStatus(const Status& s, uint64_t offset) const;
   uint64_t DataEndOffset() const;
+  // Smallest valid key: 8 bytes for internal keys, else 0.
+  size_t MinKeySize() const;
 
   const TableReaderOptions options_;
   const std::unique_ptr<RandomAccessFile> file_;

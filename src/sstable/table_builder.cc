@@ -10,10 +10,7 @@
 namespace lsmdb {
 
 TableBuilder::TableBuilder(const TableOptions& options, WritableFile* file)
-    : options_(options),
-      file_(file),
-      data_block_(options.block_restart_interval),
-      index_block_(1) {
+    : options_(options), file_(file), data_block_(options.block_restart_interval), index_block_(1) {
   assert(options.comparator != nullptr);
   if (options_.bloom_bits_per_key > 0) {
     filter_ = std::make_unique<BloomFilterBuilder>(options_.bloom_bits_per_key);
@@ -123,10 +120,10 @@ Status TableBuilder::Finish() {
   props_.index_bytes = offset_ - index_start;
 
   props_.largest_key = last_key_;
-  props_.creation_time = static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::seconds>(
-          std::chrono::system_clock::now().time_since_epoch())
-          .count());
+  props_.creation_time =
+      static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count());
   std::string props;
   props_.EncodeTo(&props);
   WriteBlock(props, CompressionType::kNone, &footer.properties_handle);

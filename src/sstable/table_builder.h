@@ -98,8 +98,8 @@ class TableBuilder {
   // separator can be chosen between the block's last key and the next block's first.
   bool pending_index_entry_ = false;
   BlockHandle pending_handle_;
-  std::string compressed_;  // scratch for CompressBlock
-  std::string separator_;   // scratch for index keys
+  std::string compressed_;       // scratch for CompressBlock
+  std::string separator_;        // scratch for index keys
   std::string handle_encoding_;  // scratch for index values
 };
 

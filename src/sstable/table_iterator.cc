@@ -6,7 +6,7 @@ namespace lsmdb {
 
 TableIterator::TableIterator(const Table* table, const ReadOptions& options)
     : table_(table), options_(options) {
-  index_iter_.Init(table->options_.comparator, table->index_block_.get());
+  index_iter_.Init(table->options_.comparator, table->index_block_.get(), table->MinKeySize());
 }
 
 void TableIterator::SetError(Status s) {
@@ -47,7 +47,7 @@ void TableIterator::InitDataBlock() {
     SetError(std::move(s));
     return;
   }
-  data_iter_.Init(table_->options_.comparator, block_.get());
+  data_iter_.Init(table_->options_.comparator, block_.get(), table_->MinKeySize());
   has_data_ = true;
   data_offset_ = handle.offset();
 }

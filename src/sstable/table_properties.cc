@@ -88,17 +88,39 @@ Status TableProperties::DecodeFrom(std::string_view input) {
     uint64_t v = 0;
     if (!ParseNumber(value, &v)) return Status::Corruption("table properties: malformed number");
     switch (tag) {
-      case PropertyTag::kNumEntries: num_entries = v; break;
-      case PropertyTag::kNumDeletions: num_deletions = v; break;
-      case PropertyTag::kRawKeyBytes: raw_key_bytes = v; break;
-      case PropertyTag::kRawValueBytes: raw_value_bytes = v; break;
-      case PropertyTag::kDataBytes: data_bytes = v; break;
-      case PropertyTag::kIndexBytes: index_bytes = v; break;
-      case PropertyTag::kFilterBytes: filter_bytes = v; break;
-      case PropertyTag::kNumDataBlocks: num_data_blocks = v; break;
-      case PropertyTag::kSmallestSeq: smallest_seq = v; break;
-      case PropertyTag::kLargestSeq: largest_seq = v; break;
-      case PropertyTag::kCreationTime: creation_time = v; break;
+      case PropertyTag::kNumEntries:
+        num_entries = v;
+        break;
+      case PropertyTag::kNumDeletions:
+        num_deletions = v;
+        break;
+      case PropertyTag::kRawKeyBytes:
+        raw_key_bytes = v;
+        break;
+      case PropertyTag::kRawValueBytes:
+        raw_value_bytes = v;
+        break;
+      case PropertyTag::kDataBytes:
+        data_bytes = v;
+        break;
+      case PropertyTag::kIndexBytes:
+        index_bytes = v;
+        break;
+      case PropertyTag::kFilterBytes:
+        filter_bytes = v;
+        break;
+      case PropertyTag::kNumDataBlocks:
+        num_data_blocks = v;
+        break;
+      case PropertyTag::kSmallestSeq:
+        smallest_seq = v;
+        break;
+      case PropertyTag::kLargestSeq:
+        largest_seq = v;
+        break;
+      case PropertyTag::kCreationTime:
+        creation_time = v;
+        break;
       case PropertyTag::kCompression:
         if (v > 0xff || !IsKnownCompressionType(static_cast<uint8_t>(v))) {
           return Status::Corruption("table properties: unknown compression type");

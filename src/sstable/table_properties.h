@@ -21,18 +21,18 @@ namespace lsmdb {
 
 struct TableProperties {
   uint64_t num_entries = 0;
-  uint64_t num_deletions = 0;     // entries of kind kDeletion (internal-key tables only)
-  uint64_t raw_key_bytes = 0;     // sum of the sizes of the keys added
-  uint64_t raw_value_bytes = 0;   // sum of the sizes of the values added
-  uint64_t data_bytes = 0;        // stored bytes of all data blocks, trailers included
-  uint64_t index_bytes = 0;       // stored bytes of the index block, trailer included
-  uint64_t filter_bytes = 0;      // stored bytes of the filter block (0: no filter)
+  uint64_t num_deletions = 0;    // entries of kind kDeletion (internal-key tables only)
+  uint64_t raw_key_bytes = 0;    // sum of the sizes of the keys added
+  uint64_t raw_value_bytes = 0;  // sum of the sizes of the values added
+  uint64_t data_bytes = 0;       // stored bytes of all data blocks, trailers included
+  uint64_t index_bytes = 0;      // stored bytes of the index block, trailer included
+  uint64_t filter_bytes = 0;     // stored bytes of the filter block (0: no filter)
   uint64_t num_data_blocks = 0;
-  std::string smallest_key;       // first and last key added (internal keys in a DB);
-  std::string largest_key;        // empty when the table is empty
-  uint64_t smallest_seq = 0;      // least and greatest sequence number (internal-key
-  uint64_t largest_seq = 0;       // tables; 0 otherwise or when empty)
-  uint64_t creation_time = 0;     // unix seconds
+  std::string smallest_key;    // first and last key added (internal keys in a DB);
+  std::string largest_key;     // empty when the table is empty
+  uint64_t smallest_seq = 0;   // least and greatest sequence number (internal-key
+  uint64_t largest_seq = 0;    // tables; 0 otherwise or when empty)
+  uint64_t creation_time = 0;  // unix seconds
   CompressionType compression = CompressionType::kNone;  // the codec asked for
   uint32_t format_version = 0;
 

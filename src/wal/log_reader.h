@@ -67,8 +67,9 @@ class Reader {
   Reader(const Reader&) = delete;
   Reader& operator=(const Reader&) = delete;
 
-  // Reads the next whole record into *record, which points into *scratch or into the
-  // reader's buffer and stays valid until the next call or until *scratch changes.
+  // Reads the next whole record into *record, which points into *scratch, into the
+  // reader's buffer or into memory the file returned from Read, and stays valid until the
+  // next call or until *scratch changes.
   // Returns false at the end of the input (after reporting a torn tail if there is one)
   // or when the file failed to read (then status() is the error, and nothing is
   // reported for the record that was being read). Damaged regions are reported and
@@ -126,7 +127,8 @@ class Reader {
   const bool verify_checksums_;
 
   std::unique_ptr<char[]> backing_store_;  // one block
-  std::string_view buffer_;                // unconsumed bytes of the current block
+  std::string_view buffer_;  // unconsumed bytes of the current block (in backing_store_
+                             // or in memory the file owns)
   uint64_t end_of_buffer_offset_ = 0;      // file offset just past buffer_
   bool eof_ = false;                       // the last block read was short (or failed)
   Status status_;

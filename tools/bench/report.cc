@@ -36,7 +36,8 @@ std::string JsonString(std::string_view s) {
   return out + "\"";
 }
 
-std::string JsonNumber(double v) { return Printf("%.6g", v); }
+// Fixed-point with the given decimals: no exponent, so any JSON reader takes it.
+std::string JsonNumber(double v, int decimals = 3) { return Printf("%.*f", decimals, v); }
 
 std::string CpuModel() {
   std::ifstream in("/proc/cpuinfo");
@@ -85,7 +86,7 @@ std::string FormatJson(const BenchResult& r) {
   if (!r.status.ok()) return j + ",\"error\":" + JsonString(r.status.ToString()) + "}";
   j += ",\"ops\":" + std::to_string(r.ops);
   j += ",\"micros_per_op\":" + JsonNumber(r.MicrosPerOp());
-  j += ",\"ops_per_sec\":" + JsonNumber(r.OpsPerSec());
+  j += ",\"ops_per_sec\":" + JsonNumber(r.OpsPerSec(), 1);
   j += ",\"mb_per_sec\":" + JsonNumber(r.MBPerSec());
   j += ",\"lookups\":" + std::to_string(r.lookups) + ",\"found\":" + std::to_string(r.found);
   if (r.has_histogram) {

@@ -2,10 +2,9 @@
 
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
 #include <cstdio>
 #include <memory>
-#include <mutex>
+#include <latch>
 #include <thread>
 #include <vector>
 
@@ -93,27 +92,6 @@ uint64_t TotalOps(const Flags& flags, OpCount count) {
   return 0;
 }
 
-// Holds the threads at the start line until all have been set up.
-class StartGate {
- public:
-  void Wait() {
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [this] { return open_; });
-  }
-  void Open() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      open_ = true;
-    }
-    cv_.notify_all();
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool open_ = false;
-};
-
 }  // namespace
 
 BenchResult RunBenchmark(SharedState* shared, const Workload& workload,
@@ -144,19 +122,19 @@ BenchResult RunBenchmark(SharedState* shared, const Workload& workload,
 
   shared->readers_running.store(readers);
   std::vector<Status> statuses(static_cast<size_t>(total_threads));
-  StartGate gate;
+  std::latch start_line(1);  // holds the threads until all exist
   std::vector<std::thread> threads;
   for (int t = 0; t < total_threads; t++) {
     threads.emplace_back([&, t] {
       ThreadState* state = states[static_cast<size_t>(t)].get();
-      gate.Wait();
+      start_line.wait();
       state->ResetTimer();
       statuses[static_cast<size_t>(t)] = workload.run(shared, state);
       state->Finish();
       if (!state->background_writer) shared->readers_running.fetch_sub(1);
     });
   }
-  gate.Open();
+  start_line.count_down();
   for (std::thread& t : threads) t.join();
 
   BenchResult r;

@@ -11,55 +11,58 @@ const OptionSpec kFormatOption{"format", "tsv|jsonl", "record format (default: t
 std::vector<CommandSpec> MakeTable() {
   return {
       {"get", {"KEY"}, 1, {}, Scope::kEverywhere, DbUse::kRead,
-       "print the value of KEY, or (not found)",
+       "print the value of KEY",
        "A missing key is not an error: the command prints \"(not found)\" and succeeds."},
       {"put", {"KEY", "VALUE"}, 2, {}, Scope::kEverywhere, DbUse::kWrite,
        "set KEY to VALUE", "Inside a batch the update is queued until `commit`."},
       {"delete", {"KEY"}, 1, {}, Scope::kEverywhere, DbUse::kWrite,
-       "remove KEY (succeeds whether or not it exists)",
+       "remove KEY (OK if absent)",
        "Inside a batch the update is queued until `commit`."},
       {"scan", {"FROM", "TO"}, 0,
        {{"limit", "N", "print at most N entries"},
         {"reverse", nullptr, "from the last key down to the first"}},
-       Scope::kEverywhere, DbUse::kRead, "print the entries with FROM <= key < TO",
+       Scope::kEverywhere, DbUse::kRead, "print entries with FROM <= key < TO",
+       "Without FROM the scan starts at the first key, without TO it runs to the last.\n"
        "Each entry prints as KEY<TAB>VALUE, escaped: the tsv format of `load`."},
       {"count", {"FROM", "TO"}, 0, {}, Scope::kEverywhere, DbUse::kRead,
-       "count the entries with FROM <= key < TO", ""},
+       "count entries with FROM <= key < TO", ""},
       {"batch", {}, 0, {}, Scope::kShellOnly, DbUse::kWrite,
-       "start a batch: put and delete are queued until commit or abort",
+       "queue puts and deletes until commit",
        "The batch is applied atomically by `commit`. Reads inside a batch do not see its "
        "queued updates."},
       {"commit", {}, 0, {}, Scope::kShellOnly, DbUse::kWrite,
-       "apply the queued updates atomically and end the batch", ""},
+       "apply the batch atomically", ""},
       {"abort", {}, 0, {}, Scope::kShellOnly, DbUse::kWrite,
-       "discard the queued updates and end the batch", ""},
+       "discard the batch", ""},
       {"snapshot", {}, 0, {}, Scope::kShellOnly, DbUse::kRead,
-       "take a snapshot: later reads see the database as of now",
+       "reads see the database as of now",
        "get, scan, count and export read the snapshot until `release`. Taking a new "
        "snapshot releases the previous one."},
       {"release", {}, 0, {}, Scope::kShellOnly, DbUse::kRead,
-       "release the snapshot: reads see the latest state again", ""},
+       "reads see the latest state again", ""},
       {"flush", {}, 0, {}, Scope::kEverywhere, DbUse::kWrite,
-       "write the memtable to a table file and wait for it", ""},
+       "write the memtable to a table file", ""},
       {"compact", {"FROM", "TO"}, 0, {}, Scope::kEverywhere, DbUse::kWrite,
-       "compact the keys in [FROM, TO] (inclusive; default: everything)",
-       "Without TO the range runs to the last key."},
+       "compact keys FROM..TO (inclusive)",
+       "Without FROM the range starts at the first key, without TO it runs to the last.\n"
+       "Unlike scan, TO is included."},
       {"stats", {}, 0, {}, Scope::kEverywhere, DbUse::kRead,
-       "print the engine's statistics (property lsmdb.stats)", ""},
+       "print the engine's statistics", ""},
       {"property", {"NAME"}, 1, {}, Scope::kEverywhere, DbUse::kRead,
-       "print a property of the engine (see docs/PROPERTIES.md)",
-       "For example lsmdb.num-files-at-level0, lsmdb.sstables, "
-       "lsmdb.approximate-memory-usage."},
+       "print an engine property",
+       "See docs/PROPERTIES.md. For example lsmdb.stats, lsmdb.num-files-at-level0,\n"
+       "lsmdb.sstables, lsmdb.approximate-memory-usage."},
       {"load", {"FILE"}, 0, {kFormatOption}, Scope::kEverywhere, DbUse::kWrite,
-       "add the records of FILE (default: standard input)",
+       "add records from FILE or stdin",
        "tsv: one KEY<TAB>VALUE per line, escaped as `scan` prints them. jsonl: one\n"
        "{\"key\": \"...\", \"value\": \"...\"} per line, \\u00XX for binary bytes. Records\n"
        "are written in atomic batches of about 1 MiB; a bad line stops the load before\n"
        "its batch is written, and the error names the line. In the shell FILE is\n"
        "required."},
       {"export", {"FILE"}, 0, {kFormatOption}, Scope::kEverywhere, DbUse::kRead,
-       "write every record, in key order, to FILE (default: standard output)",
-       "The output of export loads back with `load` byte for byte."},
+       "write all records, in key order",
+       "FILE defaults to standard output. The output loads back with `load` byte for\n"
+       "byte. In the shell, export reads the snapshot if one is taken."},
       {"help", {"COMMAND"}, 0, {}, Scope::kEverywhere, DbUse::kNone,
        "list the commands, or describe one", ""},
       {"exit", {}, 0, {}, Scope::kShellOnly, DbUse::kNone, "leave the shell (also: quit)",
@@ -73,6 +76,37 @@ const OptionSpec* FindOption(const CommandSpec& spec, std::string_view name) {
     if (name == o.name) return &o;
   }
   return nullptr;
+}
+
+// Option values are checked by kind, from the value's name: "N" is a non-negative
+// number, "a|b" a choice.
+bool ValidValue(const OptionSpec& o, std::string_view value) {
+  std::string_view kind = o.value_name;
+  if (kind == "N") {
+    return !value.empty() && value.size() <= 19 &&
+           value.find_first_not_of("0123456789") == std::string_view::npos;
+  }
+  if (kind.find('|') != std::string_view::npos) {
+    while (true) {
+      const size_t bar = kind.find('|');
+      if (kind.substr(0, bar) == value) return true;
+      if (bar == std::string_view::npos) return false;
+      kind.remove_prefix(bar + 1);
+    }
+  }
+  return true;
+}
+
+std::string ValueRule(const OptionSpec& o) {
+  const std::string_view kind = o.value_name;
+  if (kind == "N") return "a non-negative number";
+  std::string rule(kind);
+  const size_t bar = rule.rfind('|');
+  if (bar != std::string::npos) rule.replace(bar, 1, " or ");
+  for (char& c : rule) {
+    if (c == '|') c = ',';
+  }
+  return rule;
 }
 
 }  // namespace
@@ -112,6 +146,7 @@ std::string Synopsis(const CommandSpec& spec) {
 
 std::string CommandHelp(const CommandSpec& spec, bool command_line) {
   std::string synopsis = Synopsis(spec);
+  command_line = command_line && spec.scope != Scope::kShellOnly;
   if (command_line && spec.db_use != DbUse::kNone) {
     synopsis.insert(std::string_view(spec.name).size(), " [--db PATH]");
   }
@@ -138,9 +173,9 @@ std::string CommandList(bool in_shell) {
     if (in_shell && std::string_view(spec.name) == "quit") continue;
     std::string left = "  " + Synopsis(spec);
     if (left.size() >= 44) {
-      s += left + "\n" + std::string(46, ' ');
+      s += left + "\n" + std::string(45, ' ');
     } else {
-      left.resize(46, ' ');
+      left.resize(45, ' ');
       s += left;
     }
     s += std::string(spec.summary) + "\n";
@@ -214,6 +249,10 @@ bool ParseInvocation(const std::vector<Token>& tokens, Invocation* inv, std::str
         return false;
       }
       value = tokens[++i].text;
+    }
+    if (o->value_name != nullptr && !ValidValue(*o, value)) {
+      *error = prefix + "--" + opt + " must be " + ValueRule(*o) + ", not '" + value + "'";
+      return false;
     }
     if (inv->Has(opt)) {
       *error = prefix + "option --" + opt + " given twice";

@@ -63,6 +63,7 @@ bool DecodeEscape(std::string_view in, size_t* pos, std::string* out, std::strin
     case '\'':
     case ' ':
     case '#':
+    case '-':
       out->push_back(c);
       break;
     case 't':

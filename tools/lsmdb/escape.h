@@ -6,7 +6,7 @@
 //   backslash, tab, newline, return        -> \\  \t  \n  \r
 //   every other byte                       -> \xNN (two lowercase hex digits)
 // The output never holds a tab or a newline, so it fits one field of one line.
-// Unescape() accepts that form and a little more (\0, \", \', \ and \#, upper-case hex),
+// Unescape() accepts that form and a little more (\0, \", \', \ , \#, \-, upper-case hex),
 // and rejects anything else, so that a typo never turns silently into other bytes.
 //
 // Thread-safety: plain functions without shared state.

@@ -12,22 +12,16 @@ namespace lsmdb::cli {
 
 namespace {
 
-// Parses a non-negative decimal number. Returns false for anything else.
-bool ParseCount(const std::string& text, uint64_t* n) {
-  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) return false;
-  errno = 0;
-  char* end = nullptr;
-  const unsigned long long v = std::strtoull(text.c_str(), &end, 10);
-  if (errno == ERANGE) return false;
-  *n = v;
-  return true;
-}
-
 // Closes a FILE opened by the session (not stdin/stdout) when it goes out of scope.
 struct FileCloser {
   void operator()(FILE* f) const { std::fclose(f); }
 };
 using FilePtr = std::unique_ptr<FILE, FileCloser>;
+
+// "1 update", "2 updates".
+std::string Counted(uint64_t n, const char* noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
 
 }  // namespace
 
@@ -60,8 +54,7 @@ std::string Session::State() const {
 
 bool Session::DiscardBatch() {
   if (!batch_) return false;
-  out_->Warning("uncommitted batch of " + std::to_string(batch_->Count()) +
-                " updates discarded");
+  out_->Warning("uncommitted batch of " + Counted(batch_->Count(), "update") + " discarded");
   batch_.reset();
   return true;
 }
@@ -154,8 +147,8 @@ Outcome Session::Scan(const Invocation& inv, bool count_only) {
   const std::string* from = inv.args.size() > 0 ? &inv.args[0] : nullptr;
   const std::string* to = inv.args.size() > 1 ? &inv.args[1] : nullptr;
   uint64_t limit = UINT64_MAX;
-  if (const std::string* text = inv.Get("limit"); text != nullptr && !ParseCount(*text, &limit)) {
-    return Usage(inv, "--limit needs a non-negative number, not '" + *text + "'");
+  if (const std::string* text = inv.Get("limit"); text != nullptr) {
+    limit = std::strtoull(text->c_str(), nullptr, 10);  // checked by ParseInvocation
   }
   const bool reverse = inv.Has("reverse");
 
@@ -207,14 +200,14 @@ Outcome Session::Batch(const Invocation& inv) {
   const uint32_t count = batch_->Count();
   if (name == "abort") {
     batch_.reset();
-    out_->Line("OK (" + std::to_string(count) + " updates discarded)");
+    out_->Line("OK (" + Counted(count, "update") + " discarded)");
     return Outcome::kOk;
   }
   // On failure the batch stays open, so that the user may retry or abort.
   const Status s = db_->Write(WriteOptions(), &*batch_);
   if (!s.ok()) return Fail(inv, s);
   batch_.reset();
-  out_->Line("OK (" + std::to_string(count) + " updates)");
+  out_->Line("OK (" + Counted(count, "update") + ")");
   return Outcome::kOk;
 }
 
@@ -262,7 +255,7 @@ Outcome Session::Property(const Invocation& inv, const std::string& name) {
 Outcome Session::Load(const Invocation& inv) {
   RecordFormat format = RecordFormat::kTsv;
   if (const std::string* f = inv.Get("format"); f != nullptr && !ParseRecordFormat(*f, &format)) {
-    return Usage(inv, "--format must be tsv or jsonl, not '" + *f + "'");
+    return Usage(inv, "--format must be tsv or jsonl, not '" + *f + "'");  // not reached
   }
   if (batch_) return Usage(inv, "not allowed inside a batch");
   const bool from_stdin = inv.args.empty() || inv.args[0] == "-";
@@ -279,17 +272,17 @@ Outcome Session::Load(const Invocation& inv) {
                                from_stdin ? "<stdin>" : inv.args[0], format, &records);
   if (!s.ok()) {
     const Outcome o = Fail(inv, s);
-    out_->Warning(std::to_string(records) + " records were loaded before the error");
+    out_->Warning(Counted(records, "record") + " loaded before the error");
     return o;
   }
-  out_->Line("OK (" + std::to_string(records) + " records)");
+  out_->Line("OK (" + Counted(records, "record") + ")");
   return Outcome::kOk;
 }
 
 Outcome Session::Export(const Invocation& inv) {
   RecordFormat format = RecordFormat::kTsv;
   if (const std::string* f = inv.Get("format"); f != nullptr && !ParseRecordFormat(*f, &format)) {
-    return Usage(inv, "--format must be tsv or jsonl, not '" + *f + "'");
+    return Usage(inv, "--format must be tsv or jsonl, not '" + *f + "'");  // not reached
   }
   const bool to_stdout = inv.args.empty() || inv.args[0] == "-";
   FilePtr file;
@@ -306,9 +299,9 @@ Outcome Session::Export(const Invocation& inv) {
   }
   if (!s.ok()) return Fail(inv, s);
   if (!to_stdout) {
-    out_->Line("OK (" + std::to_string(records) + " records)");
+    out_->Line("OK (" + Counted(records, "record") + ")");
   } else if (interactive_) {
-    out_->Note("(" + std::to_string(records) + " records)");
+    out_->Note("(" + Counted(records, "record") + ")");
   }
   return Outcome::kOk;
 }

@@ -1,5 +1,6 @@
 #include "shell.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -21,13 +22,22 @@ int RunShell(DB* db, const ShellOptions& options) {
              interactive && ColorWanted(STDERR_FILENO));
   std::unique_ptr<LineReader> reader;
   if (interactive) {
-    reader = NewEditLineReader(DefaultHistoryPath());
-    if (!reader) reader = NewStreamLineReader(stdin, stdout);
+    // libedit echoes and redraws on stdout, so it needs stdout on the terminal too; with
+    // stdout redirected, the prompt goes to stderr.
+    if (isatty(STDOUT_FILENO) == 1) reader = NewEditLineReader(DefaultHistoryPath());
+    if (!reader) {
+      reader = NewStreamLineReader(stdin, isatty(STDOUT_FILENO) == 1 ? stdout : stderr);
+    }
     out.set_error_prefix("");
   } else {
     reader = NewStreamLineReader(stdin, nullptr);
   }
   Session session(db, &out, /*in_shell=*/true, interactive);
+
+  // Results reach a reader on the other end of a pipe (a coprocess) as each command
+  // finishes; a script read from a file is written in big blocks.
+  struct stat st;
+  const bool flush_each = fstat(STDIN_FILENO, &st) != 0 || !S_ISREG(st.st_mode);
 
   int status = 0;
   uint64_t line_number = 0;
@@ -62,6 +72,7 @@ int RunShell(DB* db, const ShellOptions& options) {
         }
       }
     }
+    if (flush_each) out.Flush();
     if (outcome == Outcome::kExit) break;
     if (interactive || outcome == Outcome::kOk) continue;
     if (status == 0) status = ExitStatus(outcome);

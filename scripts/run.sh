@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The two jobs of the README's Quick start.
+#   scripts/run.sh shell [PATH]   install what is missing, build, open the lsmdb shell
+#   scripts/run.sh test           install what is missing, build, run the whole suite:
+#                                 release, then ASan+UBSan, then the concurrency tests
+#                                 under TSan
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+job=${1:-}
+shift || true
+jobs=${LSMDB_JOBS:-$(nproc)}
+extra=()
+if [ "${CI:-}" = "true" ]; then extra+=(-DLSMDB_WERROR=ON); fi
+
+build() {  # build PRESET [TARGETS...]
+  local preset=$1
+  shift
+  cmake --preset "$preset" "${extra[@]}" >/dev/null
+  if [ $# -gt 0 ]; then
+    cmake --build --preset "$preset" -j "$jobs" --target "$@"
+  else
+    cmake --build --preset "$preset" -j "$jobs"
+  fi
+}
+
+case "$job" in
+  shell)
+    scripts/setup.sh
+    build release lsmdb_cli
+    exec build/release/tools/lsmdb "$@"
+    ;;
+  test)
+    scripts/setup.sh
+    start=$(date +%s)
+    echo "== release build and full suite"
+    build release
+    ctest --preset release -j "$jobs"
+    echo "== layering check"
+    scripts/check_layers.sh
+    echo "== install and consume the package"
+    tests/install/check_install.sh build/release
+    echo "== ASan+UBSan build and full suite"
+    build asan
+    ctest --preset asan -j "$jobs"
+    echo "== TSan build and concurrency tests"
+    build tsan
+    ctest --preset tsan -j "$jobs"
+    echo "== all passed in $(( $(date +%s) - start )) s"
+    ;;
+  *)
+    echo "usage: scripts/run.sh shell [PATH] | scripts/run.sh test" >&2
+    exit 2
+    ;;
+esac

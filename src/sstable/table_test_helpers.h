@@ -1,0 +1,95 @@
+// Test-only: building tables in memory and generating internal-key models for the
+// table tests.
+#ifndef LSMDB_SSTABLE_TABLE_TEST_HELPERS_H_
+#define LSMDB_SSTABLE_TABLE_TEST_HELPERS_H_
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "sstable/sstable_test_util.h"
+#include "sstable/table.h"
+#include "sstable/table_builder.h"
+#include "tests/util/test_util.h"
+#include "util/internal_key.h"
+
+namespace lsmdb::test {
+
+inline const InternalKeyComparator* TestInternalComparator() {
+  static const InternalKeyComparator* const kCmp = new InternalKeyComparator(BytewiseComparator());
+  return kCmp;
+}
+
+inline std::string IKey(std::string_view user_key, SequenceNumber seq,
+                        ValueType type = ValueType::kValue) {
+  std::string k;
+  AppendInternalKey(&k, user_key, seq, type);
+  return k;
+}
+
+inline std::string UserKeyOf(uint64_t i) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "user%08llu", static_cast<unsigned long long>(i));
+  return buf;
+}
+
+// A sorted set of internal-key entries: user keys UserKeyOf(2 * i) (odd numbers are
+// never present), each with 1..3 versions, some of them deletions. Values repeat
+// characters so that every codec compresses them.
+inline KVVector InternalModel(Random* rnd, size_t num_user_keys, size_t max_value = 200) {
+  KVVector model;
+  for (size_t i = 0; i < num_user_keys; i++) {
+    const std::string user_key = UserKeyOf(2 * i);
+    SequenceNumber seq = 1 + rnd->Uniform(1000000);
+    for (int v = 1 + static_cast<int>(rnd->Uniform(3)); v > 0; v--) {
+      const bool del = rnd->OneIn(5);
+      std::string value;
+      if (!del) {
+        value = RandomString(rnd, 1 + rnd->Uniform(8));
+        value.append(rnd->Uniform(max_value), value[0]);
+      }
+      model.emplace_back(IKey(user_key, seq, del ? ValueType::kDeletion : ValueType::kValue),
+                         value);
+      seq -= std::min<SequenceNumber>(seq - 1, 1 + rnd->Uniform(10));
+      if (seq == 0) break;
+    }
+  }
+  std::sort(model.begin(), model.end(), [](const auto& a, const auto& b) {
+    return TestInternalComparator()->Compare(a.first, b.first) < 0;
+  });
+  model.erase(std::unique(model.begin(), model.end(),
+                          [](const auto& a, const auto& b) { return a.first == b.first; }),
+              model.end());
+  return model;
+}
+
+inline std::string BuildTable(const TableOptions& options, const KVVector& model,
+                              TableProperties* props = nullptr) {
+  StringSink sink;
+  TableBuilder builder(options, &sink);
+  for (const auto& [k, v] : model) builder.Add(k, v);
+  EXPECT_TRUE(builder.Finish().ok());
+  EXPECT_EQ(sink.contents().size(), builder.FileSize());
+  EXPECT_EQ(model.size(), builder.NumEntries());
+  if (props != nullptr) *props = builder.properties();
+  return std::move(sink.contents());
+}
+
+inline Status OpenTable(const std::string& bytes, const TableReaderOptions& options,
+                        std::unique_ptr<Table>* table) {
+  return Table::Open(options, std::make_unique<StringSource>(bytes), bytes.size(), table);
+}
+
+inline TableReaderOptions ReaderOptions(const std::string& name = "000007.sst") {
+  TableReaderOptions o;
+  o.comparator = TestInternalComparator();
+  o.file_name = name;
+  return o;
+}
+
+}  // namespace lsmdb::test
+
+#endif  // LSMDB_SSTABLE_TABLE_TEST_HELPERS_H_

@@ -1,0 +1,187 @@
+// `lsmdb load` and `lsmdb export`: bulk records in tsv and JSON lines, round-tripping
+// byte for byte.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <map>
+#include <string>
+
+#include "tests/cli/cli_runner.h"
+#include "tests/util/test_util.h"
+
+namespace lsmdb::test {
+namespace {
+
+// The canonical escapes of docs/CLI.md, written again here so that the test does not
+// trust the tool's own code.
+std::string TsvField(const std::string& bytes) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (char ch : bytes) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '\\') out += "\\\\";
+    else if (c == '\t') out += "\\t";
+    else if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else if (c >= 0x20 && c < 0x7f) out += ch;
+    else out += std::string("\\x") + kHex[c >> 4] + kHex[c & 15];
+  }
+  return out;
+}
+
+std::string JsonString(const std::string& bytes) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out = "\"";
+  for (char ch : bytes) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '"' || c == '\\') out += std::string("\\") + ch;
+    else if (c >= 0x20 && c < 0x7f) out += ch;
+    else out += std::string("\\u00") + kHex[c >> 4] + kHex[c & 15];
+  }
+  return out + "\"";
+}
+
+void WriteFile(const std::string& path, const std::string& data) {
+  FILE* f = std::fopen(path.c_str(), "wb");
+  ASSERT_NE(f, nullptr);
+  ASSERT_EQ(std::fwrite(data.data(), 1, data.size(), f), data.size());
+  ASSERT_EQ(std::fclose(f), 0);
+}
+
+class LoadExportTest : public ::testing::Test {
+ protected:
+  TempDir dir_;
+  std::string db_ = dir_.path() + "/db";
+};
+
+TEST_F(LoadExportTest, HundredThousandBinaryRecordsRoundTrip) {
+  Random rnd(RandomSeed());
+  std::map<std::string, std::string> model;
+  while (model.size() < 100000) {
+    // Mostly binary keys, some empty or printable ones, values up to 64 bytes.
+    std::string key = rnd.OneIn(10) ? RandomString(&rnd, rnd.Uniform(12))
+                                    : RandomBytes(&rnd, 1 + rnd.Uniform(16));
+    model[std::move(key)] = RandomBytes(&rnd, rnd.Skewed(6));
+  }
+  std::string tsv, jsonl;
+  for (const auto& [k, v] : model) {
+    tsv += TsvField(k) + "\t" + TsvField(v) + "\n";
+    jsonl += "{\"key\": " + JsonString(k) + ", \"value\": " + JsonString(v) + "}\n";
+  }
+  const std::string input = dir_.path() + "/in.tsv";
+  WriteFile(input, tsv);
+
+  // tsv from a file, back out as tsv and as JSON lines.
+  CliResult r = RunCli({"load", "--db", db_, input});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "OK (100000 records)\n");
+  r = RunCli({"export", "--db", db_});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(r.out == tsv) << "tsv export differs from the input";
+  r = RunCli({"export", "--db", db_, "--format", "jsonl"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(r.out == jsonl) << "jsonl export differs";
+  EXPECT_EQ(RunCli({"count", "--db", db_}).out, "100000\n");
+
+  // JSON lines from stdin into a second database, back out as tsv.
+  const std::string db2 = dir_.path() + "/db2";
+  r = RunCli({"load", "--db", db2, "--format=jsonl"}, jsonl);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = RunCli({"export", "--db", db2});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(r.out == tsv) << "jsonl -> tsv differs";
+}
+
+TEST_F(LoadExportTest, LoadAcceptsLooseInput) {
+  const std::string tsv =
+      "\\x41\\x42\tupper \\x4A hex\r\n"  // non-canonical escapes, CRLF line end
+      "\n"                                // blank line
+      "sp ace\t\n"                        // empty value
+      "q\t\\\"\\'\\ \\#\n";
+  ASSERT_EQ(RunCli({"load", "--db", db_}, tsv).exit_code, 0);
+  EXPECT_EQ(RunCli({"export", "--db", db_}).out,
+            "AB\tupper J hex\nq\t\"' #\nsp ace\t\n");
+
+  const std::string db2 = dir_.path() + "/db2";
+  const std::string jsonl =
+      "{\"value\": \"\\u20ac\", \"key\": \"caf\xc3\xa9\", \"id\": 1}\n"
+      "  {\"key\":\"\\u00ff\",\"value\":\"\\n\"}  \n";
+  CliResult r = RunCli({"load", "--db", db2, "--format", "jsonl"}, jsonl);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(RunCli({"export", "--db", db2}).out, "caf\\xc3\\xa9\t\\xe2\\x82\\xac\n\\xff\t\\n\n");
+}
+
+TEST_F(LoadExportTest, ABadLineStopsTheLoadBeforeItsBatch) {
+  struct Case {
+    const char* format;
+    const char* bad_line;
+    const char* reason;
+  };
+  const Case cases[] = {
+      {"tsv", "no tab here", "no tab between key and value"},
+      {"tsv", "a\tb\tc", "more than one tab"},
+      {"tsv", "k\\q\tv", "key: unknown escape \\q"},
+      {"tsv", "k\tv\\x1", "value: bad escape"},
+      {"jsonl", "{\"key\": \"k\"}", "missing \"value\""},
+      {"jsonl", "not json", "expected '{'"},
+  };
+  for (const Case& c : cases) {
+    const std::string good = std::string(c.format) == "tsv"
+                                 ? "a\t1\nb\t2\n"
+                                 : "{\"key\": \"a\", \"value\": \"1\"}\n{\"key\": \"b\", \"value\": \"2\"}\n";
+    const CliResult r = RunCli({"load", "--db", db_, "--format", c.format},
+                               good + "\n" + c.bad_line + "\nz\t9\n");
+    EXPECT_EQ(r.exit_code, 1) << c.bad_line;
+    EXPECT_EQ(r.out, "");
+    EXPECT_NE(r.err.find("load: Invalid argument: <stdin>:4: "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(c.reason), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("0 records loaded before the error"), std::string::npos) << r.err;
+    EXPECT_EQ(RunCli({"count", "--db", db_}).out, "0\n") << c.bad_line;
+  }
+}
+
+TEST_F(LoadExportTest, FullBatchesBeforeABadLineStay) {
+  // ~3 MiB of records, then a bad line: the batches written before it stay, the last
+  // one is not written.
+  std::string input;
+  const std::string value(1000, 'v');
+  int lines = 0;
+  while (input.size() < (size_t{3} << 20)) {
+    char key[16];
+    std::snprintf(key, sizeof(key), "k%06d", lines++);
+    input += std::string(key) + "\t" + value + "\n";
+  }
+  input += "bad line\n";
+  const CliResult r = RunCli({"load", "--db", db_}, input);
+  EXPECT_EQ(r.exit_code, 1);
+  const std::string count = RunCli({"count", "--db", db_}).out;
+  const int loaded = std::stoi(count);
+  EXPECT_GT(loaded, 0);
+  EXPECT_LT(loaded, lines);
+  EXPECT_NE(r.err.find(std::to_string(loaded) + " records loaded before the error"),
+            std::string::npos) << r.err;
+}
+
+TEST_F(LoadExportTest, MissingInputFile) {
+  const CliResult r = RunCli({"load", "--db", db_, dir_.path() + "/nope.tsv"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("nope.tsv: No such file or directory"), std::string::npos) << r.err;
+}
+
+TEST_F(LoadExportTest, ExportToAFileAndNoProgressWhenNotATerminal) {
+  ASSERT_EQ(RunCli({"load", "--db", db_}, "a\t1\nb\t2\n").exit_code, 0);
+  const std::string out = dir_.path() + "/out.tsv";
+  const CliResult r = RunCli({"export", "--db", db_, out});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "OK (2 records)\n");
+  EXPECT_EQ(r.err, "");  // no progress bar on a pipe
+  FILE* f = std::fopen(out.c_str(), "rb");
+  ASSERT_NE(f, nullptr);
+  char buf[64];
+  const size_t n = std::fread(buf, 1, sizeof(buf), f);
+  std::fclose(f);
+  EXPECT_EQ(std::string(buf, n), "a\t1\nb\t2\n");
+}
+
+}  // namespace
+}  // namespace lsmdb::test
