@@ -84,6 +84,7 @@ Status CompactionJob::Run() {
     stats_.bytes_written += sub.outputs->BytesWritten();
   }
   stats_.output_files = outputs_.size();
+  stats_.subcompactions = subs.size();
   stats_.micros = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
                                             std::chrono::steady_clock::now() - start_time)
                                             .count());

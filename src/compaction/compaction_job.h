@@ -41,6 +41,7 @@ struct CompactionStats {
   uint64_t input_entries = 0;    // entries read
   uint64_t dropped_entries = 0;  // entries read and not written
   uint64_t micros = 0;           // wall time of Run
+  uint64_t subcompactions = 0;   // key ranges run in parallel (1: no split)
 };
 
 class CompactionJob {

@@ -172,8 +172,8 @@ std::unique_ptr<Compaction> CompactionPicker::PickLevel(const std::shared_ptr<co
     while (j < next.size() && ucmp_->Compare(ExtractUserKey(next[j]->largest), lo) < 0) j++;
     if (f->being_compacted) continue;
     uint64_t overlap = 0;
-    for (size_t k = j; k < next.size() && ucmp_->Compare(ExtractUserKey(next[k]->smallest), hi) <= 0;
-         k++) {
+    for (size_t k = j; k < next.size(); k++) {
+      if (ucmp_->Compare(ExtractUserKey(next[k]->smallest), hi) > 0) break;
       overlap += next[k]->file_size;
     }
     const double ratio = static_cast<double>(overlap) /

@@ -31,17 +31,22 @@ class CompactionPickerTest : public ::testing::Test {
     v_->TEST_AppendFile(level, f);
     return f;
   }
-  std::unique_ptr<Compaction> Pick() { return picker_.PickCompaction(v_, pointers_); }
-  void Release(std::unique_ptr<Compaction>& c) {
-    if (c != nullptr) picker_.ReleaseCompaction(c.get());
-    c.reset();
+  Compaction* Pick() { return PickFrom(v_); }
+  Compaction* PickFrom(std::shared_ptr<Version> v) {
+    return picked_.Keep(picker_.PickCompaction(std::move(v), pointers_));
   }
+  Compaction* Range(std::shared_ptr<Version> v, int level, const std::string_view* begin,
+                    const std::string_view* end, bool* busy = nullptr) {
+    return picked_.Keep(picker_.CompactRange(std::move(v), level, begin, end, busy));
+  }
+  void Release(Compaction* c) { picked_.Release(c); }
 
   Options options_;
   InternalKeyComparator icmp_{BytewiseComparator()};
   std::shared_ptr<Version> v_ = std::make_shared<Version>(&icmp_, nullptr, 4);
   CompactionPicker picker_{&options_, &icmp_};
   std::string pointers_[kMaxLevels];
+  test::PickedCompactions picked_{&picker_};
 };
 
 TEST_F(CompactionPickerTest, Level0Trigger) {
@@ -195,7 +200,7 @@ TEST_F(CompactionPickerTest, GrandparentsAndLastLevel) {
 
 TEST_F(CompactionPickerTest, OutputRangeOfRunningJobIsReserved) {
   Add(0, 1, "c", "o", 100);
-  auto running = picker_.CompactRange(v_, 0, nullptr, nullptr);
+  auto running = Range(v_, 0, nullptr, nullptr);
   ASSERT_NE(nullptr, running);
   EXPECT_EQ(1, running->output_level());
   // A later version (the L0 table gone, a new one in the middle of the running job's
@@ -203,12 +208,12 @@ TEST_F(CompactionPickerTest, OutputRangeOfRunningJobIsReserved) {
   auto v2 = std::make_shared<Version>(&icmp_, nullptr, 4);
   options_.level0_file_num_compaction_trigger = 1;
   v2->TEST_AppendFile(0, FakeFile(2, "f", "g", 100));
-  EXPECT_EQ(nullptr, picker_.PickCompaction(v2, pointers_));
+  EXPECT_EQ(nullptr, PickFrom(v2));
   bool busy = false;
-  EXPECT_EQ(nullptr, picker_.CompactRange(v2, 0, nullptr, nullptr, &busy));
+  EXPECT_EQ(nullptr, Range(v2, 0, nullptr, nullptr, &busy));
   EXPECT_TRUE(busy);
   Release(running);
-  auto c = picker_.PickCompaction(v2, pointers_);
+  auto c = PickFrom(v2);
   ASSERT_NE(nullptr, c);
   EXPECT_TRUE(c->IsTrivialMove());
   Release(c);
@@ -277,7 +282,7 @@ TEST_F(CompactionPickerTest, CompactRangeSelection) {
   Add(3, 20, "a", "z", 100);
   const std::string_view e = "e", g = "g", zz = "zz", a = "a", b = "b";
   bool busy = true;
-  auto c = picker_.CompactRange(v_, 1, &e, &g, &busy);
+  auto c = Range(v_, 1, &e, &g, &busy);
   ASSERT_NE(nullptr, c);
   EXPECT_FALSE(busy);
   EXPECT_EQ(2, c->output_level());
@@ -287,22 +292,22 @@ TEST_F(CompactionPickerTest, CompactRangeSelection) {
   EXPECT_EQ((std::vector<uint64_t>{20}), Numbers(c->grandparents()));
 
   // #1 needs #10, which the running job holds.
-  EXPECT_EQ(nullptr, picker_.CompactRange(v_, 1, &a, &b, &busy));
+  EXPECT_EQ(nullptr, Range(v_, 1, &a, &b, &busy));
   EXPECT_TRUE(busy);
   Release(c);
-  c = picker_.CompactRange(v_, 1, &a, &b, &busy);
+  c = Range(v_, 1, &a, &b, &busy);
   ASSERT_NE(nullptr, c);
   EXPECT_EQ((std::vector<uint64_t>{1}), Numbers(c->inputs(0)));
   Release(c);
 
   // Nothing there.
-  EXPECT_EQ(nullptr, picker_.CompactRange(v_, 1, &zz, nullptr, &busy));
+  EXPECT_EQ(nullptr, Range(v_, 1, &zz, nullptr, &busy));
   EXPECT_FALSE(busy);
-  EXPECT_EQ(nullptr, picker_.CompactRange(v_, 0, nullptr, nullptr, &busy));
+  EXPECT_EQ(nullptr, Range(v_, 0, nullptr, nullptr, &busy));
   EXPECT_FALSE(busy);
 
   // The last level compacts into itself; a single table is still rewritten.
-  c = picker_.CompactRange(v_, 3, nullptr, nullptr);
+  c = Range(v_, 3, nullptr, nullptr);
   ASSERT_NE(nullptr, c);
   EXPECT_EQ(3, c->output_level());
   EXPECT_TRUE(c->inputs(1).empty());
@@ -314,7 +319,7 @@ TEST_F(CompactionPickerTest, CompactRangeSelection) {
   Add(0, 30, "k", "n", 100, 200);
   Add(0, 32, "x", "y", 100, 100);
   const std::string_view o = "o";
-  c = picker_.CompactRange(v_, 0, &o, &o);
+  c = Range(v_, 0, &o, &o);
   ASSERT_NE(nullptr, c);
   EXPECT_EQ((std::vector<uint64_t>{31, 30}), Numbers(c->inputs(0)));
   EXPECT_TRUE(c->inputs(1).empty());

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <set>
+
 #include "compaction/compaction_test_util.h"
 #include "compaction/snapshot_stripes.h"
 

@@ -6,11 +6,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "compaction/compaction_picker.h"
 #include "io/mem_file_system.h"
 #include "sstable/table_builder.h"
 #include "util/internal_key.h"
@@ -50,8 +52,9 @@ class CompactionTestEnv {
 
   // Writes entries (sorted here by internal key) as a table; returns its metadata.
   std::shared_ptr<FileMetaData> WriteTable(std::vector<Entry> entries) {
-    std::sort(entries.begin(), entries.end(),
-              [this](const Entry& a, const Entry& b) { return icmp_.Compare(a.first, b.first) < 0; });
+    std::sort(entries.begin(), entries.end(), [this](const Entry& a, const Entry& b) {
+      return icmp_.Compare(a.first, b.first) < 0;
+    });
     auto meta = std::make_shared<FileMetaData>();
     meta->number = NewFileNumber();
     std::unique_ptr<WritableFile> file;
@@ -112,6 +115,62 @@ inline std::shared_ptr<FileMetaData> FakeFile(uint64_t number, std::string_view 
   f->largest = IKey(largest, seq);
   f->smallest_seq = f->largest_seq = seq;
   return f;
+}
+
+// Owns the compactions a test picks and releases the ones the test did not, so that a
+// failed assertion leaves no running job behind in the picker. Destroy it before the
+// picker.
+class PickedCompactions {
+ public:
+  explicit PickedCompactions(CompactionPicker* picker) : picker_(picker) {}
+  ~PickedCompactions() {
+    for (auto& [c, running] : owned_) {
+      if (running) picker_->ReleaseCompaction(c.get());
+    }
+  }
+  PickedCompactions(const PickedCompactions&) = delete;
+  PickedCompactions& operator=(const PickedCompactions&) = delete;
+
+  // Takes c (possibly null); returns it.
+  Compaction* Keep(std::unique_ptr<Compaction> c) {
+    Compaction* raw = c.get();
+    if (raw != nullptr) owned_.emplace_back(std::move(c), true);
+    return raw;
+  }
+  void Release(Compaction* c) {
+    for (auto& [owned, running] : owned_) {
+      if (owned.get() == c && running) {
+        picker_->ReleaseCompaction(c);
+        running = false;
+        return;
+      }
+    }
+    ADD_FAILURE() << "releasing a compaction not running";
+  }
+
+ private:
+  CompactionPicker* const picker_;
+  std::vector<std::pair<std::unique_ptr<Compaction>, bool>> owned_;
+};
+
+// The user key -> value map a reader at snapshot `at` sees in entries (any order).
+inline std::map<std::string, std::string> Visible(const std::vector<Entry>& entries,
+                                                  SequenceNumber at) {
+  std::map<std::string, std::pair<SequenceNumber, const Entry*>> newest;
+  for (const Entry& e : entries) {
+    ParsedInternalKey p;
+    EXPECT_TRUE(ParseInternalKey(e.first, &p));
+    if (p.sequence > at) continue;
+    auto [it, inserted] = newest.try_emplace(std::string(p.user_key), p.sequence, &e);
+    if (!inserted && it->second.first < p.sequence) it->second = {p.sequence, &e};
+  }
+  std::map<std::string, std::string> visible;
+  for (const auto& [key, seq_entry] : newest) {
+    ParsedInternalKey p;
+    EXPECT_TRUE(ParseInternalKey(seq_entry.second->first, &p));
+    if (p.type == ValueType::kValue) visible[key] = seq_entry.second->second;
+  }
+  return visible;
 }
 
 }  // namespace lsmdb::test

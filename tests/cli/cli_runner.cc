@@ -246,6 +246,17 @@ bool CliProcess::ReadUntil(std::string_view needle, std::string* seen, int timeo
   return false;
 }
 
+bool CliProcess::WaitForRawMode(int timeout_ms) {
+  const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (true) {
+    termios t;
+    if (tcgetattr(in_fd_, &t) != 0) return false;
+    if ((t.c_lflag & ICANON) == 0) return true;
+    if (RemainingMs(deadline) == 0) return false;
+    usleep(1000);
+  }
+}
+
 void CliProcess::CloseInput() {
   if (out_fd_ >= 0 && in_fd_ >= 0) {
     close(in_fd_);

@@ -53,6 +53,11 @@ class CliProcess {
   // needle. Returns false on timeout or end of output. *seen (if not null) receives the
   // output read by this call.
   bool ReadUntil(std::string_view needle, std::string* seen = nullptr, int timeout_ms = 5000);
+  // For a pty: waits until the child has put the terminal in raw mode (libedit does so
+  // when it starts reading a line, just after it printed the prompt); keys typed before
+  // that would be edited by the kernel's line discipline instead. Returns false on
+  // timeout.
+  bool WaitForRawMode(int timeout_ms = 5000);
   // Closes the child's input (the shell then sees the end of its input).
   void CloseInput();
   // Waits for the child to exit and returns its exit status (-1 on a signal or timeout).

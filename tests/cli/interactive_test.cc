@@ -14,6 +14,7 @@ namespace {
 constexpr char kUp[] = "\x1b[A";
 constexpr char kLeft[] = "\x1b[D";
 constexpr char kBackspace[] = "\x7f";
+constexpr char kTiming[] = " ms)";  // ends the last line a database command prints
 
 int CountOf(const std::string& haystack, const std::string& needle) {
   int n = 0;
@@ -35,6 +36,27 @@ std::string ReadFileOrEmpty(const std::string& path) {
   return data;
 }
 
+// Waits for a prompt ending in prompt_end and for the shell to read the terminal.
+// Returns the output up to the prompt, included.
+std::string WaitForPrompt(CliProcess* shell, const std::string& prompt_end = "> ") {
+  std::string seen;
+  EXPECT_TRUE(shell->ReadUntil(prompt_end, &seen)) << seen;
+  EXPECT_TRUE(shell->WaitForRawMode());
+  return seen;
+}
+
+// Types keys (ending in Enter) and returns what the shell printed up to end_marker (the
+// end of the command's output) and then up to the next prompt, which it waits for.
+// Waiting for the end of the output first matters: libedit may redraw the prompt while
+// editing.
+std::string Type(CliProcess* shell, const std::string& keys,
+                 const std::string& end_marker = kTiming) {
+  std::string seen;
+  EXPECT_TRUE(shell->Write(keys));
+  EXPECT_TRUE(shell->ReadUntil(end_marker, &seen)) << seen;
+  return seen + WaitForPrompt(shell);
+}
+
 TEST(InteractiveTest, PromptEditingAndHistory) {
   TempDir dir;
   const std::string db = dir.path() + "/db";
@@ -44,36 +66,31 @@ TEST(InteractiveTest, PromptEditingAndHistory) {
   std::string seen;
   ASSERT_TRUE(shell.ReadUntil("lsmdb> ", &seen)) << seen;
   EXPECT_NE(seen.find("created a new database"), std::string::npos) << seen;
+  ASSERT_TRUE(shell.WaitForRawMode());
 
-  ASSERT_TRUE(shell.Write("put k value-one\r"));
-  ASSERT_TRUE(shell.ReadUntil("lsmdb> ", &seen)) << seen;
-  EXPECT_NE(seen.find("\nOK\r\n("), std::string::npos) << seen;
-  EXPECT_NE(seen.find(" ms)"), std::string::npos) << "no timing: " << seen;
+  seen = Type(&shell, "put k value-one\r");
+  EXPECT_NE(seen.find("\nOK\r\n("), std::string::npos) << "no timing after OK: " << seen;
 
-  ASSERT_TRUE(shell.Write("get k\r"));
-  ASSERT_TRUE(shell.ReadUntil("lsmdb> ", &seen)) << seen;
+  seen = Type(&shell, "get k\r");
   EXPECT_EQ(CountOf(seen, "\nvalue-one\r\n"), 1) << seen;
 
   // Up-arrow recalls "get k"; Enter runs it again.
-  ASSERT_TRUE(shell.Write(std::string(kUp) + "\r"));
-  ASSERT_TRUE(shell.ReadUntil("lsmdb> ", &seen)) << seen;
+  seen = Type(&shell, std::string(kUp) + "\r");
   EXPECT_EQ(CountOf(seen, "\nvalue-one\r\n"), 1) << "history recall: " << seen;
 
   // Line editing: "gxt k", three Left-arrows put the cursor after "gx", Backspace
   // removes the x, then "e" makes "get k".
-  ASSERT_TRUE(shell.Write(std::string("gxt k") + kLeft + kLeft + kLeft + kBackspace + "e\r"));
-  ASSERT_TRUE(shell.ReadUntil("lsmdb> ", &seen)) << seen;
+  seen = Type(&shell, std::string("gxt k") + kLeft + kLeft + kLeft + kBackspace + "e\r");
   EXPECT_EQ(CountOf(seen, "\nvalue-one\r\n"), 1) << "line editing: " << seen;
   EXPECT_EQ(seen.find("unknown command"), std::string::npos) << seen;
 
-  // Errors are shown, the shell goes on; the prompt shows a batch.
-  ASSERT_TRUE(shell.Write("bogus\r"));
-  ASSERT_TRUE(shell.ReadUntil("lsmdb> ", &seen)) << seen;
-  EXPECT_NE(seen.find("unknown command 'bogus'"), std::string::npos) << seen;
-  ASSERT_TRUE(shell.Write("batch\r"));
-  ASSERT_TRUE(shell.ReadUntil("lsmdb (batch 0)> ", &seen)) << seen;
-  ASSERT_TRUE(shell.Write("abort\r"));
-  ASSERT_TRUE(shell.ReadUntil("lsmdb> ", &seen)) << seen;
+  // Errors are shown and the shell goes on; the prompt shows an open batch.
+  seen = Type(&shell, "bogus\r", "unknown command 'bogus'");
+  seen = Type(&shell, "batch\r");
+  EXPECT_NE(seen.find("\nOK\r\n"), std::string::npos) << seen;
+  EXPECT_NE(seen.find("lsmdb (batch 0)> "), std::string::npos) << seen;
+  seen = Type(&shell, "abort\r");
+  EXPECT_NE(seen.find("lsmdb> "), std::string::npos) << seen;
 
   ASSERT_TRUE(shell.Write("quit\r"));
   EXPECT_EQ(shell.Wait(), 0);
@@ -82,9 +99,9 @@ TEST(InteractiveTest, PromptEditingAndHistory) {
   EXPECT_NE(history.find("put"), std::string::npos) << history;
   EXPECT_NE(history.find("bogus"), std::string::npos) << history;
 
-  // History survives into the next session: Up recalls the last command ("quit").
+  // The history survives into the next session: Up recalls the last line, "quit".
   CliProcess again = CliProcess::NewPty({db}, env);
-  ASSERT_TRUE(again.ReadUntil("lsmdb> ", &seen)) << seen;
+  WaitForPrompt(&again, "lsmdb> ");
   ASSERT_TRUE(again.Write(std::string(kUp) + "\r"));
   EXPECT_EQ(again.Wait(), 0);
 }
@@ -96,10 +113,8 @@ TEST(InteractiveTest, ColourOnlyWhenWanted) {
     std::vector<std::string> env = {"HOME=" + dir.path(), "TERM=xterm"};
     if (!colour) env.push_back("NO_COLOR=1");
     CliProcess shell = CliProcess::NewPty({db}, env);
-    std::string seen;
-    ASSERT_TRUE(shell.ReadUntil("lsmdb> ", &seen)) << seen;
-    ASSERT_TRUE(shell.Write("get nothing\r"));
-    ASSERT_TRUE(shell.ReadUntil("lsmdb> ", &seen)) << seen;
+    WaitForPrompt(&shell, "lsmdb> ");
+    const std::string seen = Type(&shell, "get nothing\r");
     EXPECT_NE(seen.find("(not found)"), std::string::npos) << seen;
     EXPECT_EQ(seen.find("\x1b[2m(not found)") != std::string::npos, colour) << seen;
     if (!colour) {
@@ -114,8 +129,7 @@ TEST(InteractiveTest, EndOfInputLeaves) {
   TempDir dir;
   CliProcess shell = CliProcess::NewPty({dir.path() + "/db"},
                                         {"HOME=" + dir.path(), "TERM=xterm"});
-  std::string seen;
-  ASSERT_TRUE(shell.ReadUntil("lsmdb> ", &seen)) << seen;
+  WaitForPrompt(&shell, "lsmdb> ");
   ASSERT_TRUE(shell.Write("\x04"));  // Ctrl-D on an empty line
   EXPECT_EQ(shell.Wait(), 0);
 }
