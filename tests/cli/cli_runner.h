@@ -67,8 +67,8 @@ class CliProcess {
   CliProcess() = default;
 
   pid_t pid_ = -1;
-  int in_fd_ = -1;   // for a pty: the master, used both ways
-  int out_fd_ = -1;  // -1 for a pty
+  int in_fd_ = -1;       // for a pty: the master, used both ways
+  int out_fd_ = -1;      // -1 for a pty
   std::string pending_;  // read but not yet consumed by ReadUntil
 };
 

@@ -1,8 +1,7 @@
 // `lsmdb COMMAND --db PATH ...`: one command per run, for scripts. Exit status 0 on
 // success, 1 on an engine or file-system error, 2 on a usage error.
-#include <sys/stat.h>
-
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <cstdio>
 #include <string>
@@ -96,8 +95,8 @@ TEST_F(CommandTest, HelpOnEveryCommand) {
   EXPECT_NE(r.out.find("usage: lsmdb"), std::string::npos);
   EXPECT_EQ(r.out.find("batch"), std::string::npos) << "shell-only commands listed";
   EXPECT_EQ(RunCli({"help"}).out, r.out.substr(r.out.find("commands:")));
-  for (const char* name : {"get", "put", "delete", "scan", "count", "flush", "compact",
-                           "stats", "property", "load", "export", "help"}) {
+  for (const char* name : {"get", "put", "delete", "scan", "count", "flush", "compact", "stats",
+                           "property", "load", "export", "help"}) {
     r = RunCli({name, "--help"});
     EXPECT_EQ(r.exit_code, 0) << name;
     EXPECT_EQ(r.out.rfind(std::string("usage: lsmdb ") + name, 0), 0u) << r.out;
@@ -151,8 +150,7 @@ TEST_F(CommandTest, APlainFileIsNotADatabase) {
   std::fclose(f);
   for (const std::vector<std::string>& args :
        {std::vector<std::string>{"put", "--db", file, "k", "v"},
-        std::vector<std::string>{"get", "--db", file, "k"},
-        std::vector<std::string>{file}}) {
+        std::vector<std::string>{"get", "--db", file, "k"}, std::vector<std::string>{file}}) {
     const CliResult r = RunCli(args, "put k v\n");
     EXPECT_EQ(r.exit_code, 1) << args[0];
     EXPECT_EQ(r.err, "lsmdb: " + file + ": not a database (it is a file, not a directory)\n");

@@ -135,9 +135,9 @@ TEST(JsonLinesTest, Format) {
 
 TEST(JsonLinesTest, ParsesJsonFromOtherTools) {
   std::string k, v, error;
-  ASSERT_TRUE(ParseJsonRecord(
-      R"( { "id": 7, "value" : "\u20ac\ud83d\ude00\/\b", "ok": true, "key":"caf\u00e9", "n": null } )",
-      &k, &v, &error)) << error;
+  const char* line = R"( { "id": 7, "value" : "\u20ac\ud83d\ude00\/\b", "ok": true, )"
+                     R"("key":"caf\u00e9", "n": null } )";
+  ASSERT_TRUE(ParseJsonRecord(line, &k, &v, &error)) << error;
   EXPECT_EQ(k, "caf\xe9");
   EXPECT_EQ(v, "\xe2\x82\xac\xf0\x9f\x98\x80/\b");
   ASSERT_TRUE(ParseJsonRecord("{\"key\": \"\xc3\xa9\", \"value\": \"\"}", &k, &v, &error));

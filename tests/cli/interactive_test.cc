@@ -127,8 +127,7 @@ TEST(InteractiveTest, ColourOnlyWhenWanted) {
 
 TEST(InteractiveTest, EndOfInputLeaves) {
   TempDir dir;
-  CliProcess shell = CliProcess::NewPty({dir.path() + "/db"},
-                                        {"HOME=" + dir.path(), "TERM=xterm"});
+  CliProcess shell = CliProcess::NewPty({dir.path() + "/db"}, {"HOME=" + dir.path(), "TERM=xterm"});
   WaitForPrompt(&shell, "lsmdb> ");
   ASSERT_TRUE(shell.Write("\x04"));  // Ctrl-D on an empty line
   EXPECT_EQ(shell.Wait(), 0);

@@ -19,12 +19,18 @@ std::string TsvField(const std::string& bytes) {
   std::string out;
   for (char ch : bytes) {
     const auto c = static_cast<unsigned char>(ch);
-    if (c == '\\') out += "\\\\";
-    else if (c == '\t') out += "\\t";
-    else if (c == '\n') out += "\\n";
-    else if (c == '\r') out += "\\r";
-    else if (c >= 0x20 && c < 0x7f) out += ch;
-    else out += std::string("\\x") + kHex[c >> 4] + kHex[c & 15];
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '\t')
+      out += "\\t";
+    else if (c == '\n')
+      out += "\\n";
+    else if (c == '\r')
+      out += "\\r";
+    else if (c >= 0x20 && c < 0x7f)
+      out += ch;
+    else
+      out += std::string("\\x") + kHex[c >> 4] + kHex[c & 15];
   }
   return out;
 }
@@ -34,9 +40,12 @@ std::string JsonString(const std::string& bytes) {
   std::string out = "\"";
   for (char ch : bytes) {
     const auto c = static_cast<unsigned char>(ch);
-    if (c == '"' || c == '\\') out += std::string("\\") + ch;
-    else if (c >= 0x20 && c < 0x7f) out += ch;
-    else out += std::string("\\u00") + kHex[c >> 4] + kHex[c & 15];
+    if (c == '"' || c == '\\')
+      out += std::string("\\") + ch;
+    else if (c >= 0x20 && c < 0x7f)
+      out += ch;
+    else
+      out += std::string("\\u00") + kHex[c >> 4] + kHex[c & 15];
   }
   return out + "\"";
 }
@@ -95,12 +104,11 @@ TEST_F(LoadExportTest, HundredThousandBinaryRecordsRoundTrip) {
 TEST_F(LoadExportTest, LoadAcceptsLooseInput) {
   const std::string tsv =
       "\\x41\\x42\tupper \\x4A hex\r\n"  // non-canonical escapes, CRLF line end
-      "\n"                                // blank line
-      "sp ace\t\n"                        // empty value
+      "\n"                               // blank line
+      "sp ace\t\n"                       // empty value
       "q\t\\\"\\'\\ \\#\n";
   ASSERT_EQ(RunCli({"load", "--db", db_}, tsv).exit_code, 0);
-  EXPECT_EQ(RunCli({"export", "--db", db_}).out,
-            "AB\tupper J hex\nq\t\"' #\nsp ace\t\n");
+  EXPECT_EQ(RunCli({"export", "--db", db_}).out, "AB\tupper J hex\nq\t\"' #\nsp ace\t\n");
 
   const std::string db2 = dir_.path() + "/db2";
   const std::string jsonl =
@@ -126,11 +134,12 @@ TEST_F(LoadExportTest, ABadLineStopsTheLoadBeforeItsBatch) {
       {"jsonl", "not json", "expected '{'"},
   };
   for (const Case& c : cases) {
-    const std::string good = std::string(c.format) == "tsv"
-                                 ? "a\t1\nb\t2\n"
-                                 : "{\"key\": \"a\", \"value\": \"1\"}\n{\"key\": \"b\", \"value\": \"2\"}\n";
-    const CliResult r = RunCli({"load", "--db", db_, "--format", c.format},
-                               good + "\n" + c.bad_line + "\nz\t9\n");
+    const std::string good =
+        std::string(c.format) == "tsv"
+            ? "a\t1\nb\t2\n"
+            : "{\"key\": \"a\", \"value\": \"1\"}\n{\"key\": \"b\", \"value\": \"2\"}\n";
+    const CliResult r =
+        RunCli({"load", "--db", db_, "--format", c.format}, good + "\n" + c.bad_line + "\nz\t9\n");
     EXPECT_EQ(r.exit_code, 1) << c.bad_line;
     EXPECT_EQ(r.out, "");
     EXPECT_NE(r.err.find("load: Invalid argument: <stdin>:4: "), std::string::npos) << r.err;
@@ -159,7 +168,8 @@ TEST_F(LoadExportTest, FullBatchesBeforeABadLineStay) {
   EXPECT_GT(loaded, 0);
   EXPECT_LT(loaded, lines);
   EXPECT_NE(r.err.find(std::to_string(loaded) + " records loaded before the error"),
-            std::string::npos) << r.err;
+            std::string::npos)
+      << r.err;
 }
 
 TEST_F(LoadExportTest, MissingInputFile) {

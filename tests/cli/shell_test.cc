@@ -1,8 +1,7 @@
 // The shell fed by scripts on standard input (not a terminal): results one per line, no
 // prompt or colour, exit status of the first error.
-#include <sys/stat.h>
-
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <cstdio>
 #include <string>
@@ -32,8 +31,7 @@ class ShellTest : public ::testing::Test {
 };
 
 TEST_F(ShellTest, PutGetDelete) {
-  ExpectOutput("put k v\nget k\ndelete k\nget k\ndelete k\n",
-               "OK\nv\nOK\n(not found)\nOK\n");
+  ExpectOutput("put k v\nget k\ndelete k\nget k\ndelete k\n", "OK\nv\nOK\n(not found)\nOK\n");
 }
 
 TEST_F(ShellTest, DataPersistsAcrossRuns) {
@@ -144,10 +142,9 @@ TEST_F(ShellTest, FlushCompactStatsProperty) {
 TEST_F(ShellTest, HelpAndExit) {
   CliResult r = Shell("help\n");
   EXPECT_EQ(r.exit_code, 0);
-  for (const char* name : {"get KEY", "put KEY VALUE", "delete KEY", "scan [FROM [TO]]",
-                           "count", "batch", "commit", "abort", "snapshot", "release",
-                           "flush", "compact", "stats", "property NAME", "load", "export",
-                           "help", "exit"}) {
+  for (const char* name : {"get KEY", "put KEY VALUE", "delete KEY", "scan [FROM [TO]]", "count",
+                           "batch", "commit", "abort", "snapshot", "release", "flush", "compact",
+                           "stats", "property NAME", "load", "export", "help", "exit"}) {
     EXPECT_NE(r.out.find(name), std::string::npos) << name;
   }
   r = Shell("help scan\nscan --help\n");
@@ -172,9 +169,11 @@ TEST_F(ShellTest, FirstErrorStopsTheScript) {
       {"get a b", 2, "lsmdb: line 2: get: too many arguments (usage: get KEY)\n"},
       {"put \"k v", 2, "lsmdb: line 2: unterminated \" quote\n"},
       {"get k\\q", 2, "lsmdb: line 2: unknown escape \\q\n"},
-      {"scan --limit x", 2, "lsmdb: line 2: scan: --limit must be a non-negative number, not 'x'\n"},
+      {"scan --limit x", 2,
+       "lsmdb: line 2: scan: --limit must be a non-negative number, not 'x'\n"},
       {"scan --bogus", 2, "lsmdb: line 2: scan: unknown option --bogus\n"},
-      {"load", 2, "lsmdb: line 2: load: missing FILE (standard input holds the shell's commands)\n"},
+      {"load", 2,
+       "lsmdb: line 2: load: missing FILE (standard input holds the shell's commands)\n"},
       {"property nope", 1, "lsmdb: line 2: property: unknown property 'nope'\n"},
   };
   for (const Case& c : cases) {

@@ -38,8 +38,7 @@ bool ArgvToTokens(int argc, char** argv, std::vector<Token>* tokens, std::string
 
 // True if token is an option (a non-literal argument starting with "--").
 inline bool IsOption(const Token& token) {
-  return !token.literal && token.text.size() >= 2 && token.text[0] == '-' &&
-         token.text[1] == '-';
+  return !token.literal && token.text.size() >= 2 && token.text[0] == '-' && token.text[1] == '-';
 }
 
 }  // namespace lsmdb::cli

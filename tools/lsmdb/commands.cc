@@ -8,68 +8,68 @@ namespace {
 
 const OptionSpec kFormatOption{"format", "tsv|jsonl", "record format (default: tsv)"};
 
+// clang-format off
 std::vector<CommandSpec> MakeTable() {
+  constexpr Scope kAll = Scope::kEverywhere;
+  constexpr Scope kShell = Scope::kShellOnly;
   return {
-      {"get", {"KEY"}, 1, {}, Scope::kEverywhere, DbUse::kRead,
+      {"get", {"KEY"}, 1, {}, kAll, DbUse::kRead,
        "print the value of KEY",
        "A missing key is not an error: the command prints \"(not found)\" and succeeds."},
-      {"put", {"KEY", "VALUE"}, 2, {}, Scope::kEverywhere, DbUse::kWrite,
-       "set KEY to VALUE", "Inside a batch the update is queued until `commit`."},
-      {"delete", {"KEY"}, 1, {}, Scope::kEverywhere, DbUse::kWrite,
+      {"put", {"KEY", "VALUE"}, 2, {}, kAll, DbUse::kWrite,
+       "set KEY to VALUE",
+       "Inside a batch the update is queued until `commit`."},
+      {"delete", {"KEY"}, 1, {}, kAll, DbUse::kWrite,
        "remove KEY (OK if absent)",
        "Inside a batch the update is queued until `commit`."},
       {"scan", {"FROM", "TO"}, 0,
        {{"limit", "N", "print at most N entries"},
         {"reverse", nullptr, "from the last key down to the first"}},
-       Scope::kEverywhere, DbUse::kRead, "print entries with FROM <= key < TO",
+       kAll, DbUse::kRead,
+       "print entries with FROM <= key < TO",
        "Without FROM the scan starts at the first key, without TO it runs to the last.\n"
        "Each entry prints as KEY<TAB>VALUE, escaped: the tsv format of `load`."},
-      {"count", {"FROM", "TO"}, 0, {}, Scope::kEverywhere, DbUse::kRead,
+      {"count", {"FROM", "TO"}, 0, {}, kAll, DbUse::kRead,
        "count entries with FROM <= key < TO", ""},
-      {"batch", {}, 0, {}, Scope::kShellOnly, DbUse::kWrite,
+      {"batch", {}, 0, {}, kShell, DbUse::kWrite,
        "queue puts and deletes until commit",
-       "The batch is applied atomically by `commit`. Reads inside a batch do not see its "
+       "The batch is applied atomically by `commit`. Reads inside a batch do not see its\n"
        "queued updates."},
-      {"commit", {}, 0, {}, Scope::kShellOnly, DbUse::kWrite,
-       "apply the batch atomically", ""},
-      {"abort", {}, 0, {}, Scope::kShellOnly, DbUse::kWrite,
-       "discard the batch", ""},
-      {"snapshot", {}, 0, {}, Scope::kShellOnly, DbUse::kRead,
+      {"commit", {}, 0, {}, kShell, DbUse::kWrite, "apply the batch atomically", ""},
+      {"abort", {}, 0, {}, kShell, DbUse::kWrite, "discard the batch", ""},
+      {"snapshot", {}, 0, {}, kShell, DbUse::kRead,
        "reads see the database as of now",
-       "get, scan, count and export read the snapshot until `release`. Taking a new "
+       "get, scan, count and export read the snapshot until `release`. Taking a new\n"
        "snapshot releases the previous one."},
-      {"release", {}, 0, {}, Scope::kShellOnly, DbUse::kRead,
-       "reads see the latest state again", ""},
-      {"flush", {}, 0, {}, Scope::kEverywhere, DbUse::kWrite,
-       "write the memtable to a table file", ""},
-      {"compact", {"FROM", "TO"}, 0, {}, Scope::kEverywhere, DbUse::kWrite,
+      {"release", {}, 0, {}, kShell, DbUse::kRead, "reads see the latest state again", ""},
+      {"flush", {}, 0, {}, kAll, DbUse::kWrite, "write the memtable to a table file", ""},
+      {"compact", {"FROM", "TO"}, 0, {}, kAll, DbUse::kWrite,
        "compact keys FROM..TO (inclusive)",
        "Without FROM the range starts at the first key, without TO it runs to the last.\n"
        "Unlike scan, TO is included."},
-      {"stats", {}, 0, {}, Scope::kEverywhere, DbUse::kRead,
-       "print the engine's statistics", ""},
-      {"property", {"NAME"}, 1, {}, Scope::kEverywhere, DbUse::kRead,
+      {"stats", {}, 0, {}, kAll, DbUse::kRead, "print the engine's statistics", ""},
+      {"property", {"NAME"}, 1, {}, kAll, DbUse::kRead,
        "print an engine property",
        "See docs/PROPERTIES.md. For example lsmdb.stats, lsmdb.num-files-at-level0,\n"
        "lsmdb.sstables, lsmdb.approximate-memory-usage."},
-      {"load", {"FILE"}, 0, {kFormatOption}, Scope::kEverywhere, DbUse::kWrite,
+      {"load", {"FILE"}, 0, {kFormatOption}, kAll, DbUse::kWrite,
        "add records from FILE or stdin",
        "tsv: one KEY<TAB>VALUE per line, escaped as `scan` prints them. jsonl: one\n"
        "{\"key\": \"...\", \"value\": \"...\"} per line, \\u00XX for binary bytes. Records\n"
        "are written in atomic batches of about 1 MiB; a bad line stops the load before\n"
        "its batch is written, and the error names the line. In the shell FILE is\n"
        "required."},
-      {"export", {"FILE"}, 0, {kFormatOption}, Scope::kEverywhere, DbUse::kRead,
+      {"export", {"FILE"}, 0, {kFormatOption}, kAll, DbUse::kRead,
        "write all records, in key order",
        "FILE defaults to standard output. The output loads back with `load` byte for\n"
        "byte. In the shell, export reads the snapshot if one is taken."},
-      {"help", {"COMMAND"}, 0, {}, Scope::kEverywhere, DbUse::kNone,
+      {"help", {"COMMAND"}, 0, {}, kAll, DbUse::kNone,
        "list the commands, or describe one", ""},
-      {"exit", {}, 0, {}, Scope::kShellOnly, DbUse::kNone, "leave the shell (also: quit)",
-       ""},
-      {"quit", {}, 0, {}, Scope::kShellOnly, DbUse::kNone, "leave the shell", ""},
+      {"exit", {}, 0, {}, kShell, DbUse::kNone, "leave the shell (also: quit)", ""},
+      {"quit", {}, 0, {}, kShell, DbUse::kNone, "leave the shell", ""},
   };
 }
+// clang-format on
 
 const OptionSpec* FindOption(const CommandSpec& spec, std::string_view name) {
   for (const OptionSpec& o : spec.options) {
@@ -150,8 +150,8 @@ std::string CommandHelp(const CommandSpec& spec, bool command_line) {
   if (command_line && spec.db_use != DbUse::kNone) {
     synopsis.insert(std::string_view(spec.name).size(), " [--db PATH]");
   }
-  std::string s = std::string("usage: ") + (command_line ? "lsmdb " : "") + synopsis +
-                  "\n\n" + spec.summary + ".\n";
+  std::string s = std::string("usage: ") + (command_line ? "lsmdb " : "") + synopsis + "\n\n" +
+                  spec.summary + ".\n";
   if (*spec.details != '\0') s += std::string("\n") + spec.details + "\n";
   if (!spec.options.empty()) {
     s += "\noptions:\n";

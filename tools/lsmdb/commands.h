@@ -24,13 +24,13 @@ enum class Scope { kEverywhere, kShellOnly };
 
 // What the database needs to be for a command run from the command line.
 enum class DbUse {
-  kNone,      // no database (help)
-  kRead,      // must exist; never created
-  kWrite,     // created if missing
+  kNone,   // no database (help)
+  kRead,   // must exist; never created
+  kWrite,  // created if missing
 };
 
 struct OptionSpec {
-  const char* name;  // without the leading "--"
+  const char* name;        // without the leading "--"
   const char* value_name;  // e.g. "N"; null for a flag without a value
   const char* help;
 };
@@ -64,7 +64,7 @@ struct Invocation {
   const CommandSpec* spec = nullptr;
   std::vector<std::string> args;
   std::vector<std::pair<std::string, std::string>> options;  // name (no "--"), value
-  bool help = false;                                          // --help was given
+  bool help = false;                                         // --help was given
 
   bool Has(std::string_view option) const;
   // The value of option, or null if it was not given.

@@ -26,8 +26,7 @@ uint64_t InputSize(FILE* in) {
 }
 
 // Splits one tsv line into its key and value.
-bool ParseTsvLine(std::string_view line, std::string* key, std::string* value,
-                  std::string* error) {
+bool ParseTsvLine(std::string_view line, std::string* key, std::string* value, std::string* error) {
   const size_t tab = line.find('\t');
   if (tab == std::string_view::npos) {
     *error = "no tab between key and value";

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -62,8 +63,7 @@ bool ContainsLock(std::string_view message) {
 
 // Opens the database at path, creating it if create is set. Prints the reason and
 // returns false on failure.
-bool OpenDatabase(const std::string& path, bool create, bool announce,
-                  std::unique_ptr<DB>* db) {
+bool OpenDatabase(const std::string& path, bool create, bool announce, std::unique_ptr<DB>* db) {
   struct stat st;
   bool exists = false;
   if (stat(path.c_str(), &st) == 0) {
@@ -77,8 +77,7 @@ bool OpenDatabase(const std::string& path, bool create, bool announce,
     std::fprintf(stderr, "lsmdb: %s: %s\n", path.c_str(), std::strerror(errno));
     return false;
   } else if (!create) {
-    std::fprintf(stderr, "lsmdb: %s: no database here (put or load creates one)\n",
-                 path.c_str());
+    std::fprintf(stderr, "lsmdb: %s: no database here (put or load creates one)\n", path.c_str());
     return false;
   }
   Options options;
@@ -86,14 +85,15 @@ bool OpenDatabase(const std::string& path, bool create, bool announce,
   const Status s = DB::Open(options, path, db);
   if (!s.ok()) {
     if ((s.IsIOError() || s.IsBusy()) && ContainsLock(s.message())) {
-      std::fprintf(stderr, "lsmdb: %s: database is locked by another process (%s)\n",
-                   path.c_str(), s.ToString().c_str());
+      std::fprintf(stderr, "lsmdb: %s: database is locked by another process (%s)\n", path.c_str(),
+                   s.ToString().c_str());
     } else {
       std::fprintf(stderr, "lsmdb: %s: cannot open: %s\n", path.c_str(), s.ToString().c_str());
     }
     return false;
   }
-  if (announce && !exists) std::fprintf(stderr, "lsmdb: created a new database in %s\n", path.c_str());
+  if (announce && !exists)
+    std::fprintf(stderr, "lsmdb: created a new database in %s\n", path.c_str());
   return true;
 }
 

@@ -11,10 +11,10 @@ namespace lsmdb::cli {
 
 namespace {
 
-constexpr const char* kKeyStyle = "\x1b[36m";       // cyan
-constexpr const char* kNoteStyle = "\x1b[2m";       // dim
-constexpr const char* kErrorStyle = "\x1b[1;31m";   // bold red
-constexpr const char* kWarningStyle = "\x1b[33m";   // yellow
+constexpr const char* kKeyStyle = "\x1b[36m";      // cyan
+constexpr const char* kNoteStyle = "\x1b[2m";      // dim
+constexpr const char* kErrorStyle = "\x1b[1;31m";  // bold red
+constexpr const char* kWarningStyle = "\x1b[33m";  // yellow
 constexpr const char* kReset = "\x1b[0m";
 
 }  // namespace

@@ -136,8 +136,8 @@ Outcome Session::PutOrDelete(const Invocation& inv, bool is_put) {
     out_->Line("QUEUED");
     return Outcome::kOk;
   }
-  const Status s = is_put ? db_->Put(WriteOptions(), key, inv.args[1])
-                          : db_->Delete(WriteOptions(), key);
+  const Status s =
+      is_put ? db_->Put(WriteOptions(), key, inv.args[1]) : db_->Delete(WriteOptions(), key);
   if (!s.ok()) return Fail(inv, s);
   out_->Line("OK");
   return Outcome::kOk;

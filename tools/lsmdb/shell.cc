@@ -67,8 +67,9 @@ int RunShell(DB* db, const ShellOptions& options) {
         outcome = session.Execute(inv);
         if (interactive && outcome != Outcome::kExit && !inv.help &&
             inv.spec->db_use != DbUse::kNone) {
-          out.Timing(std::chrono::duration<double, std::micro>(
-                         std::chrono::steady_clock::now() - start).count());
+          out.Timing(
+              std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
+                  .count());
         }
       }
     }
