@@ -297,7 +297,7 @@ TEST_F(DBBasicTest, OversizedKeysAndValuesAreRejected) {
   EXPECT_TRUE(db_->Put(wo, "a", "b").IsInvalidArgument());
 }
 
-TEST_F(DBBasicTest, PropertiesAndUnsupported) {
+TEST_F(DBBasicTest, Properties) {
   Open();
   std::string v;
   EXPECT_TRUE(db_->GetProperty("lsmdb.stats", &v));
@@ -307,7 +307,6 @@ TEST_F(DBBasicTest, PropertiesAndUnsupported) {
   EXPECT_TRUE(db_->GetProperty("lsmdb.sstables", &v));
   EXPECT_FALSE(db_->GetProperty("lsmdb.no-such-thing", &v));
   EXPECT_FALSE(db_->GetProperty("lsmdb.num-files-at-level99", &v));
-  EXPECT_TRUE(RepairDB("/db", options_).IsNotSupported());
 }
 
 TEST_F(DBBasicTest, DestroyRemovesEverything) {

@@ -209,7 +209,9 @@ TEST_P(ModelTest, RandomOperationsMatchTheModel) {
         Status st = db_->Get(ro, k, &v);
         auto m = s.model.find(k);
         ASSERT_EQ(m == s.model.end(), st.IsNotFound()) << st.ToString();
-        if (m != s.model.end()) ASSERT_EQ(m->second, v);
+        if (m != s.model.end()) {
+          ASSERT_EQ(m->second, v);
+        }
       }
     } else if (op < 97) {
       ASSERT_TRUE(db_->Flush().ok());

@@ -14,6 +14,7 @@ void DBImpl::BackgroundThread() {
       BackgroundFlush();
       continue;
     }
+    if (MaybeRunCompaction()) continue;
     bg_cv_.Wait();
   }
 }

@@ -30,7 +30,8 @@ DBImpl::DBImpl(const Options& options, std::string dbname)
       table_cache_(std::make_unique<TableCache>(dbname_, fs_, &icmp_, block_cache_, &read_stats_,
                                                 options_.paranoid_checks,
                                                 options_.max_open_files - kNonTableFiles)),
-      bg_cv_(&mu_) {}
+      bg_cv_(&mu_),
+      picker_(std::make_unique<CompactionPicker>(&options_, &icmp_)) {}
 
 DBImpl::~DBImpl() {
   {
@@ -157,10 +158,6 @@ void DBImpl::ReleaseSnapshot(const Snapshot* snapshot) {
   if (snapshot == nullptr) return;
   MutexLock l(&mu_);
   snapshots_.Delete(static_cast<const SnapshotImpl*>(snapshot));
-}
-
-Status DBImpl::CompactRange(const std::string_view* begin, const std::string_view* end) {
-  return Status::NotSupported("CompactRange", "compaction is not implemented yet");
 }
 
 }  // namespace lsmdb

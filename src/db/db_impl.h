@@ -20,6 +20,8 @@
 #include <vector>
 
 #include "cache/cache.h"
+#include "compaction/compaction_picker.h"
+#include "sstable/table_builder.h"
 #include "db/snapshot.h"
 #include "io/info_log.h"
 #include "lsmdb/db.h"
@@ -83,6 +85,10 @@ class DBImpl final : public DB {
   bool NeedsFlush() const REQUIRES(mu_);
   void BackgroundFlush() REQUIRES(mu_);
   void RecordBackgroundError(const Status& s) REQUIRES(mu_);
+  // Compaction (db_compaction.cc). RunCompaction releases mu_ during the work.
+  bool MaybeRunCompaction() REQUIRES(mu_);
+  Status RunCompaction(std::unique_ptr<Compaction> c) REQUIRES(mu_);
+  TableOptions MakeTableOptions() const;
   void RemoveObsoleteFiles() REQUIRES(mu_);
 
   // Read path.
@@ -117,6 +123,9 @@ class DBImpl final : public DB {
   bool flush_running_ GUARDED_BY(mu_) = false;
   std::shared_ptr<const ReadView> view_ GUARDED_BY(mu_);
 
+  std::unique_ptr<CompactionPicker> picker_;  // used under mu_
+  int manual_compactions_ GUARDED_BY(mu_) = 0;  // CompactRange calls in progress
+
   std::deque<Writer*> writers_ GUARDED_BY(mu_);
   WriteBatch group_batch_;  // used only by the write-group leader
   SnapshotList snapshots_ GUARDED_BY(mu_);
@@ -136,7 +145,19 @@ class DBImpl final : public DB {
     std::atomic<uint64_t> flushes{0};
     std::atomic<uint64_t> flush_bytes{0};
     std::atomic<uint64_t> stall_micros{0};
+    std::atomic<uint64_t> stalls_slowdown{0};
+    std::atomic<uint64_t> stalls_stop{0};
+    std::atomic<uint64_t> stalls_memtable{0};
   } counters_;
+  // Per output level: what compactions read and wrote (guarded by mu_).
+  struct LevelStats {
+    uint64_t compactions = 0;
+    uint64_t bytes_read = 0;  // from the input level and the output level
+    uint64_t bytes_written = 0;
+    uint64_t trivial_moves = 0;
+    uint64_t micros = 0;
+  };
+  LevelStats level_stats_[kMaxLevels] GUARDED_BY(mu_);
 };
 
 }  // namespace lsmdb

@@ -27,17 +27,45 @@ std::string DBImpl::StatsString() {
   std::string r;
   char line[256];
   auto v = versions_->current();
-  r += "Level  Files       Size\n";
-  uint64_t total_files = 0, total_bytes = 0;
+  const std::vector<double> scores = picker_->Scores(*v);
+  r += "Level Files       Size     Target  Score   Read(GB) Write(GB)  W-Amp Comps Moves\n";
+  uint64_t total_files = 0, total_bytes = 0, comp_read = 0, comp_written = 0;
+  int last_nonempty = 0;
   for (int level = 0; level < v->num_levels(); level++) {
+    const LevelStats& ls = level_stats_[level];
+    const uint64_t bytes = v->LevelBytes(level);
     total_files += v->NumFiles(level);
-    total_bytes += v->LevelBytes(level);
-    std::snprintf(line, sizeof(line), "L%-4d %6d %10s\n", level, v->NumFiles(level),
-                  HumanBytes(v->LevelBytes(level)).c_str());
+    total_bytes += bytes;
+    comp_read += ls.bytes_read;
+    comp_written += ls.bytes_written;
+    if (v->NumFiles(level) > 0) last_nonempty = level;
+    const uint64_t target = picker_->LevelTarget(*v, level);
+    // A level's write amplification: bytes compactions wrote into it per byte they read
+    // from the level above.
+    std::snprintf(line, sizeof(line), "L%-4d %5d %10s %10s %6.2f %10.3f %9.3f %6.2f %5" PRIu64
+                  " %5" PRIu64 "\n",
+                  level, v->NumFiles(level), HumanBytes(bytes).c_str(),
+                  target > 0 ? HumanBytes(target).c_str() : "-",
+                  level < static_cast<int>(scores.size()) ? scores[level] : 0.0,
+                  static_cast<double>(ls.bytes_read) / 1e9,
+                  static_cast<double>(ls.bytes_written) / 1e9,
+                  ls.bytes_read > 0 ? static_cast<double>(ls.bytes_written) /
+                                          static_cast<double>(ls.bytes_read)
+                                    : 0.0,
+                  ls.compactions, ls.trivial_moves);
     r += line;
   }
-  std::snprintf(line, sizeof(line), "Sum   %6" PRIu64 " %10s\n", total_files,
+  std::snprintf(line, sizeof(line), "Sum   %5" PRIu64 " %10s\n", total_files,
                 HumanBytes(total_bytes).c_str());
+  r += line;
+  const uint64_t last_bytes = v->LevelBytes(last_nonempty);
+  std::snprintf(line, sizeof(line),
+                "Space amplification (table bytes / bytes of the last level): %.3f\n",
+                last_bytes > 0 ? static_cast<double>(total_bytes) / static_cast<double>(last_bytes)
+                               : 0.0);
+  r += line;
+  std::snprintf(line, sizeof(line), "Compaction: %s read, %s written\n",
+                HumanBytes(comp_read).c_str(), HumanBytes(comp_written).c_str());
   r += line;
   size_t imm_bytes = 0;
   for (const auto& imm : imm_) imm_bytes += imm.mem->ApproximateMemoryUsage();
@@ -55,11 +83,21 @@ std::string DBImpl::StatsString() {
                 HumanBytes(user).c_str(), HumanBytes(wal).c_str(), HumanBytes(flushed).c_str(),
                 counters_.flushes.load());
   r += line;
-  std::snprintf(line, sizeof(line), "Write amplification (WAL + flush) / user: %.2f\n",
-                user > 0 ? static_cast<double>(wal + flushed) / static_cast<double>(user) : 0.0);
+  std::snprintf(line, sizeof(line),
+                "Write amplification: %.2f (flush + compaction bytes / user bytes), %.2f "
+                "with the WAL\n",
+                user > 0 ? static_cast<double>(flushed + comp_written) / static_cast<double>(user)
+                         : 0.0,
+                user > 0 ? static_cast<double>(wal + flushed + comp_written) /
+                               static_cast<double>(user)
+                         : 0.0);
   r += line;
-  std::snprintf(line, sizeof(line), "Stalls: %.3f s\n",
-                static_cast<double>(counters_.stall_micros.load()) / 1e6);
+  std::snprintf(line, sizeof(line),
+                "Stalls: %.3f s (%" PRIu64 " slowdowns, %" PRIu64 " L0 stops, %" PRIu64
+                " memtable-full waits)\n",
+                static_cast<double>(counters_.stall_micros.load()) / 1e6,
+                counters_.stalls_slowdown.load(), counters_.stalls_stop.load(),
+                counters_.stalls_memtable.load());
   r += line;
   std::snprintf(line, sizeof(line),
                 "Block cache: capacity %s, used %s, %" PRIu64 " hits, %" PRIu64 " misses\n",

@@ -1,6 +1,8 @@
 // The write path: group commit through one WAL record and at most one sync per group.
 #include <chrono>
 #include <cinttypes>
+#include <string_view>
+#include <thread>
 
 #include "db/db_impl.h"
 #include "db/write_batch_internal.h"
@@ -129,21 +131,47 @@ WriteBatch* DBImpl::BuildBatchGroup(Writer** last_writer, bool* need_sync) {
 }
 
 Status DBImpl::MakeRoomForWrite(bool force) {
-  bool logged_stall = false;
+  bool allow_delay = !force;
+  const char* stalled = nullptr;  // why the writer waited, for the LOG
   auto stall_start = std::chrono::steady_clock::now();
   Status s;
   while (true) {
     if (!bg_error_.ok()) {
-      s = bg_error_;
+      s = bg_error_;  // no writer waits for work that has failed
       break;
+    }
+    const int l0 = versions_->current()->NumFiles(0);
+    if (allow_delay && l0 >= options_.level0_slowdown_writes_trigger) {
+      // Close to the stop trigger: give each write a 1 ms delay, once, so compaction
+      // gets CPU time and writers slow down smoothly instead of stopping.
+      if (stalled == nullptr) {
+        stalled = "slowdown";
+        counters_.stalls_slowdown.fetch_add(1, std::memory_order_relaxed);
+      }
+      mu_.Unlock();
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      mu_.Lock();
+      allow_delay = false;
+      continue;
     }
     if (!force && mem_->ApproximateMemoryUsage() < options_.write_buffer_size) break;
     if (force && mem_->empty()) break;
     if (static_cast<int>(imm_.size()) >= options_.max_write_buffer_number - 1) {
       // Every memtable is full: wait for a flush.
-      if (!logged_stall) {
+      if (stalled == nullptr || std::string_view(stalled) == "slowdown") {
+        stalled = "memtables full";
+        counters_.stalls_memtable.fetch_add(1, std::memory_order_relaxed);
         info_log_->Log("stall: %zu immutable memtables waiting for flush", imm_.size());
-        logged_stall = true;
+      }
+      bg_cv_.Wait();
+      continue;
+    }
+    if (l0 >= options_.level0_stop_writes_trigger) {
+      if (stalled == nullptr || std::string_view(stalled) == "slowdown") {
+        stalled = "L0 stop";
+        counters_.stalls_stop.fetch_add(1, std::memory_order_relaxed);
+        info_log_->Log("stall: %d L0 tables (stop trigger %d), waiting for compaction", l0,
+                       options_.level0_stop_writes_trigger);
       }
       bg_cv_.Wait();
       continue;
@@ -152,11 +180,15 @@ Status DBImpl::MakeRoomForWrite(bool force) {
     if (!s.ok()) break;
     force = false;
   }
-  if (logged_stall) {
+  if (stalled != nullptr) {
     auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                       std::chrono::steady_clock::now() - stall_start)
                       .count();
     counters_.stall_micros.fetch_add(static_cast<uint64_t>(micros), std::memory_order_relaxed);
+    if (std::string_view(stalled) != "slowdown") {
+      info_log_->Log("stall: %s, resumed after %.3f s", stalled,
+                     static_cast<double>(micros) / 1e6);
+    }
   }
   return s;
 }

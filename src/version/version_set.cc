@@ -204,7 +204,7 @@ Status VersionSet::Recover() {
   return Status::OK();
 }
 
-Status VersionSet::WriteSnapshot(log::Writer* log) {
+std::string VersionSet::EncodeSnapshot() const {
   VersionEdit edit;
   edit.SetComparatorName(icmp_->user_comparator()->Name());
   for (int level = 0; level < kMaxLevels; level++) {
@@ -215,7 +215,7 @@ Status VersionSet::WriteSnapshot(log::Writer* log) {
   }
   std::string record;
   edit.EncodeTo(&record);
-  return log->AddRecord(record);
+  return record;
 }
 
 Status VersionSet::LogAndApply(VersionEdit* edit) NO_THREAD_SAFETY_ANALYSIS {
@@ -250,6 +250,8 @@ Status VersionSet::LogAndApply(VersionEdit* edit) NO_THREAD_SAFETY_ANALYSIS {
   edit->SetLastSequence(LastSequence());
   std::string record;
   edit->EncodeTo(&record);
+  // Encoded under the mutex: FileMetaData::being_compacted changes under it.
+  const std::string snapshot = new_manifest ? EncodeSnapshot() : std::string();
 
   // The new version becomes current only after its edit is durable. The snapshot that
   // starts a new MANIFEST is written from the old current version, then the edit.
@@ -261,7 +263,7 @@ Status VersionSet::LogAndApply(VersionEdit* edit) NO_THREAD_SAFETY_ANALYSIS {
     s = fs_->NewWritableFile(manifest_name, &new_file);
     if (s.ok()) {
       new_log = std::make_unique<log::Writer>(new_file.get());
-      s = WriteSnapshot(new_log.get());
+      s = new_log->AddRecord(snapshot);
     }
     if (s.ok()) s = new_log->AddRecord(record);
     if (s.ok()) s = new_file->Sync();

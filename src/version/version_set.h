@@ -75,7 +75,8 @@ class VersionSet {
  private:
   class Builder;
 
-  Status WriteSnapshot(log::Writer* log);
+  // A record holding the whole current state (starts a new MANIFEST).
+  std::string EncodeSnapshot() const;
   void Install(std::shared_ptr<Version> v);
 
   const std::string dbname_;
