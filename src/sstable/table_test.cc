@@ -30,6 +30,10 @@ thread_local uint64_t t_allocations = 0;
 #endif
 
 #if LSMDB_COUNT_ALLOCATIONS
+// GCC cannot see that these operators pair malloc with free.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
 void* operator new(size_t n) {
   if (t_count_allocations) t_allocations++;
   if (void* p = std::malloc(n == 0 ? 1 : n)) return p;

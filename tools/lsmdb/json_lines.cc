@@ -8,6 +8,8 @@ namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
 
+}  // namespace
+
 void AppendJsonString(std::string_view bytes, std::string* out) {
   out->push_back('"');
   for (char ch : bytes) {
@@ -25,6 +27,8 @@ void AppendJsonString(std::string_view bytes, std::string* out) {
   }
   out->push_back('"');
 }
+
+namespace {
 
 void AppendUtf8(uint32_t cp, std::string* out) {
   if (cp < 0x800) {
@@ -111,10 +115,10 @@ class Parser {
           out->push_back('\t');
           break;
         case 'u': {
-          uint32_t cp;
+          uint32_t cp = 0;
           if (!Hex4(&cp)) return false;
           if (cp >= 0xd800 && cp < 0xdc00) {  // high surrogate: a low one must follow
-            uint32_t low;
+            uint32_t low = 0;
             if (in_.substr(pos_, 2) != "\\u") return Fail("lone surrogate \\u escape");
             pos_ += 2;
             if (!Hex4(&low)) return false;
