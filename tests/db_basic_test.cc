@@ -234,6 +234,20 @@ TEST_F(DBBasicTest, ForeignDirectoryIsRefused) {
   EXPECT_NE(std::string::npos, s.ToString().find("notes.txt")) << s.ToString();
 }
 
+TEST_F(DBBasicTest, DataWithoutCurrentIsNotOverwritten) {
+  Open();
+  ASSERT_TRUE(db_->Put({}, "a", "1").ok());
+  ASSERT_TRUE(db_->Flush().ok());
+  db_.reset();
+  ASSERT_TRUE(fs_->RemoveFile("/db/CURRENT").ok());
+  Status s = TryOpen();
+  ASSERT_TRUE(s.IsCorruption()) << s.ToString();
+  EXPECT_NE(std::string::npos, s.ToString().find("RepairDB")) << s.ToString();
+  ASSERT_TRUE(RepairDB("/db", options_).ok());
+  Open();
+  EXPECT_EQ("1", Get("a"));
+}
+
 TEST_F(DBBasicTest, ErrorIfExists) {
   Open();
   db_.reset();

@@ -1,4 +1,4 @@
-// DestroyDB and RepairDB.
+// DestroyDB (RepairDB is in repair.cc).
 #include "db/options_check.h"
 #include "lsmdb/db.h"
 #include "version/filename.h"
@@ -25,10 +25,6 @@ Status DestroyDB(const std::string& path, const Options& raw_options) {
   fs->RemoveFile(LockFileName(path)).PermitUncheckedError();
   fs->RemoveDir(path).PermitUncheckedError();  // fails if foreign files remain: keep them
   return s;
-}
-
-Status RepairDB(const std::string& path, const Options& options) {
-  return Status::NotSupported("RepairDB", "not implemented yet");
 }
 
 }  // namespace lsmdb

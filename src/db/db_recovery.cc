@@ -23,6 +23,13 @@ Status DBImpl::CheckNewDirectory() {
       return Status::InvalidArgument(
           dbname_, "is not empty and holds no lsmdb database (found '" + name + "')");
     }
+    if (type == FileType::kTableFile || type == FileType::kLogFile) {
+      // Data without a CURRENT: creating afresh would delete it as obsolete. (A MANIFEST
+      // alone is what a crash while creating the database leaves: it holds no data.)
+      return Status::Corruption(dbname_, "holds lsmdb files (" + name +
+                                             ") but no CURRENT file; run RepairDB "
+                                             "(`lsmdb repair`) to recover them");
+    }
   }
   return Status::OK();
 }

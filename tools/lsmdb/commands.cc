@@ -63,6 +63,30 @@ std::vector<CommandSpec> MakeTable() {
        "write all records, in key order",
        "FILE defaults to standard output. The output loads back with `load` byte for\n"
        "byte. In the shell, export reads the snapshot if one is taken."},
+      {"dump", {"KIND", "FILE"}, 2,
+       {{"json", nullptr, "one JSON object per line"},
+        {"entries", "N", "print at most N entries (sst), records (wal) or edits (manifest)"}},
+       kAll, DbUse::kNone,
+       "print a database file: KIND is wal, sst or manifest",
+       "wal: every record (offset, sequence, count) with its puts and deletes. sst: the\n"
+       "footer, the properties, the index, then every entry as internal key (user key @\n"
+       "sequence put|del) and value. manifest: every VersionEdit, field by field. Keys and\n"
+       "values are escaped as `scan` prints them. Damage is printed where it is met, the\n"
+       "dump goes on where the format allows, and the exit status is then 1.\n"
+       "The file is read directly: it need not belong to a database that opens."},
+      {"verify", {"PATH"}, 1, {}, kAll, DbUse::kNone,
+       "check every live file of a database, writing nothing",
+       "Reads CURRENT and the MANIFEST, then checks every live table (every block's\n"
+       "checksum) and every live log (every record). Prints one line per file (`ok NAME\n"
+       "SIZE` or `DAMAGED NAME: reason`) and a summary. Exit status 0 if all is intact,\n"
+       "1 if anything is damaged or missing. The database is not opened, so verify also\n"
+       "runs on a database that is open elsewhere or that fails to open."},
+      {"repair", {"PATH"}, 1, {}, kAll, DbUse::kNone,
+       "rebuild a damaged database (RepairDB)",
+       "Keeps every record that can be read: logs become tables, damaged tables are\n"
+       "rewritten without their unreadable blocks, and a new MANIFEST names the result.\n"
+       "Damaged originals, replayed logs and old MANIFESTs are moved to PATH/lost/.\n"
+       "Prints what it did (also in PATH/LOG). The database must not be open."},
       {"help", {"COMMAND"}, 0, {}, kAll, DbUse::kNone,
        "list the commands, or describe one", ""},
       {"exit", {}, 0, {}, kShell, DbUse::kNone, "leave the shell (also: quit)", ""},

@@ -18,6 +18,9 @@
 
 namespace lsmdb::cli {
 
+// Appends bytes as a JSON string, quotes included, in the byte mapping above.
+void AppendJsonString(std::string_view bytes, std::string* out);
+
 // Appends the record as one line, newline included, to *out.
 void AppendJsonRecord(std::string_view key, std::string_view value, std::string* out);
 

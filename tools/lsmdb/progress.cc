@@ -79,6 +79,11 @@ std::string Progress::Format(const std::string& label, uint64_t total_bytes, uin
 
 void Progress::Update(uint64_t bytes, uint64_t records) {
   if (!enabled_ || (++calls_ & 1023) != 0) return;
+  UpdateCoarse(bytes, records);
+}
+
+void Progress::UpdateCoarse(uint64_t bytes, uint64_t records) {
+  if (!enabled_) return;
   const Clock::time_point now = Clock::now();
   if (now - last_draw_ < std::chrono::milliseconds(100)) return;
   last_draw_ = now;

@@ -26,6 +26,9 @@ class Progress {
   // Reports bytes processed and records done so far (both cumulative). Cheap enough to
   // call for every record.
   void Update(uint64_t bytes, uint64_t records);
+  // The same for work reported in a few large steps (one call per file): every call may
+  // redraw, at most ten times a second.
+  void UpdateCoarse(uint64_t bytes, uint64_t records);
   // Erases the line. Called by the destructor if not before.
   void Finish();
 

@@ -6,7 +6,9 @@
 #include <memory>
 #include <string_view>
 
+#include "dump.h"
 #include "load_export.h"
+#include "verify.h"
 
 namespace lsmdb::cli {
 
@@ -95,6 +97,9 @@ Outcome Session::Execute(const Invocation& inv) {
   if (name == "property") return Property(inv, inv.args[0]);
   if (name == "load") return Load(inv);
   if (name == "export") return Export(inv);
+  if (name == "dump") return Dump(inv);
+  if (name == "verify") return Verify(inv);
+  if (name == "repair") return Repair(inv);
   return Usage(inv, "not implemented");
 }
 
@@ -303,6 +308,56 @@ Outcome Session::Export(const Invocation& inv) {
   } else if (interactive_) {
     out_->Note("(" + Counted(records, "record") + ")");
   }
+  return Outcome::kOk;
+}
+
+Outcome Session::Dump(const Invocation& inv) {
+  DumpOptions options;
+  options.json = inv.Has("json");
+  if (const std::string* n = inv.Get("entries")) options.max_entries = std::strtoull(n->c_str(), nullptr, 10);
+  const std::string& kind = inv.args[0];
+  const std::string& path = inv.args[1];
+  Status s;
+  if (kind == "wal" || kind == "log") {
+    s = DumpWal(path, options, out_->out());
+  } else if (kind == "sst" || kind == "table") {
+    s = DumpTable(path, options, out_->out());
+  } else if (kind == "manifest") {
+    s = DumpManifest(path, options, out_->out());
+  } else {
+    return Usage(inv, "KIND must be wal, sst or manifest, not '" + kind + "'");
+  }
+  out_->Flush();
+  if (!s.ok()) return Fail(inv, s);
+  return Outcome::kOk;
+}
+
+Outcome Session::Verify(const Invocation& inv) {
+  VerifyResult result;
+  const Status s = VerifyDatabase(inv.args[0], out_->out(), &result);
+  out_->Flush();
+  if (!s.ok()) return Fail(inv, s);
+  if (result.damaged > 0) {
+    out_->Error("verify: " + inv.args[0] + ": " + std::to_string(result.damaged) +
+                (result.damaged == 1 ? " file is" : " files are") + " damaged");
+    return Outcome::kFailed;
+  }
+  return Outcome::kOk;
+}
+
+Outcome Session::Repair(const Invocation& inv) {
+  const std::string& path = inv.args[0];
+  const Status s = RepairDB(path, Options{});
+  // The LOG holds what the repair did, one "repair: ..." line per step.
+  if (FilePtr log{std::fopen((path + "/LOG").c_str(), "r")}) {
+    char line[4096];
+    while (std::fgets(line, sizeof(line), log.get()) != nullptr) {
+      const char* what = std::strstr(line, "repair: ");
+      if (what != nullptr) std::fputs(what, out_->out());
+    }
+  }
+  if (!s.ok()) return Fail(inv, s);
+  out_->Line("OK");
   return Outcome::kOk;
 }
 

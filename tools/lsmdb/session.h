@@ -61,6 +61,10 @@ class Session {
   Outcome Property(const Invocation& inv, const std::string& name);
   Outcome Load(const Invocation& inv);
   Outcome Export(const Invocation& inv);
+  // Files and whole databases (dump.h, verify.h, RepairDB); no open database needed.
+  Outcome Dump(const Invocation& inv);
+  Outcome Verify(const Invocation& inv);
+  Outcome Repair(const Invocation& inv);
 
   // Prints "NAME: status" and returns kFailed.
   Outcome Fail(const Invocation& inv, const Status& s);
