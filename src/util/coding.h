@@ -54,7 +54,14 @@ int VarintLength(uint64_t v);
 
 // Parses from [p, limit); returns the byte after the varint, or null if it is truncated
 // or too long.
-const char* GetVarint32Ptr(const char* p, const char* limit, uint32_t* v);
+const char* GetVarint32PtrSlow(const char* p, const char* limit, uint32_t* v);
+inline const char* GetVarint32Ptr(const char* p, const char* limit, uint32_t* v) {
+  if (p < limit && (static_cast<unsigned char>(*p) & 0x80) == 0) {  // 1 byte: inline
+    *v = static_cast<unsigned char>(*p);
+    return p + 1;
+  }
+  return GetVarint32PtrSlow(p, limit, v);
+}
 const char* GetVarint64Ptr(const char* p, const char* limit, uint64_t* v);
 
 // Cursor-style decoders: consume from the front of *input.

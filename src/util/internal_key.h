@@ -74,10 +74,13 @@ inline uint64_t ExtractTag(std::string_view ikey) {
 // Thread-safety: immutable after construction.
 class InternalKeyComparator final : public Comparator {
  public:
-  explicit InternalKeyComparator(const Comparator* user) : user_(user) {}
+  explicit InternalKeyComparator(const Comparator* user)
+      : user_(user), bytewise_(user == BytewiseComparator()) {}
 
   int Compare(std::string_view a, std::string_view b) const override {
-    int r = user_->Compare(ExtractUserKey(a), ExtractUserKey(b));
+    // The default order is compared inline: no virtual call per comparison.
+    int r = bytewise_ ? ExtractUserKey(a).compare(ExtractUserKey(b))
+                      : user_->Compare(ExtractUserKey(a), ExtractUserKey(b));
     if (r != 0) return r;
     uint64_t ta = ExtractTag(a), tb = ExtractTag(b);
     return ta > tb ? -1 : (ta < tb ? 1 : 0);
@@ -90,6 +93,7 @@ class InternalKeyComparator final : public Comparator {
 
  private:
   const Comparator* user_;
+  bool bytewise_;
 };
 
 // The key a Get at (user_key, sequence) looks up, in two forms:
