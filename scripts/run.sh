@@ -3,7 +3,8 @@
 #   scripts/run.sh shell [PATH]   install what is missing, build, open the lsmdb shell
 #   scripts/run.sh test           install what is missing, build, run the whole suite:
 #                                 release, then ASan+UBSan, then the concurrency tests
-#                                 under TSan
+#                                 under TSan, then every fuzz target for a bounded time
+#   scripts/run.sh fuzz [TARGET..] build and run the fuzz targets (FUZZ_SECONDS each)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,10 +47,16 @@ case "$job" in
     echo "== TSan build and concurrency tests"
     build tsan
     ctest --preset tsan -j "$jobs"
+    echo "== fuzz targets, ${FUZZ_SECONDS:=10} s each"
+    FUZZ_SECONDS=$FUZZ_SECONDS fuzz/build_and_run.sh
     echo "== all passed in $(( $(date +%s) - start )) s"
     ;;
+  fuzz)
+    scripts/setup.sh
+    exec fuzz/build_and_run.sh "$@"
+    ;;
   *)
-    echo "usage: scripts/run.sh shell [PATH] | scripts/run.sh test" >&2
+    echo "usage: scripts/run.sh shell [PATH] | test | fuzz [TARGET...]" >&2
     exit 2
     ;;
 esac
