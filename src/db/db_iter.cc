@@ -15,6 +15,7 @@ class DBIter final : public Iterator {
          SequenceNumber sequence, const ReadOptions& options, std::shared_ptr<const void> pin)
       : pin_(std::move(pin)),
         ucmp_(icmp->user_comparator()),
+        bytewise_(ucmp_ == BytewiseComparator()),
         internal_(std::move(internal)),
         sequence_(sequence),
         lower_(options.lower_bound),
@@ -40,7 +41,7 @@ class DBIter final : public Iterator {
   }
 
   void Seek(std::string_view target) override {
-    if (lower_ && ucmp_->Compare(target, *lower_) < 0) target = *lower_;
+    if (lower_ && CompareUser(target, *lower_) < 0) target = *lower_;
     direction_ = kForward;
     saved_key_.clear();
     AppendInternalKey(&saved_key_, target, sequence_, kValueTypeForSeek);
@@ -67,7 +68,7 @@ class DBIter final : public Iterator {
   }
 
   void SeekForPrev(std::string_view target) override {
-    if (upper_ && ucmp_->Compare(target, *upper_) >= 0) {
+    if (upper_ && CompareUser(target, *upper_) >= 0) {
       SeekToLast();
       return;
     }
@@ -79,7 +80,7 @@ class DBIter final : public Iterator {
     internal_->Seek(saved_key_);
     if (!internal_->Valid()) {
       internal_->SeekToLast();
-    } else if (ucmp_->Compare(ExtractUserKey(internal_->key()), target) > 0) {
+    } else if (CompareUser(ExtractUserKey(internal_->key()), target) > 0) {
       internal_->Prev();
     }
     FindPrevUserEntry();
@@ -109,7 +110,7 @@ class DBIter final : public Iterator {
       while (true) {
         internal_->Prev();
         if (!internal_->Valid()) break;
-        if (ucmp_->Compare(ExtractUserKey(internal_->key()), saved_key_) < 0) break;
+        if (CompareUser(ExtractUserKey(internal_->key()), saved_key_) < 0) break;
       }
       direction_ = kReverse;
     }
@@ -118,6 +119,10 @@ class DBIter final : public Iterator {
 
  private:
   enum Direction { kForward, kReverse };
+
+  int CompareUser(std::string_view a, std::string_view b) const {
+    return bytewise_ ? a.compare(b) : ucmp_->Compare(a, b);
+  }
 
   bool Parse(ParsedInternalKey* ikey) {
     if (ParseInternalKey(internal_->key(), ikey)) return true;
@@ -133,14 +138,14 @@ class DBIter final : public Iterator {
       ParsedInternalKey ikey;
       if (!Parse(&ikey)) return;
       if (ikey.sequence > sequence_) continue;
-      if (skipping && ucmp_->Compare(ikey.user_key, saved_key_) <= 0) continue;
+      if (skipping && CompareUser(ikey.user_key, saved_key_) <= 0) continue;
       if (ikey.type == ValueType::kDeletion) {
         // Hide this key and every older entry of it.
         saved_key_.assign(ikey.user_key);
         skipping = true;
         continue;
       }
-      if (upper_ && ucmp_->Compare(ikey.user_key, *upper_) >= 0) return;
+      if (upper_ && CompareUser(ikey.user_key, *upper_) >= 0) return;
       valid_ = true;
       return;
     }
@@ -158,8 +163,7 @@ class DBIter final : public Iterator {
         return;
       }
       if (ikey.sequence <= sequence_) {
-        if (value_type != ValueType::kDeletion &&
-            ucmp_->Compare(ikey.user_key, saved_key_) < 0) {
+        if (value_type != ValueType::kDeletion && CompareUser(ikey.user_key, saved_key_) < 0) {
           break;  // saved_key_ has its newest visible entry; this one is an older key
         }
         value_type = ikey.type;
@@ -180,11 +184,12 @@ class DBIter final : public Iterator {
       direction_ = kForward;
       return;
     }
-    valid_ = !(lower_ && ucmp_->Compare(saved_key_, *lower_) < 0);
+    valid_ = !(lower_ && CompareUser(saved_key_, *lower_) < 0);
   }
 
   std::shared_ptr<const void> pin_;  // declared first: destroyed after internal_
   const Comparator* const ucmp_;
+  const bool bytewise_;  // ucmp_ is the default order: compare inline
   std::unique_ptr<InternalIterator> internal_;
   const SequenceNumber sequence_;
   const std::optional<std::string_view> lower_;
@@ -202,8 +207,7 @@ std::unique_ptr<Iterator> NewDBIterator(const InternalKeyComparator* icmp,
                                         std::unique_ptr<InternalIterator> internal,
                                         SequenceNumber sequence, const ReadOptions& options,
                                         std::shared_ptr<const void> pin) {
-  return std::make_unique<DBIter>(icmp, std::move(internal), sequence, options,
-                                  std::move(pin));
+  return std::make_unique<DBIter>(icmp, std::move(internal), sequence, options, std::move(pin));
 }
 
 }  // namespace lsmdb

@@ -5,10 +5,38 @@
 #include <cstring>
 #include <limits>
 #include <string>
+#include <typeinfo>
 
 #include "util/coding.h"
+#include "util/internal_key.h"
 
 namespace lsmdb {
+namespace {
+
+// Decodes an entry header (shared, unshared and value lengths) at p; returns the first byte
+// after it, or nullptr if it is truncated. The common case, three one-byte varints, takes
+// no call.
+inline const char* DecodeEntryHeader(const char* p, const char* limit, uint32_t* shared,
+                                     uint32_t* unshared, uint32_t* value_len) {
+  if (limit - p >= 3) {
+    const auto b0 = static_cast<uint8_t>(p[0]);
+    const auto b1 = static_cast<uint8_t>(p[1]);
+    const auto b2 = static_cast<uint8_t>(p[2]);
+    if (((b0 | b1 | b2) & 0x80) == 0) {
+      *shared = b0;
+      *unshared = b1;
+      *value_len = b2;
+      return p + 3;
+    }
+  }
+  if ((p = GetVarint32Ptr(p, limit, shared)) == nullptr ||
+      (p = GetVarint32Ptr(p, limit, unshared)) == nullptr) {
+    return nullptr;
+  }
+  return GetVarint32Ptr(p, limit, value_len);
+}
+
+}  // namespace
 
 Block::Block(BlockContents contents) : contents_(std::move(contents)) {
   const size_t n = contents_.data.size();
@@ -50,12 +78,19 @@ std::unique_ptr<InternalIterator> Block::NewIterator(const Comparator* comparato
 }
 
 void BlockIter::Init(const Comparator* comparator, const Block* block, size_t min_key_size) {
-  comparator_ = comparator;
+  if (comparator != comparator_) {
+    comparator_ = comparator;
+    // The internal-key comparator is final: calling it through its own type inlines it.
+    icmp_ = typeid(*comparator) == typeid(InternalKeyComparator)
+                ? static_cast<const InternalKeyComparator*>(comparator)
+                : nullptr;
+  }
   min_key_size_ = min_key_size;
   data_ = block->data().data();
   restarts_ = block->restarts_offset_;
   num_restarts_ = block->num_restarts_;
   status_ = Status::OK();
+  prev_entries_.clear();
   if (!block->ok()) MarkCorrupt(static_cast<uint32_t>(block->size()), "malformed restart array");
   Invalidate();
 }
@@ -68,6 +103,7 @@ uint32_t BlockIter::RestartPoint(uint32_t index) const {
 void BlockIter::Invalidate() {
   current_ = next_ = restarts_;
   restart_index_ = num_restarts_;
+  restart_begin_ = restart_end_ = restarts_;
   key_ = {};
   value_ = {};
 }
@@ -85,7 +121,9 @@ void BlockIter::SeekToRestartPoint(uint32_t index) {
   key_ = {};
   value_ = {};
   restart_index_ = index;
-  next_ = RestartPoint(index);
+  restart_begin_ = RestartPoint(index);
+  restart_end_ = index + 1 < num_restarts_ ? RestartPoint(index + 1) : restarts_;
+  next_ = restart_begin_;
 }
 
 void BlockIter::GrowKeyBuffer(size_t n, size_t keep) {
@@ -106,9 +144,7 @@ bool BlockIter::ParseNextEntry() {
   const char* p = data_ + current_;
   const char* limit = data_ + restarts_;
   uint32_t shared, unshared, value_len;
-  if ((p = GetVarint32Ptr(p, limit, &shared)) == nullptr ||
-      (p = GetVarint32Ptr(p, limit, &unshared)) == nullptr ||
-      (p = GetVarint32Ptr(p, limit, &value_len)) == nullptr) {
+  if ((p = DecodeEntryHeader(p, limit, &shared, &unshared, &value_len)) == nullptr) {
     MarkCorrupt(current_, "truncated entry header");
     return false;
   }
@@ -125,10 +161,13 @@ bool BlockIter::ParseNextEntry() {
     MarkCorrupt(current_, "key too short");
     return false;
   }
-  while (restart_index_ + 1 < num_restarts_ && RestartPoint(restart_index_ + 1) <= current_) {
+  while (current_ >= restart_end_) {  // entered the next restart block
     restart_index_++;
+    restart_begin_ = restart_end_;
+    restart_end_ =
+        restart_index_ + 1 < num_restarts_ ? RestartPoint(restart_index_ + 1) : restarts_;
   }
-  if (shared != 0 && RestartPoint(restart_index_) == current_) {
+  if (shared != 0 && restart_begin_ == current_) {
     MarkCorrupt(current_, "restart entry with a shared prefix");
     return false;
   }
@@ -156,9 +195,7 @@ bool BlockIter::KeyAtRestart(uint32_t index, std::string_view* key) {
   const char* p = data_ + offset;
   const char* limit = data_ + restarts_;
   uint32_t shared, unshared, value_len;
-  if ((p = GetVarint32Ptr(p, limit, &shared)) == nullptr ||
-      (p = GetVarint32Ptr(p, limit, &unshared)) == nullptr ||
-      (p = GetVarint32Ptr(p, limit, &value_len)) == nullptr) {
+  if ((p = DecodeEntryHeader(p, limit, &shared, &unshared, &value_len)) == nullptr) {
     MarkCorrupt(offset, "truncated entry header");
     return false;
   }
@@ -180,7 +217,19 @@ void BlockIter::SeekToFirst() {
 void BlockIter::SeekToLast() {
   if (!status_.ok() || data_ == nullptr) return;
   SeekToRestartPoint(num_restarts_ - 1);
-  while (ParseNextEntry() && next_ < restarts_) {
+  ParseForwardTo(restarts_);
+}
+
+void BlockIter::ParseForwardTo(uint32_t end) {
+  prev_entries_.clear();
+  prev_keys_.clear();
+  prev_restart_index_ = restart_index_;
+  while (ParseNextEntry() && next_ < end) {
+    prev_entries_.push_back(CachedEntry{current_, next_, static_cast<uint32_t>(prev_keys_.size()),
+                                        static_cast<uint32_t>(key_.size()),
+                                        static_cast<uint32_t>(value_.data() - data_),
+                                        static_cast<uint32_t>(value_.size())});
+    prev_keys_.append(key_);
   }
 }
 
@@ -193,7 +242,7 @@ void BlockIter::Seek(std::string_view target) {
     const uint32_t mid = left + (right - left + 1) / 2;
     std::string_view mid_key;
     if (!KeyAtRestart(mid, &mid_key)) return;
-    if (comparator_->Compare(mid_key, target) < 0) {
+    if (Compare(mid_key, target) < 0) {
       left = mid;
     } else {
       right = mid - 1;
@@ -201,7 +250,7 @@ void BlockIter::Seek(std::string_view target) {
   }
   SeekToRestartPoint(left);
   while (ParseNextEntry()) {
-    if (comparator_->Compare(key_, target) >= 0) return;
+    if (Compare(key_, target) >= 0) return;
   }
 }
 
@@ -213,18 +262,36 @@ void BlockIter::Next() {
 void BlockIter::Prev() {
   assert(Valid());
   const uint32_t original = current_;
+  if (!prev_entries_.empty() && prev_entries_.back().next == original) {
+    // The entry before is remembered from the last walk over its restart block.
+    const CachedEntry& e = prev_entries_.back();
+    current_ = e.offset;
+    next_ = e.next;
+    key_ = std::string_view(prev_keys_.data() + e.key_pos, e.key_size);
+    value_ = std::string_view(data_ + e.value_offset, e.value_size);
+    if (restart_index_ != prev_restart_index_) {
+      restart_index_ = prev_restart_index_;
+      restart_begin_ = RestartPoint(restart_index_);
+      restart_end_ =
+          restart_index_ + 1 < num_restarts_ ? RestartPoint(restart_index_ + 1) : restarts_;
+    }
+    prev_entries_.pop_back();
+    return;
+  }
   // Back up to the last restart point before the current entry...
-  while (RestartPoint(restart_index_) >= original) {
-    if (restart_index_ == 0) {
+  uint32_t index = restart_index_;
+  uint32_t begin = restart_begin_;
+  while (begin >= original) {
+    if (index == 0) {
       Invalidate();
       return;
     }
-    restart_index_--;
+    begin = RestartPoint(--index);
   }
-  // ...and walk forward to the entry that ends where the current one starts.
-  SeekToRestartPoint(restart_index_);
-  while (ParseNextEntry() && next_ < original) {
-  }
+  // ...and walk forward to the entry that ends where the current one starts, remembering
+  // the entries on the way for the next calls.
+  SeekToRestartPoint(index);
+  ParseForwardTo(original);
   if (Valid() && next_ != original) MarkCorrupt(current_, "entries overlap a restart point");
 }
 

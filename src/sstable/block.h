@@ -16,11 +16,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "lsmdb/comparator.h"
 #include "sstable/format.h"
 #include "util/internal_iterator.h"
+#include "util/internal_key.h"
 
 namespace lsmdb {
 
@@ -86,12 +89,19 @@ class BlockIter final : public InternalIterator {
   bool ParseNextEntry();
   // Reads the whole key stored at restart `index` without moving; false on damage.
   bool KeyAtRestart(uint32_t index, std::string_view* key);
+  // From a restart point just set, parses forward to the entry that ends at `end` (or the
+  // last one), remembering the entries before it for Prev().
+  void ParseForwardTo(uint32_t end);
   void MarkCorrupt(uint32_t offset, const char* what);
   void Invalidate();
   // Replaces the key buffer by one of at least n bytes, keeping its first `keep` bytes.
   void GrowKeyBuffer(size_t n, size_t keep);
+  int Compare(std::string_view a, std::string_view b) const {
+    return icmp_ != nullptr ? icmp_->Compare(a, b) : comparator_->Compare(a, b);
+  }
 
   const Comparator* comparator_ = nullptr;
+  const InternalKeyComparator* icmp_ = nullptr;  // comparator_, when it is one
   size_t min_key_size_ = 0;
   const char* data_ = nullptr;
   uint32_t restarts_ = 0;  // offset of the restart array: the end of the entries
@@ -99,9 +109,26 @@ class BlockIter final : public InternalIterator {
   uint32_t current_ = 0;        // offset of the current entry; restarts_ when !Valid()
   uint32_t next_ = 0;           // offset just past the current entry
   uint32_t restart_index_ = 0;  // the restart block holding current_
+  uint32_t restart_begin_ = 0;  // offset of restart point restart_index_
+  uint32_t restart_end_ = 0;    // offset of the next restart point (restarts_ if none)
   std::string_view key_;
   std::string_view value_;
   Status status_;
+
+  // The entries of restart block prev_restart_index_ before the current one, in order, as
+  // the last backward walk decoded them: Prev() pops them instead of re-parsing the
+  // restart block for every step. Only ever describes the block the iterator is on.
+  struct CachedEntry {
+    uint32_t offset;
+    uint32_t next;
+    uint32_t key_pos;  // the key is prev_keys_[key_pos, key_pos + key_size)
+    uint32_t key_size;
+    uint32_t value_offset;
+    uint32_t value_size;
+  };
+  std::vector<CachedEntry> prev_entries_;
+  std::string prev_keys_;
+  uint32_t prev_restart_index_ = 0;
 
   // The current key, when it had to be assembled from a shared prefix.
   char* key_buf_ = inline_key_;

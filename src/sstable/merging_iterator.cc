@@ -1,25 +1,45 @@
 #include "sstable/merging_iterator.h"
 
 #include <cassert>
+#include <cstdint>
 #include <utility>
+
+#include "util/internal_key.h"
 
 namespace lsmdb {
 namespace {
+
+// Comparators the merge can call without a virtual call per comparison: the internal-key
+// comparator (a final class, so Compare inlines) and any other, called through the vtable.
+struct InternalKeyOrder {
+  const InternalKeyComparator* cmp;
+  int operator()(std::string_view a, std::string_view b) const { return cmp->Compare(a, b); }
+};
+struct AnyOrder {
+  const Comparator* cmp;
+  int operator()(std::string_view a, std::string_view b) const { return cmp->Compare(a, b); }
+};
 
 // The merged order is the order of (key, child index) pairs, ascending when moving forward
 // and descending when moving backward; within one child, its own order. heap_ holds the
 // indices of the valid children, arranged as a binary heap whose root is the child with
 // the next entry in the current direction: a min-heap forward, a max-heap backward.
+// keys_[i] caches children_[i]->key() while child i is in the heap, so comparisons make no
+// virtual calls down the child's layers.
 //
 // Invariant when moving forward: every child is positioned at its first entry after the
 // current one in merged order (the current child at the current entry itself). Moving
 // backward, mirror image. Switching direction re-establishes the invariant by seeking the
 // other children around the current key.
+//
+// A step usually leaves the same child on top (runs of keys from one table): the heap
+// remembers which of the root's two children comes first, so confirming that the root
+// stays costs one comparison whatever the number of children.
+template <typename Order>
 class MergingIterator final : public InternalIterator {
  public:
-  MergingIterator(const Comparator* comparator,
-                  std::vector<std::unique_ptr<InternalIterator>> children)
-      : comparator_(comparator), children_(std::move(children)) {
+  MergingIterator(Order order, std::vector<std::unique_ptr<InternalIterator>> children)
+      : order_(order), children_(std::move(children)), keys_(children_.size()) {
     heap_.reserve(children_.size());
   }
 
@@ -59,7 +79,7 @@ class MergingIterator final : public InternalIterator {
 
   std::string_view key() const override {
     assert(Valid());
-    return children_[heap_[0]]->key();
+    return keys_[heap_[0]];
   }
 
   std::string_view value() const override {
@@ -83,7 +103,7 @@ class MergingIterator final : public InternalIterator {
   // children after it at their first entry >= the current key.
   void SwitchToForward() {
     const size_t current = heap_[0];
-    const std::string_view target = children_[current]->key();  // current does not move
+    const std::string_view target = keys_[current];  // current does not move
     for (size_t i = 0; i < children_.size(); i++) {
       if (i == current) continue;
       InternalIterator* child = children_[i].get();
@@ -100,7 +120,7 @@ class MergingIterator final : public InternalIterator {
   // at their last entry < the current key.
   void SwitchToReverse() {
     const size_t current = heap_[0];
-    const std::string_view target = children_[current]->key();
+    const std::string_view target = keys_[current];
     for (size_t i = 0; i < children_.size(); i++) {
       if (i == current) continue;
       InternalIterator* child = children_[i].get();
@@ -118,14 +138,12 @@ class MergingIterator final : public InternalIterator {
   }
 
   void SkipEqual(InternalIterator* child, std::string_view target) const {
-    while (child->Valid() && comparator_->Compare(child->key(), target) == 0) {
-      child->Next();
-    }
+    while (child->Valid() && order_(child->key(), target) == 0) child->Next();
   }
 
   // True when child a's entry comes before child b's in the current direction.
   bool Before(size_t a, size_t b) const {
-    int c = comparator_->Compare(children_[a]->key(), children_[b]->key());
+    int c = order_(keys_[a], keys_[b]);
     if (c == 0) c = (a < b) ? -1 : 1;
     return direction_ == Direction::kForward ? c < 0 : c > 0;
   }
@@ -133,24 +151,44 @@ class MergingIterator final : public InternalIterator {
   void RebuildHeap() {
     heap_.clear();
     for (size_t i = 0; i < children_.size(); i++) {
-      if (children_[i]->Valid()) heap_.push_back(i);
+      InternalIterator* child = children_[i].get();
+      if (child->Valid()) {
+        keys_[i] = child->key();
+        heap_.push_back(static_cast<uint32_t>(i));
+      }
     }
     for (size_t i = heap_.size() / 2; i-- > 0;) SiftDown(i);
+    first_child_ = 0;
   }
 
   // After the root's child moved: sink it to its place, or drop it if it ran out.
   void FixTop() {
-    if (!children_[heap_[0]]->Valid()) {
+    const size_t top = heap_[0];
+    InternalIterator* child = children_[top].get();
+    if (!child->Valid()) {
       heap_[0] = heap_.back();
       heap_.pop_back();
-      if (heap_.empty()) return;
+      first_child_ = 0;
+      if (heap_.size() > 1) SiftDown(0);
+      return;
     }
-    SiftDown(0);
+    keys_[top] = child->key();
+    const size_t n = heap_.size();
+    if (n == 1) return;
+    if (first_child_ == 0) {
+      first_child_ = (n > 2 && Before(heap_[2], heap_[1])) ? 2 : 1;
+    }
+    if (!Before(heap_[first_child_], top)) return;  // the root stays: children unchanged
+    // The root's first child takes its place; the old root sinks from there.
+    heap_[0] = heap_[first_child_];
+    heap_[first_child_] = static_cast<uint32_t>(top);
+    SiftDown(first_child_);
+    first_child_ = 0;
   }
 
   void SiftDown(size_t pos) {
     const size_t n = heap_.size();
-    const size_t item = heap_[pos];
+    const uint32_t item = heap_[pos];
     while (true) {
       size_t child = 2 * pos + 1;
       if (child >= n) break;
@@ -162,9 +200,12 @@ class MergingIterator final : public InternalIterator {
     heap_[pos] = item;
   }
 
-  const Comparator* const comparator_;
+  const Order order_;
   std::vector<std::unique_ptr<InternalIterator>> children_;
-  std::vector<size_t> heap_;
+  std::vector<std::string_view> keys_;
+  std::vector<uint32_t> heap_;
+  // Which of the root's children (heap position 1 or 2) comes first; 0 when unknown.
+  size_t first_child_ = 0;
   Direction direction_ = Direction::kForward;
 };
 
@@ -174,7 +215,11 @@ std::unique_ptr<InternalIterator> NewMergingIterator(
     const Comparator* comparator, std::vector<std::unique_ptr<InternalIterator>> children) {
   if (children.empty()) return NewEmptyIterator();
   if (children.size() == 1) return std::move(children[0]);
-  return std::make_unique<MergingIterator>(comparator, std::move(children));
+  if (const auto* icmp = dynamic_cast<const InternalKeyComparator*>(comparator)) {
+    return std::make_unique<MergingIterator<InternalKeyOrder>>(InternalKeyOrder{icmp},
+                                                               std::move(children));
+  }
+  return std::make_unique<MergingIterator<AnyOrder>>(AnyOrder{comparator}, std::move(children));
 }
 
 }  // namespace lsmdb

@@ -105,13 +105,13 @@ void TableIterator::Seek(std::string_view target) {
 void TableIterator::Next() {
   assert(Valid());
   data_iter_.Next();
-  SkipEmptyBlocksForward();
+  if (!data_iter_.Valid()) SkipEmptyBlocksForward();  // left the block (or it is damaged)
 }
 
 void TableIterator::Prev() {
   assert(Valid());
   data_iter_.Prev();
-  SkipEmptyBlocksBackward();
+  if (!data_iter_.Valid()) SkipEmptyBlocksBackward();
 }
 
 }  // namespace lsmdb

@@ -1,5 +1,6 @@
 #include "version/table_cache.h"
 
+#include "sstable/table_iterator.h"
 #include "util/coding.h"
 #include "version/filename.h"
 
@@ -8,37 +9,45 @@ namespace {
 
 void DeleteTable(std::string_view, void* value) { delete static_cast<Table*>(value); }
 
-// Keeps the table pinned in the cache while the iterator lives.
+// Keeps the table pinned in the cache while the iterator lives. The table's iterator is a
+// member, not a separate object: one allocation per iterator, and each call forwards to
+// it without a second virtual call.
 class PinnedTableIterator final : public InternalIterator {
  public:
-  PinnedTableIterator(std::unique_ptr<InternalIterator> iter, Cache* cache,
+  PinnedTableIterator(const Table* table, const ReadOptions& options, Cache* cache,
                       Cache::Handle* handle)
-      : iter_(std::move(iter)), cache_(cache), handle_(handle) {}
-  ~PinnedTableIterator() override {
-    iter_.reset();
-    cache_->Release(handle_);
-  }
-  bool Valid() const override { return iter_->Valid(); }
-  void SeekToFirst() override { iter_->SeekToFirst(); }
-  void SeekToLast() override { iter_->SeekToLast(); }
-  void Seek(std::string_view target) override { iter_->Seek(target); }
-  void Next() override { iter_->Next(); }
-  void Prev() override { iter_->Prev(); }
-  std::string_view key() const override { return iter_->key(); }
-  std::string_view value() const override { return iter_->value(); }
-  Status status() const override { return iter_->status(); }
+      : pin_(cache, handle), iter_(table, options) {}
+
+  bool Valid() const override { return iter_.Valid(); }
+  void SeekToFirst() override { iter_.SeekToFirst(); }
+  void SeekToLast() override { iter_.SeekToLast(); }
+  void Seek(std::string_view target) override { iter_.Seek(target); }
+  void Next() override { iter_.Next(); }
+  void Prev() override { iter_.Prev(); }
+  std::string_view key() const override { return iter_.key(); }
+  std::string_view value() const override { return iter_.value(); }
+  Status status() const override { return iter_.status(); }
 
  private:
-  std::unique_ptr<InternalIterator> iter_;
-  Cache* const cache_;
-  Cache::Handle* const handle_;
+  // Releases the table's cache handle; declared before iter_, so destroyed after it.
+  struct Pin {
+    Pin(Cache* c, Cache::Handle* h) : cache(c), handle(h) {}
+    Pin(const Pin&) = delete;
+    Pin& operator=(const Pin&) = delete;
+    ~Pin() { cache->Release(handle); }
+    Cache* const cache;
+    Cache::Handle* const handle;
+  };
+
+  Pin pin_;
+  TableIterator iter_;
 };
 
 }  // namespace
 
 TableCache::TableCache(std::string dbname, FileSystem* fs, const InternalKeyComparator* icmp,
-                       std::shared_ptr<Cache> block_cache, ReadStats* stats,
-                       bool paranoid_checks, int capacity)
+                       std::shared_ptr<Cache> block_cache, ReadStats* stats, bool paranoid_checks,
+                       int capacity)
     : dbname_(std::move(dbname)),
       fs_(fs),
       icmp_(icmp),
@@ -83,8 +92,7 @@ std::unique_ptr<InternalIterator> TableCache::NewIterator(const ReadOptions& opt
   Status s = FindTable(file.number, file.file_size, &handle);
   if (!s.ok()) return NewEmptyIterator(s);
   auto* table = static_cast<Table*>(cache_->Value(handle));
-  return std::make_unique<PinnedTableIterator>(table->NewIterator(options), cache_.get(),
-                                               handle);
+  return std::make_unique<PinnedTableIterator>(table, options, cache_.get(), handle);
 }
 
 Status TableCache::Get(
