@@ -207,13 +207,7 @@ Status DBImpl::WriteLevel0Table(MemTable* mem, VersionEdit* edit) {
   FileMetaData meta;
   meta.number = versions_->NewFileNumber();
   pending_outputs_.insert(meta.number);
-  TableOptions topts;
-  topts.comparator = &icmp_;
-  topts.block_size = options_.block_size;
-  topts.block_restart_interval = options_.block_restart_interval;
-  topts.bloom_bits_per_key = options_.bloom_bits_per_key;
-  topts.compression = options_.compression;
-  topts.zstd_level = options_.zstd_level;
+  const TableOptions topts = MakeTableOptions();
   auto iter = mem->NewIterator();
   mu_.Unlock();
   Status s = BuildTable(dbname_, fs_, topts, iter.get(), &meta);
