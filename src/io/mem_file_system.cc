@@ -112,28 +112,33 @@ Status MemFileSystem::Check(Op op, const std::string& path) {
   return Status::OK();
 }
 
-Status MemFileSystem::NewSequentialFile(const std::string& p,
-                                        std::unique_ptr<SequentialFile>* result) {
-  std::string path = Normalize(p);
+// The node of an existing file, for opening it to read.
+Status MemFileSystem::OpenForRead(const std::string& path, std::shared_ptr<Node>* node) {
   MutexLock l(&mu_);
   Status s = Check(Op::kOpen, path);
   if (!s.ok()) return s;
   auto it = files_.find(path);
   if (it == files_.end()) return Status::NotFound(path, "no such file");
-  *result = std::make_unique<MemFile>(this, path, it->second);
+  *node = it->second;
   return Status::OK();
+}
+
+Status MemFileSystem::NewSequentialFile(const std::string& p,
+                                        std::unique_ptr<SequentialFile>* result) {
+  std::string path = Normalize(p);
+  std::shared_ptr<Node> node;
+  Status s = OpenForRead(path, &node);
+  if (s.ok()) *result = std::make_unique<MemFile>(this, path, std::move(node));
+  return s;
 }
 
 Status MemFileSystem::NewRandomAccessFile(const std::string& p,
                                           std::unique_ptr<RandomAccessFile>* result) {
   std::string path = Normalize(p);
-  MutexLock l(&mu_);
-  Status s = Check(Op::kOpen, path);
-  if (!s.ok()) return s;
-  auto it = files_.find(path);
-  if (it == files_.end()) return Status::NotFound(path, "no such file");
-  *result = std::make_unique<MemFile>(this, path, it->second);
-  return Status::OK();
+  std::shared_ptr<Node> node;
+  Status s = OpenForRead(path, &node);
+  if (s.ok()) *result = std::make_unique<MemFile>(this, path, std::move(node));
+  return s;
 }
 
 Status MemFileSystem::NewWritableFile(const std::string& p,

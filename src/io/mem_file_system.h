@@ -68,6 +68,7 @@ class MemFileSystem final : public FileSystem {
 
  private:
   Status Check(Op op, const std::string& path) REQUIRES(mu_);
+  Status OpenForRead(const std::string& path, std::shared_ptr<Node>* node) EXCLUDES(mu_);
   static std::string Parent(const std::string& path);
 
   Mutex mu_;
