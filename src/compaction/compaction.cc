@@ -1,5 +1,6 @@
 #include "compaction/compaction.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cstdio>
 
@@ -46,17 +47,42 @@ uint64_t Compaction::TotalInputBytes() const {
 }
 
 bool Compaction::IsTrivialMove() const {
-  return !is_manual_ && level_ != output_level_ && inputs_[0].size() == 1 &&
-         inputs_[1].empty() &&
-         TotalBytes(grandparents_) <= kMaxGrandparentOverlapFactor * max_output_file_size_;
+  if (is_manual_ || level_ == output_level_ || !inputs_[1].empty()) return false;
+  const Comparator* ucmp = icmp_->user_comparator();
+  // The inputs must not share a user key (L0 tables may overlap one another): sort a copy
+  // by smallest key and check that each ends before the next begins.
+  FileList sorted = inputs_[0];
+  std::sort(sorted.begin(), sorted.end(), [this](const auto& a, const auto& b) {
+    return icmp_->Compare(a->smallest, b->smallest) < 0;
+  });
+  const uint64_t max_overlap = kMaxGrandparentOverlapFactor * max_output_file_size_;
+  for (size_t i = 0; i < sorted.size(); i++) {
+    const FileMetaData& f = *sorted[i];
+    if (i + 1 < sorted.size() &&
+        ucmp->Compare(ExtractUserKey(f.largest), ExtractUserKey(sorted[i + 1]->smallest)) >= 0) {
+      return false;
+    }
+    // Each moved table must stay cheap to compact into the level below its new one.
+    uint64_t overlap = 0;
+    for (const auto& g : grandparents_) {
+      if (ucmp->Compare(ExtractUserKey(g->largest), ExtractUserKey(f.smallest)) >= 0 &&
+          ucmp->Compare(ExtractUserKey(g->smallest), ExtractUserKey(f.largest)) <= 0) {
+        overlap += g->file_size;
+      }
+    }
+    if (overlap > max_overlap) return false;
+  }
+  return true;
 }
 
 void Compaction::AddTrivialMove(VersionEdit* edit) const {
   assert(IsTrivialMove());
-  FileMetaData moved = *inputs_[0][0];
-  moved.being_compacted = false;
-  edit->RemoveFile(level_, moved.number);
-  edit->AddFile(output_level_, moved);
+  for (const auto& input : inputs_[0]) {
+    FileMetaData moved = *input;
+    moved.being_compacted = false;
+    edit->RemoveFile(level_, moved.number);
+    edit->AddFile(output_level_, moved);
+  }
 }
 
 void Compaction::AddInputDeletions(VersionEdit* edit) const {

@@ -65,13 +65,15 @@ class Compaction {
   double score() const { return score_; }
   bool is_manual() const { return is_manual_; }
 
-  // True if the job needs no rewrite: one input table, nothing to merge with in the
-  // output level, and at most kMaxGrandparentOverlapFactor * max_output_file_size bytes
-  // of grandparents under it. Such a table is moved by AddTrivialMove. Never true for
-  // a manual compaction, nor for a compaction of a level into itself.
+  // True if the job needs no rewrite: nothing to merge with in the output level, input
+  // tables that share no user key with one another (so several disjoint L0 tables, as
+  // sequential writes make, move together), and at most
+  // kMaxGrandparentOverlapFactor * max_output_file_size bytes of grandparents under each.
+  // Such tables are moved by AddTrivialMove. Never true for a manual compaction, nor for
+  // a compaction of a level into itself.
   bool IsTrivialMove() const;
-  // Records in edit the move of the single input table from level() to output_level(),
-  // with being_compacted cleared on the copy the new Version gets.
+  // Records in edit the move of every input table from level() to output_level(), with
+  // being_compacted cleared on the copies the new Version gets.
   // REQUIRES: IsTrivialMove().
   void AddTrivialMove(VersionEdit* edit) const;
 

@@ -70,8 +70,38 @@ TEST_F(CompactionTest, TrivialMove) {
                    .IsTrivialMove());
   EXPECT_FALSE(Compaction(&icmp_, v_, 1, 2, {a}, {}, {}, 1000, 1, true).IsTrivialMove());
   EXPECT_FALSE(Compaction(&icmp_, v_, 3, 3, {a}, {}, {}, 1000, 1, false).IsTrivialMove());
-  EXPECT_FALSE(Compaction(&icmp_, v_, 0, 1, {a, FakeFile(7, "x", "y", 1)}, {}, {}, 1000, 1, false)
+  // L0 tables that share a user key must be merged.
+  EXPECT_FALSE(Compaction(&icmp_, v_, 0, 1, {a, FakeFile(7, "f", "y", 1)}, {}, {}, 1000, 1, false)
                    .IsTrivialMove());
+}
+
+TEST_F(CompactionTest, TrivialMoveOfDisjointTables) {
+  // Newest first, as L0 lists them; key order differs from list order.
+  auto x = FakeFile(7, "x", "y", 100);
+  auto a = FakeFile(1, "d", "f", 100);
+  auto m = FakeFile(3, "g", "k", 100);
+  Compaction move(&icmp_, v_, 0, 1, {x, a, m}, {}, {FakeFile(9, "h", "h", 5000)}, 1000, 1,
+                  false);
+  ASSERT_TRUE(move.IsTrivialMove());
+  VersionEdit edit;
+  move.AddTrivialMove(&edit);
+  EXPECT_EQ((std::set<std::pair<int, uint64_t>>{{0, 1}, {0, 3}, {0, 7}}), edit.deleted_files());
+  std::set<uint64_t> added;
+  for (const auto& [level, f] : edit.new_files()) {
+    EXPECT_EQ(1, level);
+    added.insert(f.number);
+  }
+  EXPECT_EQ((std::set<uint64_t>{1, 3, 7}), added);
+
+  // The grandparent limit holds per moved table: one table over it makes the whole job a
+  // rewrite, while a total over the limit spread across tables does not.
+  EXPECT_FALSE(Compaction(&icmp_, v_, 0, 1, {x, a, m}, {}, {FakeFile(9, "h", "h", 10001)}, 1000,
+                          1, false)
+                   .IsTrivialMove());
+  EXPECT_TRUE(Compaction(&icmp_, v_, 0, 1, {x, a, m},
+                         {}, {FakeFile(9, "h", "h", 6000), FakeFile(10, "z", "z", 6000)}, 1000,
+                         1, false)
+                  .IsTrivialMove());
 }
 
 TEST_F(CompactionTest, IsBaseLevelForKey) {

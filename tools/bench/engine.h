@@ -37,6 +37,11 @@ struct EngineOptions {
   Compression compression = Compression::kNone;
   // Writes skip the write-ahead log.
   bool disable_wal = false;
+  // Level shape; 0 (or false) keeps each store's own default. LevelDB has no level base
+  // option (fixed at 10 MiB) and no dynamic level sizing: it fails Open if they are set.
+  uint64_t target_file_size = 0;
+  uint64_t max_bytes_for_level_base = 0;
+  bool dynamic_level_bytes = false;
 };
 
 // A cursor over the engine's keys, in bytewise order.

@@ -62,10 +62,14 @@ class LevelDBEngine final : public Engine {
 
   Status Open(const EngineOptions& o, const std::string& path) override {
     if (o.disable_wal) return Status::NotSupported("leveldb cannot disable its log");
+    if (o.max_bytes_for_level_base > 0 || o.dynamic_level_bytes) {
+      return Status::NotSupported("leveldb's level targets are fixed");
+    }
     leveldb::Options options;
     options.create_if_missing = true;
     options.write_buffer_size = o.write_buffer_size;
     options.block_size = o.block_size;
+    if (o.target_file_size > 0) options.max_file_size = o.target_file_size;
     // A capacity of 0 turns LevelDB's cache off (LevelDB >= 1.21).
     cache_.reset(leveldb::NewLRUCache(o.cache_size));
     options.block_cache = cache_.get();

@@ -63,6 +63,11 @@ class LsmdbEngine final : public Engine {
     options.block_cache_capacity = o.cache_size;
     options.bloom_bits_per_key = o.bloom_bits;
     options.compression = ToLsmdb(o.compression);
+    if (o.target_file_size > 0) options.target_file_size = o.target_file_size;
+    if (o.max_bytes_for_level_base > 0) {
+      options.max_bytes_for_level_base = o.max_bytes_for_level_base;
+    }
+    if (o.dynamic_level_bytes) options.level_compaction_dynamic_level_bytes = true;
     disable_wal_ = o.disable_wal;
     return DB::Open(options, path, &db_);
   }

@@ -85,6 +85,11 @@ class RocksDBEngine final : public Engine {
     options.create_if_missing = true;
     options.write_buffer_size = o.write_buffer_size;
     options.compression = ToRocksDB(o.compression);
+    if (o.target_file_size > 0) options.target_file_size_base = o.target_file_size;
+    if (o.max_bytes_for_level_base > 0) {
+      options.max_bytes_for_level_base = o.max_bytes_for_level_base;
+    }
+    if (o.dynamic_level_bytes) options.level_compaction_dynamic_level_bytes = true;
     rocksdb::BlockBasedTableOptions table;
     table.block_size = o.block_size;
     if (o.cache_size > 0) {

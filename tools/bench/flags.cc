@@ -84,6 +84,11 @@ bool SetFlag(std::string_view name, std::string_view value, bool has_value, Flag
   if (name == "block_size") return IntFlag(value, 256, 64 << 20, &e.block_size);
   if (name == "cache_size") return IntFlag(value, 0, kMax, &e.cache_size);
   if (name == "disable_wal") return ParseBool(value, &e.disable_wal);
+  if (name == "target_file_size") return IntFlag(value, 0, kMax, &e.target_file_size);
+  if (name == "max_bytes_for_level_base") {
+    return IntFlag(value, 0, kMax, &e.max_bytes_for_level_base);
+  }
+  if (name == "dynamic_level_bytes") return ParseBool(value, &e.dynamic_level_bytes);
   if (name == "sync") return ParseBool(value, &f->sync);
   if (name == "seed") return IntFlag(value, 0, kMax, &f->seed);
   if (name == "db") { f->db = std::string(value); return !f->db.empty(); }
@@ -151,6 +156,11 @@ std::string Usage() {
          "  --write_buffer_size=N    memtable bytes (default 4M)\n"
          "  --block_size=N           table block bytes (default 4K)\n"
          "  --cache_size=N           block cache bytes, 0 = none (default 8M)\n"
+         "  --target_file_size=N     table file bytes (default: each store's own)\n"
+         "  --max_bytes_for_level_base=N  L1 byte target (default: each store's own;\n"
+         "                           not supported by leveldb)\n"
+         "  --dynamic_level_bytes    level targets derived from the last level\n"
+         "                           (lsmdb, rocksdb)\n"
          "  --sync                   fsync every write\n"
          "  --disable_wal            skip the write-ahead log\n"
          "  --seed=N                 seed of keys and values (default 301)\n"
