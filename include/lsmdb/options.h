@@ -82,9 +82,10 @@ struct LSMDB_EXPORT Options {
 
   // Levels of the tree. Default: 7. Range: [2, 12].
   int num_levels = 7;
-  // Bytes at which a table being written by a flush or compaction is cut. Default: 64 MiB.
-  // Range: [64 KiB, 4 GiB].
-  uint64_t target_file_size = uint64_t{64} << 20;
+  // Bytes at which a table being written by a flush or compaction is cut. 0 means a
+  // quarter of max_bytes_for_level_base (64 MiB with the default memtable), but at least
+  // 64 KiB. Default: 0. Range: 0 or [64 KiB, 4 GiB].
+  uint64_t target_file_size = 0;
   // L0 tables that start a compaction into L1. Default: 4. Range: [1, 1000].
   int level0_file_num_compaction_trigger = 4;
   // L0 tables at which writes are slowed. Default: 20. Must be >= the trigger.
@@ -92,8 +93,12 @@ struct LSMDB_EXPORT Options {
   // L0 tables at which writes stop until compaction catches up. Default: 36. Must be >=
   // the slowdown trigger.
   int level0_stop_writes_trigger = 36;
-  // Target bytes of L1. Default: 256 MiB. Range: [64 KiB, ...).
-  uint64_t max_bytes_for_level_base = uint64_t{256} << 20;
+  // Target bytes of L1 (with dynamic level sizing: the most the base level is given).
+  // 0 means write_buffer_size * level0_file_num_compaction_trigger (256 MiB with the
+  // defaults): L1 then holds about what one L0 -> L1 compaction brings, which keeps that
+  // compaction's rewrite of L1 small whatever the memtable size. Default: 0.
+  // Range: 0 or [64 KiB, 2^50].
+  uint64_t max_bytes_for_level_base = 0;
   // Each level's target is this many times the one above. Default: 10. Range: [2, 100].
   double max_bytes_for_level_multiplier = 10;
   // Derive level targets from the size of the last level (as RocksDB's

@@ -1,5 +1,6 @@
 #include "db/options_check.h"
 
+#include <algorithm>
 #include <string>
 
 #include "lsmdb/comparator.h"
@@ -33,15 +34,19 @@ Status ValidateOptions(const Options& o) {
   check(CheckRange("zstd_level", o.zstd_level, 1, 19));
   check(CheckRange("max_open_files", o.max_open_files, 16, 1000000));
   check(CheckRange("num_levels", o.num_levels, 2, kMaxLevels));
-  check(CheckRange<uint64_t>("target_file_size", o.target_file_size, 64 * kKiB, 4 * kGiB));
+  if (o.target_file_size != 0) {
+    check(CheckRange<uint64_t>("target_file_size", o.target_file_size, 64 * kKiB, 4 * kGiB));
+  }
   check(CheckRange("level0_file_num_compaction_trigger", o.level0_file_num_compaction_trigger,
                    1, 1000));
   check(CheckRange("level0_slowdown_writes_trigger", o.level0_slowdown_writes_trigger,
                    o.level0_file_num_compaction_trigger, 100000));
   check(CheckRange("level0_stop_writes_trigger", o.level0_stop_writes_trigger,
                    o.level0_slowdown_writes_trigger, 100000));
-  check(CheckRange<uint64_t>("max_bytes_for_level_base", o.max_bytes_for_level_base, 64 * kKiB,
-                             uint64_t{1} << 50));
+  if (o.max_bytes_for_level_base != 0) {
+    check(CheckRange<uint64_t>("max_bytes_for_level_base", o.max_bytes_for_level_base,
+                               64 * kKiB, uint64_t{1} << 50));
+  }
   check(CheckRange("max_bytes_for_level_multiplier", o.max_bytes_for_level_multiplier, 2.0,
                    100.0));
   check(CheckRange("max_background_jobs", o.max_background_jobs, 1, 256));
@@ -63,6 +68,19 @@ Options SanitizeOptions(const Options& options) {
   Options r = options;
   if (r.comparator == nullptr) r.comparator = BytewiseComparator();
   if (r.file_system == nullptr) r.file_system = FileSystem::Default();
+  // Level shape derived from the memtable size (documented in options.h). Both stay
+  // within their valid ranges because write_buffer_size and the trigger do.
+  constexpr uint64_t kMinSize = 64 << 10;
+  if (r.max_bytes_for_level_base == 0) {
+    r.max_bytes_for_level_base =
+        std::max<uint64_t>(kMinSize, static_cast<uint64_t>(r.write_buffer_size) *
+                                         static_cast<uint64_t>(std::max(
+                                             1, r.level0_file_num_compaction_trigger)));
+  }
+  if (r.target_file_size == 0) {
+    r.target_file_size = std::clamp<uint64_t>(r.max_bytes_for_level_base / 4, kMinSize,
+                                              uint64_t{4} << 30);
+  }
   return r;
 }
 
