@@ -34,8 +34,9 @@ Fault RandomFault(Random* rnd) {
   f.op = kOps[rnd->Uniform(3)];
   f.files = kFiles[rnd->Uniform(5)];
   const int kind = static_cast<int>(rnd->Uniform(f.op == Op::kAppend ? 3 : 2));
-  f.kind = kind == 0 ? FaultKind::kIOError
-                     : kind == 1 ? FaultKind::kNoSpace : FaultKind::kShortWrite;
+  f.kind = kind == 0   ? FaultKind::kIOError
+           : kind == 1 ? FaultKind::kNoSpace
+                       : FaultKind::kShortWrite;
   f.after = rnd->Uniform(f.op == Op::kAppend ? 300 : 8);
   f.once = rnd->OneIn(2);
   return f;
@@ -158,8 +159,7 @@ TEST(BackgroundErrorRandomTest, FaultsAtRandomPointsLoseNoAcknowledgedWrite) {
                rounds, static_cast<unsigned long long>(fs->FaultsInjected()),
                static_cast<unsigned long long>(errors),
                static_cast<unsigned long long>(failed_writes),
-               static_cast<unsigned long long>(resumes),
-               static_cast<unsigned long long>(reopens),
+               static_cast<unsigned long long>(resumes), static_cast<unsigned long long>(reopens),
                static_cast<unsigned long long>(acknowledged), model.size());
   EXPECT_GT(errors, 0u);
 }

@@ -188,33 +188,51 @@ const FaultCase kCases[] = {
     {"TableSyncInFlush", {.op = Op::kSync, .files = kTableFiles}, Trigger::kFlush, "flush"},
     {"TableShortWriteInFlush",
      {.op = Op::kAppend, .files = kTableFiles, .kind = FaultKind::kShortWrite},
-     Trigger::kFlush, "flush"},
+     Trigger::kFlush,
+     "flush"},
     {"TableCreateNoSpaceInFlush",
      {.op = Op::kCreate, .files = kTableFiles, .kind = FaultKind::kNoSpace},
-     Trigger::kFlush, "flush"},
-    {"ManifestAppendInFlush", {.op = Op::kAppend, .files = kManifestFiles}, Trigger::kFlush,
+     Trigger::kFlush,
      "flush"},
-    {"ManifestSyncInFlush", {.op = Op::kSync, .files = kManifestFiles}, Trigger::kFlush,
+    {"ManifestAppendInFlush",
+     {.op = Op::kAppend, .files = kManifestFiles},
+     Trigger::kFlush,
      "flush"},
+    {"ManifestSyncInFlush", {.op = Op::kSync, .files = kManifestFiles}, Trigger::kFlush, "flush"},
     {"ManifestShortWriteInFlush",
      {.op = Op::kAppend, .files = kManifestFiles, .kind = FaultKind::kShortWrite},
-     Trigger::kFlush, "flush"},
-    {"OutputAppendInCompaction", {.op = Op::kAppend, .files = kTableFiles},
-     Trigger::kCompaction, "compaction"},
-    {"OutputSyncInCompaction", {.op = Op::kSync, .files = kTableFiles}, Trigger::kCompaction,
+     Trigger::kFlush,
+     "flush"},
+    {"OutputAppendInCompaction",
+     {.op = Op::kAppend, .files = kTableFiles},
+     Trigger::kCompaction,
      "compaction"},
-    {"OutputAppendAfterSomeInCompaction", {.op = Op::kAppend, .files = kTableFiles, .after = 40},
-     Trigger::kCompaction, "compaction"},
-    {"ManifestAppendInCompaction", {.op = Op::kAppend, .files = kManifestFiles},
-     Trigger::kCompaction, "compaction"},
-    {"ManifestSyncInCompaction", {.op = Op::kSync, .files = kManifestFiles},
-     Trigger::kCompaction, "compaction"},
+    {"OutputSyncInCompaction",
+     {.op = Op::kSync, .files = kTableFiles},
+     Trigger::kCompaction,
+     "compaction"},
+    {"OutputAppendAfterSomeInCompaction",
+     {.op = Op::kAppend, .files = kTableFiles, .after = 40},
+     Trigger::kCompaction,
+     "compaction"},
+    {"ManifestAppendInCompaction",
+     {.op = Op::kAppend, .files = kManifestFiles},
+     Trigger::kCompaction,
+     "compaction"},
+    {"ManifestSyncInCompaction",
+     {.op = Op::kSync, .files = kManifestFiles},
+     Trigger::kCompaction,
+     "compaction"},
     {"WalAppend", {.op = Op::kAppend, .files = kLogFiles}, Trigger::kWrite, "WAL append"},
-    {"WalShortWrite", {.op = Op::kAppend, .files = kLogFiles, .kind = FaultKind::kShortWrite},
-     Trigger::kWrite, "WAL append"},
+    {"WalShortWrite",
+     {.op = Op::kAppend, .files = kLogFiles, .kind = FaultKind::kShortWrite},
+     Trigger::kWrite,
+     "WAL append"},
     {"WalSync", {.op = Op::kSync, .files = kLogFiles}, Trigger::kSyncWrite, "WAL sync"},
-    {"WalSyncNoSpace", {.op = Op::kSync, .files = kLogFiles, .kind = FaultKind::kNoSpace},
-     Trigger::kSyncWrite, "WAL sync"},
+    {"WalSyncNoSpace",
+     {.op = Op::kSync, .files = kLogFiles, .kind = FaultKind::kNoSpace},
+     Trigger::kSyncWrite,
+     "WAL sync"},
 };
 
 TEST_F(BackgroundErrorTest, EveryPathStopsWritesAndResumeRestoresThem) {
@@ -307,9 +325,10 @@ TEST_F(BackgroundErrorTest, CorruptionIsNotResumable) {
   o.paranoid_checks = true;  // the flushed table is read back, through the bit flip
   Open(o);
   Fill(300, "a-");
-  ASSERT_TRUE(fs_->InjectFault({.op = Op::kRead, .files = kTableFiles,
-                                .kind = FaultKind::kBitFlip, .once = true})
-                  .ok());
+  ASSERT_TRUE(
+      fs_->InjectFault(
+             {.op = Op::kRead, .files = kTableFiles, .kind = FaultKind::kBitFlip, .once = true})
+          .ok());
   Status s = db_->Flush();
   ASSERT_TRUE(s.IsCorruption()) << s.ToString();
   EXPECT_EQ(1u, fs_->FaultsInjected());
@@ -330,9 +349,9 @@ TEST_F(BackgroundErrorTest, NoSpaceClearsByItselfWhenSpaceReturns) {
   o.bgerror_resume_retry_interval = 1000;  // 1 ms, doubling to 1 s
   Open(o);
   Fill(300, "a-");
-  ASSERT_TRUE(fs_->InjectFault({.op = Op::kAppend, .files = kTableFiles,
-                                .kind = FaultKind::kNoSpace})
-                  .ok());
+  ASSERT_TRUE(
+      fs_->InjectFault({.op = Op::kAppend, .files = kTableFiles, .kind = FaultKind::kNoSpace})
+          .ok());
   Status s = db_->Flush();
   ASSERT_TRUE(s.IsNoSpace()) << s.ToString();
   // While the device stays full, the automatic retries fail and writes stay stopped.

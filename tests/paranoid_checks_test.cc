@@ -214,8 +214,10 @@ TEST_F(ParanoidChecksTest, BitFlipsOnTableReadsGiveCorruptionNeverAWrongValue) {
   for (int round = 0; round < 200; round++) {
     db_.reset();  // a cold table cache, so the flips can also hit the footer and index
     ASSERT_TRUE(DB::Open(o, "/db", &db_).ok());
-    ASSERT_TRUE(fs_->InjectFault({.op = Op::kRead, .files = kTableFiles,
-                                  .kind = FaultKind::kBitFlip, .after = rnd.Uniform(6),
+    ASSERT_TRUE(fs_->InjectFault({.op = Op::kRead,
+                                  .files = kTableFiles,
+                                  .kind = FaultKind::kBitFlip,
+                                  .after = rnd.Uniform(6),
                                   .once = rnd.OneIn(2)})
                     .ok());
     for (int i = 0; i < 20; i++) {

@@ -16,8 +16,8 @@ Status DBImpl::CheckLiveTableFiles() {
       uint64_t size = 0;
       Status s = fs_->GetFileSize(fname, &size);
       if (s.IsNotFound()) {
-        return Status::Corruption(fname, "listed in the MANIFEST (level " +
-                                             std::to_string(level) + ") but missing");
+        return Status::Corruption(
+            fname, "listed in the MANIFEST (level " + std::to_string(level) + ") but missing");
       }
       if (!s.ok()) return s;
       if (size != f->file_size) {
@@ -42,8 +42,8 @@ Status DBImpl::VerifyNewTable(const FileMetaData& meta) {
     std::string prev;
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       if (entries == 0 ? it->key() != meta.smallest : icmp_.Compare(prev, it->key()) >= 0) {
-        s = Status::Corruption(fname, "keys out of order or not as written, at entry " +
-                                          std::to_string(entries));
+        s = Status::Corruption(
+            fname, "keys out of order or not as written, at entry " + std::to_string(entries));
         break;
       }
       prev.assign(it->key());

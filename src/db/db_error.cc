@@ -52,7 +52,8 @@ Status DBImpl::RecordBackgroundError(const Status& s, std::string_view what, boo
   Status error = WithContext(s, what);
   bg_error_wal_ |= wal;
   if (!bg_error_.ok()) {
-    if (info_log_) info_log_->Log("background error (already stopped): %s", error.ToString().c_str());
+    if (info_log_)
+      info_log_->Log("background error (already stopped): %s", error.ToString().c_str());
     return error;
   }
   bg_error_ = error;

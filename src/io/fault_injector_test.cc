@@ -41,10 +41,10 @@ TEST(FileKindTest, ClassifiesDatabaseFileNames) {
 }
 
 TEST_F(FaultInjectionTest, RejectsFaultsThatMakeNoSense) {
-  EXPECT_TRUE(fs_.InjectFault({.op = Op::kSync, .kind = FaultKind::kShortWrite})
-                  .IsInvalidArgument());
-  EXPECT_TRUE(fs_.InjectFault({.op = Op::kAppend, .kind = FaultKind::kBitFlip})
-                  .IsInvalidArgument());
+  EXPECT_TRUE(
+      fs_.InjectFault({.op = Op::kSync, .kind = FaultKind::kShortWrite}).IsInvalidArgument());
+  EXPECT_TRUE(
+      fs_.InjectFault({.op = Op::kAppend, .kind = FaultKind::kBitFlip}).IsInvalidArgument());
   EXPECT_TRUE(fs_.InjectFault({.op = Op::kAppend, .files = 0}).IsInvalidArgument());
   auto w = Create("/db/1.log");
   EXPECT_TRUE(w->Append("fine").ok());
@@ -73,8 +73,8 @@ TEST_F(FaultInjectionTest, EioOnAppendOfChosenFileKindOnly) {
 }
 
 TEST_F(FaultInjectionTest, AfterCountsMatchingOperationsAndOnceFiresOnce) {
-  ASSERT_TRUE(fs_.InjectFault({.op = Op::kAppend, .files = kLogFiles, .after = 2, .once = true})
-                  .ok());
+  ASSERT_TRUE(
+      fs_.InjectFault({.op = Op::kAppend, .files = kLogFiles, .after = 2, .once = true}).ok());
   auto other = Create("/db/LOG");
   auto log = Create("/db/000003.log");
   EXPECT_TRUE(other->Append("not counted").ok());
@@ -87,9 +87,10 @@ TEST_F(FaultInjectionTest, AfterCountsMatchingOperationsAndOnceFiresOnce) {
 }
 
 TEST_F(FaultInjectionTest, NoSpaceOnCreateAndAppend) {
-  ASSERT_TRUE(fs_.InjectFault({.op = Op::kCreate, .files = kTableFiles,
-                               .kind = FaultKind::kNoSpace, .once = true})
-                  .ok());
+  ASSERT_TRUE(
+      fs_.InjectFault(
+             {.op = Op::kCreate, .files = kTableFiles, .kind = FaultKind::kNoSpace, .once = true})
+          .ok());
   std::unique_ptr<WritableFile> w;
   Status s = fs_.NewWritableFile("/db/000004.sst", &w);
   EXPECT_TRUE(s.IsNoSpace()) << s.ToString();
@@ -103,8 +104,10 @@ TEST_F(FaultInjectionTest, NoSpaceOnCreateAndAppend) {
 }
 
 TEST_F(FaultInjectionTest, ShortWriteKeepsAPrefixAndFails) {
-  ASSERT_TRUE(fs_.InjectFault({.op = Op::kAppend, .files = kManifestFiles,
-                               .kind = FaultKind::kShortWrite, .once = true})
+  ASSERT_TRUE(fs_.InjectFault({.op = Op::kAppend,
+                               .files = kManifestFiles,
+                               .kind = FaultKind::kShortWrite,
+                               .once = true})
                   .ok());
   auto w = Create("/db/MANIFEST-000005");
   Status s = w->Append("0123456789");
@@ -129,9 +132,10 @@ TEST_F(FaultInjectionTest, FailedSyncLeavesBytesUnsynced) {
 TEST_F(FaultInjectionTest, BitFlipDamagesTheCopyNotTheFile) {
   const std::string data(64, 'a');
   ASSERT_TRUE(fs_.WriteStringToFile("/db/000007.sst", data).ok());
-  ASSERT_TRUE(fs_.InjectFault({.op = Op::kRead, .files = kTableFiles,
-                               .kind = FaultKind::kBitFlip, .once = true})
-                  .ok());
+  ASSERT_TRUE(
+      fs_.InjectFault(
+             {.op = Op::kRead, .files = kTableFiles, .kind = FaultKind::kBitFlip, .once = true})
+          .ok());
   std::unique_ptr<RandomAccessFile> r;
   ASSERT_TRUE(fs_.NewRandomAccessFile("/db/000007.sst", &r).ok());
   char scratch[64];
