@@ -68,6 +68,28 @@ class LSMDB_EXPORT DB {
   virtual Status Flush() = 0;
   // Compacts the key range [*begin, *end] (null means unbounded) down to the last level.
   virtual Status CompactRange(const std::string_view* begin, const std::string_view* end) = 0;
+
+  // Background errors. When a flush, a compaction, a MANIFEST write, or a WAL append or
+  // sync fails, the database stops taking writes: every later write (and Flush,
+  // CompactRange) returns that error, whose message names what failed, until the error
+  // is cleared. Reads (Get, iterators, snapshots) go on and see every acknowledged write.
+  // A write that returned an error was not acknowledged: after a reopen it may or may not
+  // be present (a WAL record whose sync failed can survive). Nothing the failed work
+  // wrote is installed; its leftover files are deleted by Resume or the next Open. The
+  // error is readable as the property "lsmdb.background-error".
+  //
+  // Resume() clears a retryable background error (an I/O error, a full device
+  // included) and makes the database writable again: it writes a fresh MANIFEST, switches
+  // to a new WAL if the old one failed (and then turns every memtable into a table before
+  // the first new write, so nothing depends on the damaged log), deletes leftover files,
+  // flushes the memtables waiting for it and lets compactions run again. OK: writes
+  // succeed again (a later failure, such as of a retried compaction, stops them again).
+  // Otherwise the error that still stops writes; Corruption and other non-I/O errors
+  // are never cleared (reopen, or repair, the database). OK when there is no error.
+  // A full device (Status::NoSpace) is also retried by a background thread on its own
+  // (Options::max_bgerror_resume_count). Writes queued meanwhile wait for Resume and then
+  // proceed. Thread-safe; concurrent calls are serialized.
+  virtual Status Resume() = 0;
 };
 
 // Removes the database's files and directory. OK if the directory does not exist.

@@ -54,7 +54,17 @@ struct LSMDB_EXPORT Options {
   bool create_if_missing = false;
   // Fail if the database already exists. Default: false.
   bool error_if_exists = false;
-  // Check more on open: every table's footer and index checksums. Default: false.
+  // Check more, and fail rather than skip damage. Default: false. With it:
+  //  - Open checks that every table the MANIFEST lists exists with the recorded size
+  //    (Corruption naming the file otherwise), and each table's footer and index
+  //    checksums when it is first opened;
+  //  - WAL replay with kTolerateCorruptedTailRecords fails with Corruption on a damaged
+  //    (checksum-failing) record at the end of the last log instead of dropping it; an
+  //    incomplete record there (a torn write, what a crash leaves) is still dropped.
+  //    kAbsoluteConsistency already fails on both; kPointInTimeRecovery still stops at
+  //    the damage (choosing that mode is choosing to keep the prefix);
+  //  - every table a flush or compaction writes is read back in full (checksums, key
+  //    order, entry count) before it is installed; a failure is a background error.
   bool paranoid_checks = false;
 
   // Bytes of writes a memtable holds before it is turned into a table. Default: 64 MiB.
@@ -116,6 +126,16 @@ struct LSMDB_EXPORT Options {
   // A MANIFEST larger than this is rolled over to a new one holding just the current
   // state. Default: 64 MiB. Range: [4 KiB, ...).
   uint64_t max_manifest_file_size = uint64_t{64} << 20;
+
+  // When a background error is Status::NoSpace (the device is full), a background thread
+  // retries DB::Resume() on its own, up to this many times in a row; writes succeed
+  // again once space is back. 0 leaves recovery to DB::Resume(). Other errors are never
+  // retried automatically. Default: 2147483647 (keep trying). Range: [0, 2147483647].
+  int max_bgerror_resume_count = 2147483647;
+  // Microseconds before the first automatic retry; the wait doubles after each failed
+  // retry, up to 1 s (or this interval, if longer). Default: 10000 (10 ms).
+  // Range: [1, 60000000].
+  uint64_t bgerror_resume_retry_interval = 10000;
 };
 
 struct LSMDB_EXPORT ReadOptions {

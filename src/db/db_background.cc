@@ -1,6 +1,7 @@
 // Background work: flushing immutable memtables to L0 tables, and deleting files no
 // live version needs.
 #include <cinttypes>
+#include <string>
 
 #include "db/db_impl.h"
 #include "version/filename.h"
@@ -10,6 +11,10 @@ namespace lsmdb {
 void DBImpl::BackgroundThread() {
   MutexLock l(&mu_);
   while (!shutting_down_) {
+    if (ShouldAutoResume()) {
+      AutoResume();
+      continue;
+    }
     if (NeedsFlush()) {
       BackgroundFlush();
       continue;
@@ -41,15 +46,10 @@ void DBImpl::BackgroundFlush() {
     InstallReadView();
     RemoveObsoleteFiles();
   } else {
-    RecordBackgroundError(s);
+    // The table (if written) is not installed; Resume or Open deletes it.
+    RecordBackgroundError(s, "flush of the memtable of WAL #" + std::to_string(oldest.log_number))
+        .PermitUncheckedError();
   }
-  bg_cv_.SignalAll();
-}
-
-void DBImpl::RecordBackgroundError(const Status& s) {
-  if (s.ok() || !bg_error_.ok()) return;
-  bg_error_ = s;
-  if (info_log_) info_log_->Log("background error: %s", s.ToString().c_str());
   bg_cv_.SignalAll();
 }
 

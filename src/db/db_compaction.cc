@@ -45,7 +45,7 @@ Status DBImpl::RunCompaction(std::unique_ptr<Compaction> c) {
       info_log_->Log("compaction: moved %s", summary.c_str());
       InstallReadView();
     } else {
-      RecordBackgroundError(s);
+      s = RecordBackgroundError(s, "compaction (move) " + summary);
     }
     bg_cv_.SignalAll();
     return s;
@@ -67,6 +67,14 @@ Status DBImpl::RunCompaction(std::unique_ptr<Compaction> c) {
   info_log_->Log("compaction: start %s", summary.c_str());
   mu_.Unlock();
   s = job.Run();
+  if (s.ok() && options_.paranoid_checks) {
+    // Read every output back before it is installed (its files stay on failure, for
+    // Resume or Open to delete).
+    for (const FileMetaData& f : job.outputs()) {
+      s = VerifyNewTable(f);
+      if (!s.ok()) break;
+    }
+  }
   mu_.Lock();
   if (s.ok()) {
     job.AddToEdit(&edit);
@@ -95,7 +103,7 @@ Status DBImpl::RunCompaction(std::unique_ptr<Compaction> c) {
     RemoveObsoleteFiles();
   } else {
     info_log_->Log("compaction: failed %s: %s", summary.c_str(), s.ToString().c_str());
-    RecordBackgroundError(s);
+    s = RecordBackgroundError(s, "compaction " + summary);
   }
   bg_cv_.SignalAll();
   return s;

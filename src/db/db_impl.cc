@@ -77,7 +77,7 @@ Status DBImpl::Open() {
   return Status::OK();
 }
 
-Status DBImpl::NewLogFile() {
+Status DBImpl::NewLogFile(bool sync_old) {
   uint64_t number = versions_->NewFileNumber();
   std::unique_ptr<WritableFile> file;
   // Only the write leader (or Open) gets here, so mem_ and log_ cannot change while the
@@ -85,7 +85,7 @@ Status DBImpl::NewLogFile() {
   mu_.Unlock();
   // Sync the old log first: a synced write in the new log must not survive a power loss
   // that takes unsynced writes of the old one (that would break prefix recovery).
-  Status s = log_file_ ? log_file_->Sync() : Status::OK();
+  Status s = log_file_ && sync_old ? log_file_->Sync() : Status::OK();
   if (s.ok()) s = fs_->NewWritableFile(LogFileName(dbname_, number), &file);
   // The log's name must be durable before a synced write in it is acknowledged.
   if (s.ok()) s = fs_->SyncDir(dbname_);

@@ -7,6 +7,10 @@
 // memtables, version) under mu_ and read without it. Background threads flush immutable
 // memtables to L0 tables.
 //
+// Background errors (db_error.cc): a failed flush, compaction, MANIFEST write or WAL
+// write/sync is recorded in bg_error_; writes then fail with it, reads go on. Resume()
+// (or, for NoSpace, a background thread on its own) clears a retryable error.
+//
 // Thread-safety: every public method may be called concurrently.
 #ifndef LSMDB_DB_DB_IMPL_H_
 #define LSMDB_DB_DB_IMPL_H_
@@ -56,12 +60,23 @@ class DBImpl final : public DB {
   bool GetProperty(std::string_view name, std::string* value) override;
   Status Flush() override;
   Status CompactRange(const std::string_view* begin, const std::string_view* end) override;
+  Status Resume() override;
 
   // Opens or creates the database files and replays the logs. Called once, by DB::Open.
   Status Open();
 
  private:
-  struct Writer;
+  // A queued write (or, with a null batch, a request that needs the write path to itself:
+  // a memtable switch by Flush, a Resume).
+  struct Writer {
+    explicit Writer(Mutex* mu) : cv(mu) {}
+    WriteBatch* batch = nullptr;
+    bool sync = false;
+    bool disable_wal = false;
+    bool done = false;
+    Status status;
+    CondVar cv;
+  };
   struct Immutable {
     std::shared_ptr<MemTable> mem;
     uint64_t log_number;  // the WAL that holds its writes
@@ -73,18 +88,37 @@ class DBImpl final : public DB {
   Status ReplayLog(uint64_t log_number, bool last_log, SequenceNumber* max_sequence,
                    VersionEdit* edit, bool* stop) REQUIRES(mu_);
   Status WriteLevel0Table(MemTable* mem, VersionEdit* edit) REQUIRES(mu_);
-  Status NewLogFile() REQUIRES(mu_);
+  // Starts a new WAL and memtable. With sync_old, the old WAL is synced first (the
+  // normal case); Resume after a WAL failure skips that and flushes instead.
+  Status NewLogFile(bool sync_old = true) REQUIRES(mu_);
 
   // Write path (db_write.cc).
   Status MakeRoomForWrite(bool force) REQUIRES(mu_);
   WriteBatch* BuildBatchGroup(Writer** last_writer, bool* need_sync) REQUIRES(mu_);
-  Status SwitchMemTable() REQUIRES(mu_);
+  Status SwitchMemTable(bool sync_old = true) REQUIRES(mu_);
+  // The error a writer that started waiting when bg_error_count_ was `seen` returns: the
+  // current background error, or one recorded (and cleared) since; OK otherwise.
+  Status BackgroundErrorSince(uint64_t seen) const REQUIRES(mu_);
 
   // Background work (db_background.cc).
   void BackgroundThread();
   bool NeedsFlush() const REQUIRES(mu_);
   void BackgroundFlush() REQUIRES(mu_);
-  void RecordBackgroundError(const Status& s) REQUIRES(mu_);
+  // Error state (db_error.cc). `what` names the failed work ("flush", "WAL sync", ...);
+  // wal says the WAL may be torn or unsynced, so Resume must start a new one and flush.
+  // Returns s with `what` in its message (what the caller reports).
+  Status RecordBackgroundError(const Status& s, std::string_view what, bool wal = false)
+      REQUIRES(mu_);
+  Status ResumeLocked() REQUIRES(mu_);
+  Status ResumeAsFrontWriter() REQUIRES(mu_);
+  // Flushes every immutable memtable, in this thread if no background thread is.
+  Status FlushImmutablesLocked() REQUIRES(mu_);
+  // With NoSpace in bg_error_: waits out the backoff, then tries ResumeLocked.
+  bool ShouldAutoResume() const REQUIRES(mu_);
+  void AutoResume() REQUIRES(mu_);
+  // Paranoid checks (db_checks.cc).
+  Status CheckLiveTableFiles() REQUIRES(mu_);
+  Status VerifyNewTable(const FileMetaData& meta) EXCLUDES(mu_);
   // Compaction (db_compaction.cc). RunCompaction releases mu_ during the work.
   bool MaybeRunCompaction() REQUIRES(mu_);
   Status RunCompaction(std::unique_ptr<Compaction> c) REQUIRES(mu_);
@@ -132,6 +166,11 @@ class DBImpl final : public DB {
   std::set<uint64_t> pending_outputs_ GUARDED_BY(mu_);  // tables being written
 
   Status bg_error_ GUARDED_BY(mu_);
+  bool bg_error_wal_ GUARDED_BY(mu_) = false;  // the error left the WAL unusable
+  uint64_t bg_error_count_ GUARDED_BY(mu_) = 0;  // errors recorded so far
+  Status last_bg_error_ GUARDED_BY(mu_);  // the latest, kept after Resume clears it
+  bool auto_resume_running_ GUARDED_BY(mu_) = false;
+  int auto_resume_attempts_ GUARDED_BY(mu_) = 0;  // since the last successful resume
   bool shutting_down_ GUARDED_BY(mu_) = false;
   std::vector<std::thread> bg_threads_;
 

@@ -58,6 +58,7 @@ Status DBImpl::Recover(VersionEdit* edit) {
   info_log_ = InfoLog::Open(fs_, InfoLogFileName(dbname_), OldInfoLogFileName(dbname_));
 
   s = versions_->Recover();
+  if (s.ok() && options_.paranoid_checks) s = CheckLiveTableFiles();
   if (!s.ok()) return s;
 
   // Logs at or after the MANIFEST's log number hold writes not yet in a table.
@@ -170,13 +171,14 @@ Status DBImpl::ReplayLog(uint64_t log_number, bool last_log, SequenceNumber* max
 
   if (!reporter.first_damage.ok()) {
     // Damage with no good record after it. At the end of the last log this is what a
-    // crash in the middle of a write leaves; elsewhere, or in strict mode, it is an error.
+    // crash in the middle of a write leaves; elsewhere, in strict mode, or with
+    // paranoid_checks, it is an error.
     if (mode == WalRecoveryMode::kPointInTimeRecovery) {
       info_log_->Log("recovery: %s: stopping at damage, %zu bytes dropped: %s", fname.c_str(),
                      reporter.dropped, reporter.first_damage.ToString().c_str());
       *stop = true;
     } else if (mode == WalRecoveryMode::kTolerateCorruptedTailRecords && last_log &&
-               !records_after_damage) {
+               !records_after_damage && !options_.paranoid_checks) {
       info_log_->Log("recovery: %s: dropped a damaged tail of %zu bytes at offset %" PRIu64,
                      fname.c_str(), reporter.dropped, reporter.damage_offset);
     } else {
@@ -211,6 +213,7 @@ Status DBImpl::WriteLevel0Table(MemTable* mem, VersionEdit* edit) {
   auto iter = mem->NewIterator();
   mu_.Unlock();
   Status s = BuildTable(dbname_, fs_, topts, iter.get(), &meta);
+  if (s.ok() && meta.file_size > 0 && options_.paranoid_checks) s = VerifyNewTable(meta);
   if (s.ok() && meta.file_size > 0) s = fs_->SyncDir(dbname_);
   mu_.Lock();
   if (s.ok() && meta.file_size > 0) {

@@ -9,16 +9,6 @@
 
 namespace lsmdb {
 
-struct DBImpl::Writer {
-  explicit Writer(Mutex* mu) : cv(mu) {}
-  WriteBatch* batch = nullptr;  // null: a request to switch the memtable (Flush)
-  bool sync = false;
-  bool disable_wal = false;
-  bool done = false;
-  Status status;
-  CondVar cv;
-};
-
 Status DBImpl::Put(const WriteOptions& options, std::string_view key, std::string_view value) {
   WriteBatch batch;
   batch.Put(key, value);
@@ -64,6 +54,7 @@ Status DBImpl::Write(const WriteOptions& options, WriteBatch* batch) {
     last_sequence += WriteBatchInternal::Count(group);
     MemTable* mem = mem_.get();
     const bool use_wal = !w.disable_wal;
+    const char* wal_failure = nullptr;
     {
       // Only the leader touches the log and the memtable's write side; others wait.
       mu_.Unlock();
@@ -71,9 +62,11 @@ Status DBImpl::Write(const WriteOptions& options, WriteBatch* batch) {
         std::string_view rec = WriteBatchInternal::Contents(group);
         s = log_->AddRecord(rec);
         counters_.wal_bytes.fetch_add(rec.size(), std::memory_order_relaxed);
+        if (!s.ok()) wal_failure = "WAL append";
         if (s.ok() && need_sync) {
           s = log_file_->Sync();
           counters_.wal_syncs.fetch_add(1, std::memory_order_relaxed);
+          if (!s.ok()) wal_failure = "WAL sync";
         }
       }
       if (s.ok()) s = WriteBatchInternal::InsertInto(group, mem);
@@ -82,9 +75,15 @@ Status DBImpl::Write(const WriteOptions& options, WriteBatch* batch) {
     }
     if (s.ok()) {
       versions_->SetLastSequence(last_sequence);  // readers see the group only now
+    } else if (wal_failure != nullptr) {
+      // The group is not acknowledged, but the log may hold all or part of it, and after
+      // a failed sync its unsynced bytes are in doubt: no later write may go into this
+      // log. Its sequence numbers stay used, so that a record that does survive in the
+      // log never shares a number with a later write.
+      versions_->SetLastSequence(last_sequence);
+      s = RecordBackgroundError(s, wal_failure, /*wal=*/true);
     } else {
-      // The WAL may hold part of a record: refuse further writes until reopened.
-      RecordBackgroundError(s);
+      s = RecordBackgroundError(s, "memtable insert");
     }
     if (group == &group_batch_) group_batch_.Clear();
   }
@@ -134,12 +133,11 @@ Status DBImpl::MakeRoomForWrite(bool force) {
   bool allow_delay = !force;
   const char* stalled = nullptr;  // why the writer waited, for the LOG
   auto stall_start = std::chrono::steady_clock::now();
+  const uint64_t errors_seen = bg_error_count_;
   Status s;
   while (true) {
-    if (!bg_error_.ok()) {
-      s = bg_error_;  // no writer waits for work that has failed
-      break;
-    }
+    s = BackgroundErrorSince(errors_seen);
+    if (!s.ok()) break;  // no writer waits for work that has failed
     const int l0 = versions_->current()->NumFiles(0);
     if (allow_delay && l0 >= options_.level0_slowdown_writes_trigger) {
       // Close to the stop trigger: give each write a 1 ms delay, once, so compaction
@@ -177,7 +175,11 @@ Status DBImpl::MakeRoomForWrite(bool force) {
       continue;
     }
     s = SwitchMemTable();
-    if (!s.ok()) break;
+    if (!s.ok()) {
+      // The old log's sync may be what failed: treat the log as unusable.
+      s = RecordBackgroundError(s, "WAL switch", /*wal=*/true);
+      break;
+    }
     force = false;
   }
   if (stalled != nullptr) {
@@ -193,14 +195,11 @@ Status DBImpl::MakeRoomForWrite(bool force) {
   return s;
 }
 
-Status DBImpl::SwitchMemTable() {
+Status DBImpl::SwitchMemTable(bool sync_old) {
   std::shared_ptr<MemTable> old = mem_;
   uint64_t old_log = log_number_;
-  Status s = NewLogFile();  // replaces mem_ and log_ on success
-  if (!s.ok()) {
-    RecordBackgroundError(s);
-    return s;
-  }
+  Status s = NewLogFile(sync_old);  // replaces mem_ and log_ on success
+  if (!s.ok()) return s;
   imm_.push_front(Immutable{std::move(old), old_log});
   InstallReadView();
   bg_cv_.SignalAll();
@@ -217,8 +216,9 @@ Status DBImpl::Flush() {
   if (!writers_.empty()) writers_.front()->cv.Signal();
   if (!s.ok()) return s;
   // Wait until every memtable that was full is a table.
-  while (!imm_.empty() && bg_error_.ok()) bg_cv_.Wait();
-  return bg_error_;
+  const uint64_t errors_seen = bg_error_count_;
+  while (!imm_.empty() && BackgroundErrorSince(errors_seen).ok()) bg_cv_.Wait();
+  return BackgroundErrorSince(errors_seen);
 }
 
 }  // namespace lsmdb

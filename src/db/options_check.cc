@@ -53,6 +53,9 @@ Status ValidateOptions(const Options& o) {
   check(CheckRange("max_subcompactions", o.max_subcompactions, 1, 64));
   check(CheckRange<uint64_t>("max_manifest_file_size", o.max_manifest_file_size, 4 * kKiB,
                              uint64_t{1} << 50));
+  check(CheckRange("max_bgerror_resume_count", o.max_bgerror_resume_count, 0, 2147483647));
+  check(CheckRange<uint64_t>("bgerror_resume_retry_interval", o.bgerror_resume_retry_interval,
+                             1, 60000000));
   if (s.ok() && static_cast<uint8_t>(o.compression) > static_cast<uint8_t>(CompressionType::kZstd)) {
     s = Status::InvalidArgument("Options::compression has an unknown value " +
                                 std::to_string(static_cast<int>(o.compression)));

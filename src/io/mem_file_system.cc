@@ -40,7 +40,8 @@ class MemFile final : public SequentialFile, public RandomAccessFile, public Wri
   Status Read(uint64_t offset, size_t n, std::string_view* result,
               char* scratch) const override {
     MutexLock l(&fs_->mu_);
-    Status s = fs_->Check(MemFileSystem::Op::kRead, path_);
+    std::optional<FaultKind> flip;
+    Status s = fs_->Check(MemFileSystem::Op::kRead, path_, &flip);
     if (!s.ok()) return s;
     const std::string& d = node_->data;
     if (offset >= d.size()) {
@@ -49,13 +50,20 @@ class MemFile final : public SequentialFile, public RandomAccessFile, public Wri
     }
     size_t len = std::min<uint64_t>(n, d.size() - offset);
     std::memcpy(scratch, d.data() + offset, len);
+    // A flipped bit damages the copy handed out, never the stored bytes.
+    if (flip) fs_->faults_.FlipBit(scratch, len);
     *result = std::string_view(scratch, len);
     return Status::OK();
   }
   Status Append(std::string_view data) override {
     MutexLock l(&fs_->mu_);
-    Status s = fs_->Check(MemFileSystem::Op::kAppend, path_);
+    std::optional<FaultKind> short_write;
+    Status s = fs_->Check(MemFileSystem::Op::kAppend, path_, &short_write);
     if (!s.ok()) return s;
+    if (short_write) {
+      node_->data.append(data.substr(0, data.size() / 2));
+      return FaultInjector::ErrorFor(*short_write, MemFileSystem::Op::kAppend, path_);
+    }
     node_->data.append(data);
     return Status::OK();
   }
@@ -106,10 +114,23 @@ std::string MemFileSystem::Parent(const std::string& path) {
   return path.substr(0, slash);
 }
 
-Status MemFileSystem::Check(Op op, const std::string& path) {
+Status MemFileSystem::Check(Op op, const std::string& path,
+                            std::optional<FaultKind>* deferred) {
   if (frozen_) return Status::IOError(path, "file system frozen after a simulated power loss");
-  if (hook_) return hook_(op, path);
-  return Status::OK();
+  if (hook_) {
+    Status s = hook_(op, path);
+    if (!s.ok()) return s;
+  }
+  std::optional<FaultKind> fault = faults_.Next(op, path);
+  if (!fault) return Status::OK();
+  if (*fault == FaultKind::kShortWrite || *fault == FaultKind::kBitFlip) {
+    // Add() allows these only on kAppend and kRead, whose callers pass deferred.
+    if (deferred != nullptr) {
+      *deferred = fault;
+      return Status::OK();
+    }
+  }
+  return FaultInjector::ErrorFor(*fault, op, path);
 }
 
 // The node of an existing file, for opening it to read.
@@ -286,6 +307,21 @@ void MemFileSystem::Thaw() {
 void MemFileSystem::SetFaultHook(FaultHook hook) {
   MutexLock l(&mu_);
   hook_ = std::move(hook);
+}
+
+Status MemFileSystem::InjectFault(const Fault& fault) {
+  MutexLock l(&mu_);
+  return faults_.Add(fault);
+}
+
+void MemFileSystem::ClearFaults() {
+  MutexLock l(&mu_);
+  faults_.Clear();
+}
+
+uint64_t MemFileSystem::FaultsInjected() {
+  MutexLock l(&mu_);
+  return faults_.injected();
 }
 
 Status MemFileSystem::ReadFileToString(const std::string& p, std::string* data) {

@@ -15,9 +15,11 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 
+#include "io/fault_injector.h"
 #include "lsmdb/file_system.h"
 #include "util/mutex.h"
 #include "util/random.h"
@@ -26,10 +28,10 @@ namespace lsmdb {
 
 class MemFileSystem final : public FileSystem {
  public:
-  // Operations a fault hook sees.
-  enum class Op : uint8_t { kOpen, kRead, kAppend, kSync, kRename, kRemove, kSyncDir, kCreate };
-  // Called before each operation; a non-OK return makes the operation fail with it, doing
-  // nothing.
+  // Operations a fault hook sees (MemFileSystem::Op::kSync, ...).
+  using Op = FileOp;
+  // Called before each operation (before the injected faults); a non-OK return makes
+  // the operation fail with it, doing nothing.
   using FaultHook = std::function<Status(Op op, const std::string& path)>;
 
   MemFileSystem();
@@ -60,6 +62,15 @@ class MemFileSystem final : public FileSystem {
 
   void SetFaultHook(FaultHook hook);
 
+  // Arms a fault (see fault_injector.h); several may be armed. InvalidArgument for a
+  // combination that makes no sense (a short write on a read, ...).
+  Status InjectFault(const Fault& fault);
+  // Disarms every fault: later operations succeed (unless the hook or a power loss says
+  // otherwise).
+  void ClearFaults();
+  // Faults injected so far (a test checks that its fault really fired).
+  uint64_t FaultsInjected();
+
   // Test helpers: the whole contents of a file, and replacing it (for corruption tests).
   Status ReadFileToString(const std::string& path, std::string* data);
   Status WriteStringToFile(const std::string& path, std::string_view data);
@@ -67,7 +78,10 @@ class MemFileSystem final : public FileSystem {
   struct Node;  // a file's bytes and synced length
 
  private:
-  Status Check(Op op, const std::string& path) REQUIRES(mu_);
+  // The error the operation fails with, if any. A short write or a bit flip to apply by
+  // the caller is returned in *deferred (which only kAppend and kRead pass).
+  Status Check(Op op, const std::string& path, std::optional<FaultKind>* deferred = nullptr)
+      REQUIRES(mu_);
   Status OpenForRead(const std::string& path, std::shared_ptr<Node>* node) EXCLUDES(mu_);
   static std::string Parent(const std::string& path);
 
@@ -78,6 +92,7 @@ class MemFileSystem final : public FileSystem {
   std::set<std::string> locks_ GUARDED_BY(mu_);
   bool frozen_ GUARDED_BY(mu_) = false;
   FaultHook hook_ GUARDED_BY(mu_);
+  FaultInjector faults_ GUARDED_BY(mu_);
 
   friend class MemFile;
   friend class MemLock;
