@@ -204,12 +204,26 @@ TEST(FlagsTest, DefaultsAndValues) {
   EXPECT_FALSE(g.json);
   EXPECT_EQ(g.benchmarks, (std::vector<std::string>{"a", "b"}));
   EXPECT_EQ(g.engine, "all");
+  // Level-shape flags default to "each store's own" (0 / false).
+  EXPECT_EQ(g.engine_options.target_file_size, 0u);
+  EXPECT_EQ(g.engine_options.max_bytes_for_level_base, 0u);
+  EXPECT_FALSE(g.engine_options.dynamic_level_bytes);
+
+  Flags h;
+  ASSERT_EQ(Parse({"--target_file_size=2M", "--max_bytes_for_level_base=16M",
+                   "--dynamic_level_bytes"},
+                  &h, &error),
+            FlagsAction::kRun)
+      << error;
+  EXPECT_EQ(h.engine_options.target_file_size, uint64_t{2} << 20);
+  EXPECT_EQ(h.engine_options.max_bytes_for_level_base, uint64_t{16} << 20);
+  EXPECT_TRUE(h.engine_options.dynamic_level_bytes);
 }
 
 TEST(FlagsTest, RejectsBadInput) {
   for (const char* bad : {"--num=0", "--num=12x", "--key_size=4", "--compression=gzip",
                           "--sync=maybe", "--engine=sqlite", "--nosuch=1", "positional",
-                          "--threads=0"}) {
+                          "--threads=0", "--target_file_size=-1", "--dynamic_level_bytes=2"}) {
     Flags f;
     std::string error;
     EXPECT_EQ(Parse({bad}, &f, &error), FlagsAction::kError) << bad;

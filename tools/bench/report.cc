@@ -65,6 +65,13 @@ const char* CompressionName(Compression c) {
   return "?";
 }
 
+// Workloads whose bytes are all written values: their disk bytes over those bytes is
+// the write amplification of the benchmark's window.
+bool WritesOnly(std::string_view name) {
+  return name == "fillseq" || name == "fillrandom" || name == "overwrite" ||
+         name == "fillsync" || name == "fill100K";
+}
+
 }  // namespace
 
 std::string FormatLine(const BenchResult& r) {
@@ -76,6 +83,13 @@ std::string FormatLine(const BenchResult& r) {
   if (r.lookups > 0) {
     line += Printf(" (%llu of %llu found)", static_cast<unsigned long long>(r.found),
                    static_cast<unsigned long long>(r.lookups));
+  }
+  if (r.disk_write_bytes > 0) {
+    line += Printf("; disk writes %.1f MB", static_cast<double>(r.disk_write_bytes) / 1048576.0);
+    if (WritesOnly(r.name) && r.bytes > 0) {
+      line += Printf(" (%.2fx the bytes written)",
+                     static_cast<double>(r.disk_write_bytes) / static_cast<double>(r.bytes));
+    }
   }
   return line;
 }
@@ -89,6 +103,7 @@ std::string FormatJson(const BenchResult& r) {
   j += ",\"ops_per_sec\":" + JsonNumber(r.OpsPerSec(), 1);
   j += ",\"mb_per_sec\":" + JsonNumber(r.MBPerSec());
   j += ",\"lookups\":" + std::to_string(r.lookups) + ",\"found\":" + std::to_string(r.found);
+  j += ",\"disk_write_bytes\":" + std::to_string(r.disk_write_bytes);
   if (r.has_histogram) {
     const Histogram& h = r.histogram;
     j += ",\"percentiles\":{\"p50\":" + JsonNumber(h.PercentileNanos(0.5) / 1e3) +

@@ -104,6 +104,9 @@ struct BenchResult {
   uint64_t found = 0;
   double thread_seconds = 0;  // summed over threads
   double wall_seconds = 0;
+  // Bytes the whole process (client and the store's background threads) sent towards
+  // the disk during the benchmark: /proc/self/io write_bytes, 0 where unavailable.
+  uint64_t disk_write_bytes = 0;
   bool has_histogram = false;
   Histogram histogram;
 
