@@ -2,7 +2,11 @@
 // after deleting everything, snapshots and iterators across compactions.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdio>
 #include <map>
+#include <sstream>
+#include <thread>
 
 #include "io/mem_file_system.h"
 #include "lsmdb/comparator.h"
@@ -102,6 +106,62 @@ TEST_F(DBCompactionTest, LongOverwriteWorkloadKeepsLevelsSortedAndMatchesModel) 
   // Levels >= 1 hold sorted, non-overlapping tables: the MANIFEST check on reopen
   // (VersionSet rejects overlapping tables in a level >= 1) passes.
   Open();
+  CheckAgainst(model);
+}
+
+// Waits (bounded) until lsmdb.compaction-pending says the tree has settled.
+bool WaitForCompactions(DB* db) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  std::string v;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (!db->GetProperty("lsmdb.compaction-pending", &v)) return false;
+    if (v == "0") return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return false;
+}
+
+TEST_F(DBCompactionTest, SettledTreeHasEveryLevelWithinItsTarget) {
+  Random rnd(test::RandomSeed());
+  Open();
+  std::map<std::string, std::string> model;
+  for (int i = 0; i < 30000; i++) {
+    char key[16];
+    std::snprintf(key, sizeof(key), "key%06d", static_cast<int>(rnd.Uniform(20000)));
+    if (rnd.OneIn(8)) {
+      ASSERT_TRUE(db_->Delete({}, key).ok());
+      model.erase(key);
+    } else {
+      std::string v = test::RandomString(&rnd, 20 + rnd.Uniform(100));
+      ASSERT_TRUE(db_->Put({}, key, v).ok());
+      model[key] = v;
+    }
+  }
+  ASSERT_TRUE(WaitForCompactions(db_.get()));
+  std::string running;
+  ASSERT_TRUE(db_->GetProperty("lsmdb.num-running-compactions", &running));
+  EXPECT_EQ("0", running);
+  EXPECT_LT(FilesAt(0), options_.level0_file_num_compaction_trigger);
+  // Every level's score (the Score column of lsmdb.stats) is below 1, and data went
+  // deeper than L1.
+  std::string stats;
+  ASSERT_TRUE(db_->GetProperty("lsmdb.stats", &stats));
+  std::istringstream lines(stats);
+  std::string line;
+  int levels_seen = 0, deepest_non_empty = 0;
+  while (std::getline(lines, line)) {
+    int level, files;
+    double size, target, score;
+    char size_unit[8], target_unit[8];
+    if (std::sscanf(line.c_str(), "L%d %d %lf %7s %lf %7s %lf", &level, &files, &size,
+                    size_unit, &target, target_unit, &score) == 7) {
+      levels_seen++;
+      EXPECT_LT(score, 1.0) << line << "\n" << stats;
+      if (files > 0) deepest_non_empty = level;
+    }
+  }
+  EXPECT_EQ(levels_seen, options_.num_levels - 1) << stats;  // L0 has no target column
+  EXPECT_GE(deepest_non_empty, 2) << stats;
   CheckAgainst(model);
 }
 

@@ -161,6 +161,17 @@ bool DBImpl::GetProperty(std::string_view name, std::string* value) {
     *value = std::to_string(versions_->LastSequence());
     return true;
   }
+  if (p == "compaction-pending") {
+    // Background work is due or running: a flush, or a level over its target.
+    const bool pending = !imm_.empty() || flush_running_ || picker_->NumRunning() > 0 ||
+                         picker_->NeedsCompaction(*versions_->current());
+    *value = pending ? "1" : "0";
+    return true;
+  }
+  if (p == "num-running-compactions") {
+    *value = std::to_string(picker_->NumRunning());
+    return true;
+  }
   if (p == "background-error") {
     *value = bg_error_.ToString();
     return true;

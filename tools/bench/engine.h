@@ -103,6 +103,11 @@ class Engine {
 
   // Compacts the whole key range (flushing the memtable first).
   virtual Status CompactAll() = 0;
+  // Returns once the store's background flushes and compactions have caught up (no level
+  // over its target, nothing running), or an error after `timeout_seconds`. LevelDB has
+  // no such signal: its level sizes are read from "leveldb.stats" and compared with its
+  // fixed targets (MB-rounded).
+  virtual Status WaitForCompaction(int timeout_seconds) = 0;
   // The store's own statistics text (its "<store>.stats" property and level summary).
   virtual std::string Stats() = 0;
 };

@@ -7,8 +7,13 @@
 #include <leveldb/options.h>
 #include <leveldb/write_batch.h>
 
+#include <chrono>
+#include <cmath>
+#include <cstdio>
 #include <memory>
+#include <sstream>
 #include <string>
+#include <thread>
 
 #include "engine.h"
 
@@ -121,6 +126,15 @@ class LevelDBEngine final : public Engine {
     db_->CompactRange(nullptr, nullptr);
     return Status::OK();
   }
+  Status WaitForCompaction(int timeout_seconds) override {
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (Settled()) return Status::OK();
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return Status::Busy("compactions still pending after the timeout");
+  }
   std::string Stats() override {
     std::string out;
     std::string part;
@@ -132,6 +146,25 @@ class LevelDBEngine final : public Engine {
   }
 
  private:
+  // LevelDB 1.23 compacts L0 at 4 tables and level N >= 1 above 10^N MiB; with no level
+  // over those, no compaction is running or due (it runs one at a time, picked from the
+  // current version, whose shape a running compaction does not change until it ends).
+  bool Settled() {
+    std::string v;
+    if (!db_->GetProperty("leveldb.num-files-at-level0", &v) || std::stoi(v) >= 4) return false;
+    std::string stats;
+    if (!db_->GetProperty("leveldb.stats", &stats)) return false;
+    std::istringstream lines(stats);
+    std::string line;
+    while (std::getline(lines, line)) {
+      int level = 0, files = 0;
+      double size_mb = 0;
+      if (std::sscanf(line.c_str(), "%d %d %lf", &level, &files, &size_mb) != 3) continue;
+      if (level >= 1 && size_mb > 10.0 * std::pow(10.0, level - 1)) return false;
+    }
+    return true;
+  }
+
   static leveldb::WriteOptions WriteOpts(bool sync) {
     leveldb::WriteOptions w;
     w.sync = sync;

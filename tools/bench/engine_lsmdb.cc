@@ -1,6 +1,8 @@
 // The lsmdb engine: EngineOptions mapped onto lsmdb::Options through the public API only.
+#include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "engine.h"
 #include "lsmdb/db.h"
@@ -92,6 +94,19 @@ class LsmdbEngine final : public Engine {
   }
 
   Status CompactAll() override { return db_->CompactRange(nullptr, nullptr); }
+  Status WaitForCompaction(int timeout_seconds) override {
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
+    std::string pending;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (!db_->GetProperty("lsmdb.compaction-pending", &pending)) {
+        return Status::NotSupported("lsmdb.compaction-pending");
+      }
+      if (pending == "0") return Status::OK();
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return Status::Busy("compactions still pending after the timeout");
+  }
   std::string Stats() override {
     std::string out;
     if (!db_->GetProperty("lsmdb.stats", &out)) out = "(lsmdb.stats unavailable)\n";

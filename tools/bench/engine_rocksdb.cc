@@ -9,8 +9,10 @@
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "engine.h"
 
@@ -134,6 +136,22 @@ class RocksDBEngine final : public Engine {
 
   Status CompactAll() override {
     return FromRocksDB(db_->CompactRange(rocksdb::CompactRangeOptions(), nullptr, nullptr));
+  }
+  Status WaitForCompaction(int timeout_seconds) override {
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
+    while (std::chrono::steady_clock::now() < deadline) {
+      uint64_t busy = 0;
+      for (const char* p : {"rocksdb.compaction-pending", "rocksdb.num-running-compactions",
+                            "rocksdb.num-running-flushes", "rocksdb.mem-table-flush-pending"}) {
+        uint64_t v = 0;
+        if (!db_->GetIntProperty(p, &v)) return Status::NotSupported(p);
+        busy += v;
+      }
+      if (busy == 0) return Status::OK();
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return Status::Busy("compactions still pending after the timeout");
   }
   std::string Stats() override {
     std::string out;

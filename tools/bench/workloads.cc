@@ -192,6 +192,14 @@ Status Compact(SharedState* shared, ThreadState* thread) {
   return s;
 }
 
+// Waits for the store's background work to catch up, so that the disk bytes of the
+// fill before it plus its own give the fill's whole write amplification.
+Status WaitForCompaction(SharedState* shared, ThreadState* thread) {
+  Status s = shared->engine->WaitForCompaction(/*timeout_seconds=*/3600);
+  if (s.ok()) thread->FinishedOps(1, 0);
+  return s;
+}
+
 }  // namespace
 
 const std::vector<Workload>& AllWorkloads() {
@@ -222,6 +230,8 @@ const std::vector<Workload>& AllWorkloads() {
       {"readwhilewriting", "readrandom while one more thread overwrites", ReadWhileWriting,
        OpCount::kReads, false, true},
       {"compact", "compact the whole key range", Compact, OpCount::kOne, false, false},
+      {"waitforcompaction", "wait until background compactions have caught up",
+       WaitForCompaction, OpCount::kOne, false, false},
       {"ycsba", "YCSB A: 50% read, 50% update, zipfian", RunYcsbA, OpCount::kReads, false,
        false},
       {"ycsbb", "YCSB B: 95% read, 5% update, zipfian", RunYcsbB, OpCount::kReads, false,
