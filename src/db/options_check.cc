@@ -81,7 +81,7 @@ Options SanitizeOptions(const Options& options) {
                                              1, r.level0_file_num_compaction_trigger)));
   }
   if (r.target_file_size == 0) {
-    r.target_file_size = std::clamp<uint64_t>(r.max_bytes_for_level_base / 4, kMinSize,
+    r.target_file_size = std::clamp<uint64_t>(r.max_bytes_for_level_base / 8, kMinSize,
                                               uint64_t{4} << 30);
   }
   return r;

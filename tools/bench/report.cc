@@ -85,7 +85,8 @@ std::string FormatLine(const BenchResult& r) {
                    static_cast<unsigned long long>(r.lookups));
   }
   if (r.disk_write_bytes > 0) {
-    line += Printf("; disk writes %.1f MB", static_cast<double>(r.disk_write_bytes) / 1048576.0);
+    line += line.back() == ';' ? " " : "; ";
+    line += Printf("disk writes %.1f MB", static_cast<double>(r.disk_write_bytes) / 1048576.0);
     if (WritesOnly(r.name) && r.bytes > 0) {
       line += Printf(" (%.2fx the bytes written)",
                      static_cast<double>(r.disk_write_bytes) / static_cast<double>(r.bytes));
