@@ -230,6 +230,24 @@ TEST_F(CApiErrorTest, NullArgumentsAreReported) {
   EXPECT_EQ(err.msg, nullptr);
 }
 
+TEST_F(CApiErrorTest, SnapshotOfAnotherDatabaseIsRefused) {
+  Open();
+  CError err;
+  lsmdb_t* other = lsmdb_open(options_, (dir_.path() + "/other").c_str(), &err.msg);
+  ASSERT_NE(other, nullptr) << err.str();
+  const lsmdb_snapshot_t* snap = lsmdb_create_snapshot(other);
+  lsmdb_readoptions_set_snapshot(ro_, snap);
+  EXPECT_EQ(Get("k"), "ERROR: Invalid argument: the snapshot of options belongs to another "
+                      "database");
+  EXPECT_EQ(lsmdb_create_iterator(db_, ro_), nullptr);
+  size_t len;
+  EXPECT_EQ(lsmdb_get(other, ro_, "k", 1, &len, &err.msg), nullptr);  // its own: fine
+  EXPECT_EQ(err.msg, nullptr) << err.str();
+  lsmdb_readoptions_set_snapshot(ro_, nullptr);
+  lsmdb_release_snapshot(other, snap);
+  lsmdb_close(other);
+}
+
 TEST_F(CApiDeathTest, CloseWithLiveIteratorOrSnapshotAborts) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   Open();

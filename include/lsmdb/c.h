@@ -148,7 +148,8 @@ LSMDB_EXPORT void lsmdb_readoptions_set_verify_checksums(lsmdb_readoptions_t* op
 LSMDB_EXPORT void lsmdb_readoptions_set_fill_cache(lsmdb_readoptions_t* options, int v);
 /* Reads through these options see the database as of snapshot; NULL reads the latest
  * state. The handle borrows snapshot: release the snapshot only after the reads (and
- * the iterators created) with these options are done. */
+ * the iterators created) with these options are done. A read on another database than
+ * the snapshot's fails with InvalidArgument (an iterator: NULL). */
 LSMDB_EXPORT void lsmdb_readoptions_set_snapshot(lsmdb_readoptions_t* options,
                                                  const lsmdb_snapshot_t* snapshot);
 /* Iterators only: the inclusive lower / exclusive upper bound of the keys they show.

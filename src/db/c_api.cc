@@ -26,6 +26,9 @@ Status ToReadOptions(const lsmdb_t* db, const lsmdb_readoptions_t* options,
                      lsmdb::ReadOptions* out) {
   if (db == nullptr) return NullArgument("db");
   if (options == nullptr) return NullArgument("options");
+  if (options->snapshot != nullptr && options->snapshot->db != db) {
+    return Status::InvalidArgument("the snapshot of options belongs to another database");
+  }
   out->verify_checksums = options->verify_checksums;
   out->fill_cache = options->fill_cache;
   out->snapshot = options->snapshot == nullptr ? nullptr : options->snapshot->rep;
