@@ -3,31 +3,31 @@
  * close, reopen, destroy. Exits 0 when everything behaved, 1 (with a message) otherwise.
  * Usage: lsmdb_c_api_c_test DIR (a database left in DIR by an earlier run is destroyed
  * first; DIR is destroyed at the end). */
+#include "lsmdb/c.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "lsmdb/c.h"
-
 static int failures = 0;
 
-#define CHECK(cond)                                                   \
-  do {                                                                \
-    if (!(cond)) {                                                    \
+#define CHECK(cond)                                                            \
+  do {                                                                         \
+    if (!(cond)) {                                                             \
       fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-      failures++;                                                     \
-    }                                                                 \
+      failures++;                                                              \
+    }                                                                          \
   } while (0)
 
 /* Fails the check when err holds a message, and frees it. */
-#define CHECK_NO_ERROR(err)                                                \
-  do {                                                                     \
-    if ((err) != NULL) {                                                   \
+#define CHECK_NO_ERROR(err)                                                        \
+  do {                                                                             \
+    if ((err) != NULL) {                                                           \
       fprintf(stderr, "%s:%d: unexpected error: %s\n", __FILE__, __LINE__, (err)); \
-      failures++;                                                          \
-      lsmdb_free(err);                                                     \
-      (err) = NULL;                                                        \
-    }                                                                      \
+      failures++;                                                                  \
+      lsmdb_free(err);                                                             \
+      (err) = NULL;                                                                \
+    }                                                                              \
   } while (0)
 
 /* 1 when key holds exactly want (NULL want: the key must be missing). */

@@ -26,7 +26,7 @@ TEST_F(CApiErrorTest, ErrorReplacesPreviousMessageAndSuccessLeavesIt) {
   EXPECT_EQ(err.str(), "Invalid argument: key is NULL with a non-zero length");
   char* before = err.msg;
   lsmdb_put(db_, wo_, "k", 1, "v", 1, &err.msg);
-  EXPECT_EQ(err.msg, before);  // success leaves *errptr alone
+  EXPECT_EQ(err.msg, before);                    // success leaves *errptr alone
   lsmdb_put(db_, wo_, "k", 1, "v", 1, nullptr);  // a NULL errptr is allowed
   lsmdb_put(db_, wo_, nullptr, 1, "v", 1, nullptr);
   EXPECT_EQ(Get("k"), "v");
@@ -63,8 +63,7 @@ TEST_F(CApiErrorTest, EveryBadOptionIsNamed) {
   };
   const std::vector<Case> cases = {
       {"write_buffer_size", [](auto* o) { lsmdb_options_set_write_buffer_size(o, 1); }},
-      {"max_write_buffer_number",
-       [](auto* o) { lsmdb_options_set_max_write_buffer_number(o, 1); }},
+      {"max_write_buffer_number", [](auto* o) { lsmdb_options_set_max_write_buffer_number(o, 1); }},
       {"block_size", [](auto* o) { lsmdb_options_set_block_size(o, 1); }},
       {"block_restart_interval", [](auto* o) { lsmdb_options_set_block_restart_interval(o, 0); }},
       {"bloom_bits_per_key", [](auto* o) { lsmdb_options_set_bloom_bits_per_key(o, 65); }},
@@ -137,7 +136,7 @@ TEST_F(CApiErrorTest, BadBatchIsRejectedWhole) {
   lsmdb_write(db_, wo_, b, &err.msg);
   EXPECT_NE(err.str().find("val is NULL"), std::string::npos) << err.str();
   EXPECT_EQ(Get("a"), "NOT_FOUND");
-  lsmdb_writebatch_clear(b);  // forgets the error too
+  lsmdb_writebatch_clear(b);               // forgets the error too
   lsmdb_writebatch_delete(b, nullptr, 0);  // the empty key
   lsmdb_writebatch_put(b, "a", 1, "1", 1);
   err.clear();
@@ -237,8 +236,9 @@ TEST_F(CApiErrorTest, SnapshotOfAnotherDatabaseIsRefused) {
   ASSERT_NE(other, nullptr) << err.str();
   const lsmdb_snapshot_t* snap = lsmdb_create_snapshot(other);
   lsmdb_readoptions_set_snapshot(ro_, snap);
-  EXPECT_EQ(Get("k"), "ERROR: Invalid argument: the snapshot of options belongs to another "
-                      "database");
+  EXPECT_EQ(Get("k"),
+            "ERROR: Invalid argument: the snapshot of options belongs to another "
+            "database");
   EXPECT_EQ(lsmdb_create_iterator(db_, ro_), nullptr);
   size_t len;
   EXPECT_EQ(lsmdb_get(other, ro_, "k", 1, &len, &err.msg), nullptr);  // its own: fine

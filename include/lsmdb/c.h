@@ -55,13 +55,13 @@ extern "C" {
 
 /* ---- Handles (opaque) ---- */
 
-typedef struct lsmdb_t lsmdb_t;                         /* an open database */
-typedef struct lsmdb_options_t lsmdb_options_t;         /* lsmdb::Options */
-typedef struct lsmdb_readoptions_t lsmdb_readoptions_t; /* lsmdb::ReadOptions */
+typedef struct lsmdb_t lsmdb_t;                           /* an open database */
+typedef struct lsmdb_options_t lsmdb_options_t;           /* lsmdb::Options */
+typedef struct lsmdb_readoptions_t lsmdb_readoptions_t;   /* lsmdb::ReadOptions */
 typedef struct lsmdb_writeoptions_t lsmdb_writeoptions_t; /* lsmdb::WriteOptions */
-typedef struct lsmdb_writebatch_t lsmdb_writebatch_t;   /* lsmdb::WriteBatch */
-typedef struct lsmdb_iterator_t lsmdb_iterator_t;       /* lsmdb::Iterator */
-typedef struct lsmdb_snapshot_t lsmdb_snapshot_t;       /* lsmdb::Snapshot */
+typedef struct lsmdb_writebatch_t lsmdb_writebatch_t;     /* lsmdb::WriteBatch */
+typedef struct lsmdb_iterator_t lsmdb_iterator_t;         /* lsmdb::Iterator */
+typedef struct lsmdb_snapshot_t lsmdb_snapshot_t;         /* lsmdb::Snapshot */
 
 /* ---- Constants (the values of lsmdb::CompressionType and lsmdb::WalRecoveryMode) ---- */
 
@@ -118,23 +118,20 @@ LSMDB_EXPORT void lsmdb_options_set_zstd_level(lsmdb_options_t* options, int v);
 LSMDB_EXPORT void lsmdb_options_set_max_open_files(lsmdb_options_t* options, int v);
 LSMDB_EXPORT void lsmdb_options_set_num_levels(lsmdb_options_t* options, int v);
 LSMDB_EXPORT void lsmdb_options_set_target_file_size(lsmdb_options_t* options, uint64_t v);
-LSMDB_EXPORT void lsmdb_options_set_level0_file_num_compaction_trigger(
-    lsmdb_options_t* options, int v);
-LSMDB_EXPORT void lsmdb_options_set_level0_slowdown_writes_trigger(lsmdb_options_t* options,
-                                                                   int v);
+LSMDB_EXPORT void lsmdb_options_set_level0_file_num_compaction_trigger(lsmdb_options_t* options,
+                                                                       int v);
+LSMDB_EXPORT void lsmdb_options_set_level0_slowdown_writes_trigger(lsmdb_options_t* options, int v);
 LSMDB_EXPORT void lsmdb_options_set_level0_stop_writes_trigger(lsmdb_options_t* options, int v);
-LSMDB_EXPORT void lsmdb_options_set_max_bytes_for_level_base(lsmdb_options_t* options,
-                                                             uint64_t v);
+LSMDB_EXPORT void lsmdb_options_set_max_bytes_for_level_base(lsmdb_options_t* options, uint64_t v);
 LSMDB_EXPORT void lsmdb_options_set_max_bytes_for_level_multiplier(lsmdb_options_t* options,
                                                                    double v);
-LSMDB_EXPORT void lsmdb_options_set_level_compaction_dynamic_level_bytes(
-    lsmdb_options_t* options, int v);
+LSMDB_EXPORT void lsmdb_options_set_level_compaction_dynamic_level_bytes(lsmdb_options_t* options,
+                                                                         int v);
 LSMDB_EXPORT void lsmdb_options_set_max_background_jobs(lsmdb_options_t* options, int v);
 LSMDB_EXPORT void lsmdb_options_set_max_subcompactions(lsmdb_options_t* options, int v);
 /* One of LSMDB_WAL_*. */
 LSMDB_EXPORT void lsmdb_options_set_wal_recovery_mode(lsmdb_options_t* options, int v);
-LSMDB_EXPORT void lsmdb_options_set_max_manifest_file_size(lsmdb_options_t* options,
-                                                           uint64_t v);
+LSMDB_EXPORT void lsmdb_options_set_max_manifest_file_size(lsmdb_options_t* options, uint64_t v);
 LSMDB_EXPORT void lsmdb_options_set_max_bgerror_resume_count(lsmdb_options_t* options, int v);
 /* Microseconds. */
 LSMDB_EXPORT void lsmdb_options_set_bgerror_resume_retry_interval(lsmdb_options_t* options,
@@ -155,10 +152,10 @@ LSMDB_EXPORT void lsmdb_readoptions_set_snapshot(lsmdb_readoptions_t* options,
 /* Iterators only: the inclusive lower / exclusive upper bound of the keys they show.
  * The bytes are copied (into the handle, and again into each iterator created with it);
  * key == NULL (with any length) removes the bound. */
-LSMDB_EXPORT void lsmdb_readoptions_set_lower_bound(lsmdb_readoptions_t* options,
-                                                    const char* key, size_t keylen);
-LSMDB_EXPORT void lsmdb_readoptions_set_upper_bound(lsmdb_readoptions_t* options,
-                                                    const char* key, size_t keylen);
+LSMDB_EXPORT void lsmdb_readoptions_set_lower_bound(lsmdb_readoptions_t* options, const char* key,
+                                                    size_t keylen);
+LSMDB_EXPORT void lsmdb_readoptions_set_upper_bound(lsmdb_readoptions_t* options, const char* key,
+                                                    size_t keylen);
 
 /* ---- Write options ----
  * Defaults: sync off, WAL on. sync and disable_wal together are rejected by the write. */
@@ -172,8 +169,7 @@ LSMDB_EXPORT void lsmdb_writeoptions_set_disable_wal(lsmdb_writeoptions_t* optio
 /* Opens (or, with create_if_missing, creates) the database in directory name. Returns
  * the handle, owned by the caller and closed with lsmdb_close; NULL on failure (then
  * *errptr holds why). The options handle may be destroyed right after the call. */
-LSMDB_EXPORT lsmdb_t* lsmdb_open(const lsmdb_options_t* options, const char* name,
-                                 char** errptr);
+LSMDB_EXPORT lsmdb_t* lsmdb_open(const lsmdb_options_t* options, const char* name, char** errptr);
 /* Waits for background work, then closes the database and frees the handle. NULL is
  * allowed. REQUIRES: every iterator of db destroyed and every snapshot released; a
  * close that finds one still alive prints a message to stderr and aborts the process
@@ -182,19 +178,17 @@ LSMDB_EXPORT void lsmdb_close(lsmdb_t* db);
 
 /* Removes the database's files and directory; OK if there is none. Fails if the
  * database is open. */
-LSMDB_EXPORT void lsmdb_destroy_db(const lsmdb_options_t* options, const char* name,
-                                   char** errptr);
+LSMDB_EXPORT void lsmdb_destroy_db(const lsmdb_options_t* options, const char* name, char** errptr);
 /* Rebuilds a damaged database from the tables and logs that can still be read. */
-LSMDB_EXPORT void lsmdb_repair_db(const lsmdb_options_t* options, const char* name,
-                                  char** errptr);
+LSMDB_EXPORT void lsmdb_repair_db(const lsmdb_options_t* options, const char* name, char** errptr);
 
 /* ---- Writes ---- */
 
 LSMDB_EXPORT void lsmdb_put(lsmdb_t* db, const lsmdb_writeoptions_t* options, const char* key,
                             size_t keylen, const char* val, size_t vallen, char** errptr);
 /* Removes key; succeeds whether or not the key existed. */
-LSMDB_EXPORT void lsmdb_delete(lsmdb_t* db, const lsmdb_writeoptions_t* options,
-                               const char* key, size_t keylen, char** errptr);
+LSMDB_EXPORT void lsmdb_delete(lsmdb_t* db, const lsmdb_writeoptions_t* options, const char* key,
+                               size_t keylen, char** errptr);
 /* Applies batch atomically. The batch is not changed and may be reused or destroyed.
  * A batch whose building went wrong (see lsmdb_writebatch_put) is rejected whole. */
 LSMDB_EXPORT void lsmdb_write(lsmdb_t* db, const lsmdb_writeoptions_t* options,
@@ -248,8 +242,8 @@ LSMDB_EXPORT void lsmdb_resume(lsmdb_t* db, char** errptr);
  * with InvalidArgument. lsmdb_writebatch_clear forgets it. */
 LSMDB_EXPORT lsmdb_writebatch_t* lsmdb_writebatch_create(void);
 LSMDB_EXPORT void lsmdb_writebatch_destroy(lsmdb_writebatch_t* batch);
-LSMDB_EXPORT void lsmdb_writebatch_put(lsmdb_writebatch_t* batch, const char* key,
-                                       size_t keylen, const char* val, size_t vallen);
+LSMDB_EXPORT void lsmdb_writebatch_put(lsmdb_writebatch_t* batch, const char* key, size_t keylen,
+                                       const char* val, size_t vallen);
 LSMDB_EXPORT void lsmdb_writebatch_delete(lsmdb_writebatch_t* batch, const char* key,
                                           size_t keylen);
 /* Removes every update (and a remembered error). */
@@ -268,8 +262,7 @@ LSMDB_EXPORT void lsmdb_iter_seek_to_last(lsmdb_iterator_t* iter);
 /* To the first entry with key >= target. */
 LSMDB_EXPORT void lsmdb_iter_seek(lsmdb_iterator_t* iter, const char* target, size_t len);
 /* To the last entry with key <= target. */
-LSMDB_EXPORT void lsmdb_iter_seek_for_prev(lsmdb_iterator_t* iter, const char* target,
-                                           size_t len);
+LSMDB_EXPORT void lsmdb_iter_seek_for_prev(lsmdb_iterator_t* iter, const char* target, size_t len);
 LSMDB_EXPORT void lsmdb_iter_next(lsmdb_iterator_t* iter);
 LSMDB_EXPORT void lsmdb_iter_prev(lsmdb_iterator_t* iter);
 /* The current key / value: borrowed bytes (not NUL-terminated), valid until the
@@ -281,7 +274,7 @@ LSMDB_EXPORT const char* lsmdb_iter_value(const lsmdb_iterator_t* iter, size_t* 
 LSMDB_EXPORT void lsmdb_iter_get_error(const lsmdb_iterator_t* iter, char** errptr);
 
 #ifdef __cplusplus
-}  /* extern "C" */
+} /* extern "C" */
 #endif
 
 #endif /* LSMDB_C_H_ */

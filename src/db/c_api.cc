@@ -105,8 +105,8 @@ void lsmdb_repair_db(const lsmdb_options_t* options, const char* name, char** er
 
 // ---- Writes ----
 
-void lsmdb_put(lsmdb_t* db, const lsmdb_writeoptions_t* options, const char* key,
-               size_t keylen, const char* val, size_t vallen, char** errptr) {
+void lsmdb_put(lsmdb_t* db, const lsmdb_writeoptions_t* options, const char* key, size_t keylen,
+               const char* val, size_t vallen, char** errptr) {
   Run(errptr, [&] {
     lsmdb::WriteOptions wo;
     Status s = ToWriteOptions(db, options, &wo);
@@ -118,8 +118,8 @@ void lsmdb_put(lsmdb_t* db, const lsmdb_writeoptions_t* options, const char* key
   });
 }
 
-void lsmdb_delete(lsmdb_t* db, const lsmdb_writeoptions_t* options, const char* key,
-                  size_t keylen, char** errptr) {
+void lsmdb_delete(lsmdb_t* db, const lsmdb_writeoptions_t* options, const char* key, size_t keylen,
+                  char** errptr) {
   Run(errptr, [&] {
     lsmdb::WriteOptions wo;
     Status s = ToWriteOptions(db, options, &wo);
@@ -144,8 +144,8 @@ void lsmdb_write(lsmdb_t* db, const lsmdb_writeoptions_t* options, lsmdb_writeba
 
 // ---- Reads ----
 
-char* lsmdb_get(lsmdb_t* db, const lsmdb_readoptions_t* options, const char* key,
-                size_t keylen, size_t* vallen, char** errptr) {
+char* lsmdb_get(lsmdb_t* db, const lsmdb_readoptions_t* options, const char* key, size_t keylen,
+                size_t* vallen, char** errptr) {
   char* result = nullptr;
   if (vallen != nullptr) *vallen = 0;
   Run(errptr, [&] {
@@ -203,7 +203,8 @@ const lsmdb_snapshot_t* lsmdb_create_snapshot(lsmdb_t* db) {
   return result;
 }
 
-void lsmdb_release_snapshot(lsmdb_t* db, const lsmdb_snapshot_t* snapshot) {
+void lsmdb_release_snapshot(lsmdb_t* /*db: the snapshot knows its own*/,
+                            const lsmdb_snapshot_t* snapshot) {
   if (snapshot == nullptr) return;
   lsmdb_t* owner = snapshot->db;
   owner->rep->ReleaseSnapshot(snapshot->rep);

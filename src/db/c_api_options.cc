@@ -38,8 +38,7 @@ bool ToView(const char* ptr, size_t len, std::string_view* out) {
 Status ToOptions(const lsmdb_options_t* options, Options* out) {
   if (options == nullptr) return NullArgument("options");
   *out = options->rep;
-  if (options->compression < 0 ||
-      options->compression > static_cast<int>(CompressionType::kZstd)) {
+  if (options->compression < 0 || options->compression > static_cast<int>(CompressionType::kZstd)) {
     return Status::InvalidArgument("Options::compression has an unknown value " +
                                    std::to_string(options->compression));
   }
@@ -67,9 +66,8 @@ T* New() noexcept {
 
 #define LSMDB_C_STR2(x) #x
 #define LSMDB_C_STR(x) LSMDB_C_STR2(x)
-constexpr const char* kVersion =
-    LSMDB_C_STR(LSMDB_VERSION_MAJOR) "." LSMDB_C_STR(LSMDB_VERSION_MINOR) "." LSMDB_C_STR(
-        LSMDB_VERSION_PATCH);
+constexpr const char* kVersion = LSMDB_C_STR(LSMDB_VERSION_MAJOR) "." LSMDB_C_STR(
+    LSMDB_VERSION_MINOR) "." LSMDB_C_STR(LSMDB_VERSION_PATCH);
 
 // Sets or (key == null) removes an iterator bound.
 void SetBound(std::optional<std::string>* bound, const char* key, size_t keylen) noexcept {
@@ -122,9 +120,9 @@ lsmdb_options_t* lsmdb_options_create(void) { return New<lsmdb_options_t>(); }
 void lsmdb_options_destroy(lsmdb_options_t* options) { delete options; }
 
 // Defines lsmdb_options_set_<name>(options, TYPE v), which stores EXPR (of v) in FIELD.
-#define LSMDB_C_OPTION(name, type, field, expr)                    \
+#define LSMDB_C_OPTION(name, type, field, expr)                     \
   void lsmdb_options_set_##name(lsmdb_options_t* options, type v) { \
-    if (options != nullptr) options->field = (expr);               \
+    if (options != nullptr) options->field = (expr);                \
   }
 
 LSMDB_C_OPTION(create_if_missing, int, rep.create_if_missing, v != 0)
@@ -141,14 +139,13 @@ LSMDB_C_OPTION(zstd_level, int, rep.zstd_level, v)
 LSMDB_C_OPTION(max_open_files, int, rep.max_open_files, v)
 LSMDB_C_OPTION(num_levels, int, rep.num_levels, v)
 LSMDB_C_OPTION(target_file_size, uint64_t, rep.target_file_size, v)
-LSMDB_C_OPTION(level0_file_num_compaction_trigger, int, rep.level0_file_num_compaction_trigger,
-               v)
+LSMDB_C_OPTION(level0_file_num_compaction_trigger, int, rep.level0_file_num_compaction_trigger, v)
 LSMDB_C_OPTION(level0_slowdown_writes_trigger, int, rep.level0_slowdown_writes_trigger, v)
 LSMDB_C_OPTION(level0_stop_writes_trigger, int, rep.level0_stop_writes_trigger, v)
 LSMDB_C_OPTION(max_bytes_for_level_base, uint64_t, rep.max_bytes_for_level_base, v)
 LSMDB_C_OPTION(max_bytes_for_level_multiplier, double, rep.max_bytes_for_level_multiplier, v)
-LSMDB_C_OPTION(level_compaction_dynamic_level_bytes, int,
-               rep.level_compaction_dynamic_level_bytes, v != 0)
+LSMDB_C_OPTION(level_compaction_dynamic_level_bytes, int, rep.level_compaction_dynamic_level_bytes,
+               v != 0)
 LSMDB_C_OPTION(max_background_jobs, int, rep.max_background_jobs, v)
 LSMDB_C_OPTION(max_subcompactions, int, rep.max_subcompactions, v)
 LSMDB_C_OPTION(wal_recovery_mode, int, wal_recovery_mode, v)

@@ -2,7 +2,6 @@
  * them all. docs/C_API.md shows this file; tests/install/check_install.sh builds it
  * against the installed package. Usage: main DIR */
 #include <lsmdb/c.h>
-
 #include <stdio.h>
 #include <string.h>
 
@@ -24,7 +23,7 @@ int main(int argc, char** argv) {
   lsmdb_put(db, wo, "hello", 5, "world", 5, &err);
   lsmdb_writebatch_t* batch = lsmdb_writebatch_create();
   lsmdb_writebatch_put(batch, "lsm", 3, "tree", 4);
-  lsmdb_write(db, wo, batch, &err);  /* err collects the last failure, if any */
+  lsmdb_write(db, wo, batch, &err); /* err collects the last failure, if any */
   lsmdb_writebatch_destroy(batch);
   lsmdb_writeoptions_destroy(wo);
 
@@ -38,12 +37,12 @@ int main(int argc, char** argv) {
   lsmdb_iterator_t* it = lsmdb_create_iterator(db, ro);
   for (lsmdb_iter_seek_to_first(it); lsmdb_iter_valid(it); lsmdb_iter_next(it)) {
     size_t klen, vlen;
-    const char* k = lsmdb_iter_key(it, &klen);   /* borrowed until the iterator moves */
+    const char* k = lsmdb_iter_key(it, &klen); /* borrowed until the iterator moves */
     const char* v = lsmdb_iter_value(it, &vlen);
     printf("  %.*s -> %.*s\n", (int)klen, k, (int)vlen, v);
   }
   lsmdb_iter_get_error(it, &err);
-  lsmdb_iter_destroy(it);  /* before lsmdb_close */
+  lsmdb_iter_destroy(it); /* before lsmdb_close */
   lsmdb_readoptions_destroy(ro);
   lsmdb_close(db);
 
