@@ -1,7 +1,8 @@
 # Warning and sanitizer flags shared by every target of the project.
 add_library(lsmdb_flags INTERFACE)
 target_compile_options(lsmdb_flags INTERFACE
-  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wno-unused-parameter)
+  -Wall -Wextra -Wpedantic -Wshadow -Wno-unused-parameter
+  $<$<COMPILE_LANGUAGE:CXX>:-Wnon-virtual-dtor>)
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
   # GCC 12 reports false -Wrestrict positives inside libstdc++'s string operator+
   # (GCC bug 105329), so the check is off for it.
