@@ -66,7 +66,10 @@ class LSMDB_EXPORT DB {
 
   // Writes the memtable to a table and waits until it is done.
   virtual Status Flush() = 0;
-  // Compacts the key range [*begin, *end] (null means unbounded) down to the last level.
+  // Compacts the key range [*begin, *end] (null means unbounded): flushes the memtables,
+  // then compacts every level above the deepest one holding keys of the range into the
+  // one below, so the range ends in one level (L1 at least; as LevelDB does), with
+  // overwritten versions and tombstones dropped unless a live snapshot still sees them.
   virtual Status CompactRange(const std::string_view* begin, const std::string_view* end) = 0;
 
   // Background errors. When a flush, a compaction, a MANIFEST write, or a WAL append or
