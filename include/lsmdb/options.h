@@ -118,7 +118,11 @@ struct LSMDB_EXPORT ReadOptions {
   // Default: null.
   const Snapshot* snapshot = nullptr;
   // Verify the checksum of every block read from a file. A block is checked once, when
-  // it enters the block cache, so this costs nothing on cache hits. Default: true.
+  // it enters the block cache, so this costs nothing on cache hits. Turning it off saves
+  // the CRC of each block read from a file (0.3-0.6 µs per 4 KiB on the reference
+  // machine), but a block read unchecked is never cached (later readers rely on the
+  // check), so each read of it goes to the file again. Default: true (as RocksDB's;
+  // LevelDB's is false), which keeps DESIGN.md §1's "no wrong answers".
   bool verify_checksums = true;
   // Put the blocks this read loads into the block cache. Default: true.
   bool fill_cache = true;
