@@ -77,7 +77,10 @@ struct LSMDB_EXPORT Options {
   CompressionType compression = CompressionType::kSnappy;
   // zstd level when compression is kZstd. Default: 3. Range: [1, 19].
   int zstd_level = 3;
-  // Tables kept open at once (file descriptors). Default: 1000. Range: [16, 1000000].
+  // Files kept open at once, tables included. The default file system keeps a table open
+  // as a read-only memory mapping (no descriptor) while at most 4096 tables are mapped
+  // in the process, and through a descriptor beyond that. Default: 1000.
+  // Range: [16, 1000000].
   int max_open_files = 1000;
 
   // Levels of the tree. Default: 7. Range: [2, 12].
