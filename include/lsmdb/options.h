@@ -87,7 +87,10 @@ struct LSMDB_EXPORT Options {
   CompressionType compression = CompressionType::kSnappy;
   // zstd level when compression is kZstd. Default: 3. Range: [1, 19].
   int zstd_level = 3;
-  // Tables kept open at once (file descriptors). Default: 1000. Range: [16, 1000000].
+  // Files kept open at once, tables included. The default file system keeps a table open
+  // as a read-only memory mapping (no descriptor) while at most 4096 tables are mapped
+  // in the process, and through a descriptor beyond that. Default: 1000.
+  // Range: [16, 1000000].
   int max_open_files = 1000;
 
   // Levels of the tree. Default: 7. Range: [2, 12].
@@ -145,7 +148,11 @@ struct LSMDB_EXPORT ReadOptions {
   // Default: null.
   const Snapshot* snapshot = nullptr;
   // Verify the checksum of every block read from a file. A block is checked once, when
-  // it enters the block cache, so this costs nothing on cache hits. Default: true.
+  // it enters the block cache, so this costs nothing on cache hits. Turning it off saves
+  // the CRC of each block read from a file (0.3-0.6 µs per 4 KiB on the reference
+  // machine), but a block read unchecked is never cached (later readers rely on the
+  // check), so each read of it goes to the file again. Default: true (as RocksDB's;
+  // LevelDB's is false), which keeps DESIGN.md §1's "no wrong answers".
   bool verify_checksums = true;
   // Put the blocks this read loads into the block cache. Default: true.
   bool fill_cache = true;

@@ -62,6 +62,31 @@ TEST_P(FileSystemTest, WriteReadRenameRemove) {
   EXPECT_TRUE(ReadFileToString(fs_.get(), b, &data).IsNotFound());
 }
 
+// The POSIX file system maps non-empty files (Read then returns views into the mapping)
+// and reads empty ones with pread; both must give the same answers, also after unlink.
+TEST_P(FileSystemTest, RandomAccessReadsOfEmptyAndRemovedFiles) {
+  std::string empty = dir_ + "/empty", big = dir_ + "/big";
+  ASSERT_TRUE(WriteStringToFile(fs_.get(), "", empty, false).ok());
+  std::string contents(3 * 4096 + 17, 'x');
+  for (size_t i = 0; i < contents.size(); i++) contents[i] = static_cast<char>('a' + i % 26);
+  ASSERT_TRUE(WriteStringToFile(fs_.get(), contents, big, false).ok());
+
+  std::unique_ptr<RandomAccessFile> e, b;
+  ASSERT_TRUE(fs_->NewRandomAccessFile(empty, &e).ok());
+  ASSERT_TRUE(fs_->NewRandomAccessFile(big, &b).ok());
+  char scratch[8192];
+  std::string_view got;
+  ASSERT_TRUE(e->Read(0, 10, &got, scratch).ok());
+  EXPECT_TRUE(got.empty());
+  ASSERT_TRUE(fs_->RemoveFile(big).ok());
+  ASSERT_TRUE(b->Read(4090, 4100, &got, scratch).ok());
+  EXPECT_TRUE(contents.substr(4090, 4100) == got);  // across pages, after unlink
+  ASSERT_TRUE(b->Read(8200, 8192, &got, scratch).ok());
+  EXPECT_TRUE(contents.substr(8200) == got);  // short at the end
+  ASSERT_TRUE(b->Read(contents.size(), 1, &got, scratch).ok());
+  EXPECT_TRUE(got.empty());
+}
+
 TEST_P(FileSystemTest, SequentialReadAndSkip) {
   std::string a = dir_ + "/seq";
   ASSERT_TRUE(WriteStringToFile(fs_.get(), "0123456789", a, false).ok());

@@ -234,10 +234,14 @@ void BlockIter::ParseForwardTo(uint32_t end) {
 }
 
 void BlockIter::Seek(std::string_view target) {
+  SeekInRestarts(target, 0, std::numeric_limits<uint32_t>::max());
+}
+
+void BlockIter::SeekInRestarts(std::string_view target, uint32_t first, uint32_t last) {
   if (!status_.ok() || data_ == nullptr) return;
   // Binary search for the last restart point whose key is < target.
-  uint32_t left = 0;
-  uint32_t right = num_restarts_ - 1;
+  uint32_t right = std::min(last, num_restarts_ - 1);
+  uint32_t left = std::min(first, right);
   while (left < right) {
     const uint32_t mid = left + (right - left + 1) / 2;
     std::string_view mid_key;

@@ -39,6 +39,8 @@ class Block {
   size_t ApproximateMemoryUsage() const;
   // False if the restart array is damaged; iterators then report Corruption.
   bool ok() const { return !malformed_; }
+  // Number of restart points (0 when !ok()).
+  uint32_t num_restarts() const { return num_restarts_; }
 
   // An iterator ordering keys by comparator (see BlockIter). REQUIRES: the Block and
   // comparator outlive the iterator.
@@ -76,6 +78,10 @@ class BlockIter final : public InternalIterator {
   void SeekToFirst() override;
   void SeekToLast() override;
   void Seek(std::string_view target) override;
+  // Seek, for a caller that knows (from IndexPrefixes) that the last restart key <
+  // target lies at a restart index in [first, last] (or that none is < target and
+  // first == 0): only those restart keys are compared. An out-of-range bound is clamped.
+  void SeekInRestarts(std::string_view target, uint32_t first, uint32_t last);
   void Next() override;
   void Prev() override;
   std::string_view key() const override { return key_; }

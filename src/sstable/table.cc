@@ -80,6 +80,7 @@ Status Table::ReadMetaBlocks() {
   if (!index_block_->ok()) {
     return BlockCorruption(name, footer_.index_handle.offset(), "malformed index block");
   }
+  index_prefixes_.Build(*index_block_, options_.comparator);
 
   if (footer_.filter_handle.size() > 0) {
     s = ReadBlock(file_.get(), name, file_size_, footer_.filter_handle, true, &filter_contents_);
@@ -127,6 +128,16 @@ size_t Table::MinKeySize() const { return options_.keys_are_internal ? kInternal
 
 uint64_t Table::DataEndOffset() const {
   return has_filter_ ? footer_.filter_handle.offset() : footer_.index_handle.offset();
+}
+
+void Table::SeekIndex(BlockIter* index, std::string_view target) const {
+  if (index_prefixes_.enabled() && target.size() >= kInternalKeyTrailer) {
+    uint32_t first = 0, last = 0;
+    index_prefixes_.Bounds(target, &first, &last);
+    index->SeekInRestarts(target, first, last);
+  } else {
+    index->Seek(target);
+  }
 }
 
 Status Table::BlockStatus(const Status& s, uint64_t offset) const {
@@ -200,7 +211,7 @@ Status Table::Get(
   BlockIter data;
   // The entry >= ikey is normally in the first block the index points to; it is in the
   // next one when ikey falls between a block's last key and its separator.
-  for (index.Seek(ikey); index.Valid(); index.Next()) {
+  for (SeekIndex(&index, ikey); index.Valid(); index.Next()) {
     BlockHandle handle;
     std::string_view v = index.value();
     if (!handle.DecodeFrom(&v)) {
@@ -231,7 +242,7 @@ Status Table::Get(
 
 uint64_t Table::ApproximateOffsetOf(std::string_view ikey) const {
   BlockIter index(options_.comparator, index_block_.get(), MinKeySize());
-  index.Seek(ikey);
+  SeekIndex(&index, ikey);
   if (index.Valid()) {
     BlockHandle handle;
     std::string_view v = index.value();

@@ -30,6 +30,7 @@
 #include "sstable/block.h"
 #include "sstable/bloom_filter.h"
 #include "sstable/format.h"
+#include "sstable/index_prefixes.h"
 #include "sstable/table_properties.h"
 #include "util/internal_iterator.h"
 #include "util/statistics.h"
@@ -130,6 +131,8 @@ class Table {
   // Fetches a data block through the cache. On OK, out holds it.
   Status ReadDataBlock(const ReadOptions& options, const BlockHandle& handle,
                        PinnedBlock* out) const;
+  // Positions index (an iterator over index_block_) at the first entry >= target.
+  void SeekIndex(BlockIter* index, std::string_view target) const;
   // Adds the file name and block offset to a status from a block iterator.
   Status BlockStatus(const Status& s, uint64_t offset) const;
   uint64_t DataEndOffset() const;
@@ -142,6 +145,7 @@ class Table {
   uint64_t cache_id_ = 0;
   Footer footer_;
   std::unique_ptr<Block> index_block_;
+  IndexPrefixes index_prefixes_;  // narrows searches of index_block_
   BlockContents filter_contents_;
   BloomFilterReader filter_;
   bool has_filter_ = false;

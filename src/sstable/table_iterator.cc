@@ -96,7 +96,7 @@ void TableIterator::SeekToLast() {
 
 void TableIterator::Seek(std::string_view target) {
   if (!status_.ok()) return;
-  index_iter_.Seek(target);
+  table_->SeekIndex(&index_iter_, target);
   InitDataBlock();
   if (has_data_) data_iter_.Seek(target);
   SkipEmptyBlocksForward();

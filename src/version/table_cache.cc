@@ -54,7 +54,10 @@ TableCache::TableCache(std::string dbname, FileSystem* fs, const InternalKeyComp
       block_cache_(std::move(block_cache)),
       stats_(stats),
       paranoid_checks_(paranoid_checks),
-      cache_(NewLRUCache(static_cast<size_t>(capacity), /*num_shard_bits=*/0)) {}
+      cache_(NewLRUCache(static_cast<size_t>(capacity), /*num_shard_bits=*/0)) {
+  pin_owner_.cache = cache_.get();
+  pin_owner_.limit = capacity / 2;
+}
 
 TableCache::~TableCache() = default;
 
@@ -88,22 +91,31 @@ Status TableCache::FindTable(uint64_t number, uint64_t file_size, Cache::Handle*
 
 std::unique_ptr<InternalIterator> TableCache::NewIterator(const ReadOptions& options,
                                                           const FileMetaData& file) {
+  if (Cache::Handle* pinned = file.pin.handle()) {
+    // The pin lasts as long as file, which the caller keeps alive longer than the iterator.
+    return std::make_unique<TableIterator>(static_cast<const Table*>(cache_->Value(pinned)),
+                                           options);
+  }
   Cache::Handle* handle = nullptr;
   Status s = FindTable(file.number, file.file_size, &handle);
   if (!s.ok()) return NewEmptyIterator(s);
   auto* table = static_cast<Table*>(cache_->Value(handle));
+  if (file.pin.TryPin(&pin_owner_, handle)) return std::make_unique<TableIterator>(table, options);
   return std::make_unique<PinnedTableIterator>(table, options, cache_.get(), handle);
 }
 
 Status TableCache::Get(
     const ReadOptions& options, const FileMetaData& file, std::string_view ikey,
     const std::function<void(std::string_view, std::string_view)>& handle_result) {
+  if (Cache::Handle* pinned = file.pin.handle()) {
+    return static_cast<const Table*>(cache_->Value(pinned))->Get(options, ikey, handle_result);
+  }
   Cache::Handle* handle = nullptr;
   Status s = FindTable(file.number, file.file_size, &handle);
   if (!s.ok()) return s;
   auto* table = static_cast<Table*>(cache_->Value(handle));
   s = table->Get(options, ikey, handle_result);
-  cache_->Release(handle);
+  if (!file.pin.TryPin(&pin_owner_, handle)) cache_->Release(handle);
   return s;
 }
 

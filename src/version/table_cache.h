@@ -3,7 +3,10 @@
 // A table is opened (its file, footer, index and filter read) on first use and kept in
 // an LRU cache keyed by file number; the least recently used unpinned table is closed
 // when the cache is full. An iterator pins its table until it is destroyed, so the
-// process holds at most capacity + (tables pinned by live iterators) table descriptors.
+// process holds at most capacity + (tables pinned by live iterators) tables open. Get()
+// and NewIterator() also pin up to capacity / 2 tables in their FileMetaData
+// (FileMetaData::pin), until the file leaves every Version: later calls on those files
+// skip the cache lookup.
 //
 // Thread-safety: safe for concurrent use.
 #ifndef LSMDB_VERSION_TABLE_CACHE_H_
@@ -30,19 +33,23 @@ class TableCache {
   TableCache(std::string dbname, FileSystem* fs, const InternalKeyComparator* icmp,
              std::shared_ptr<Cache> block_cache, ReadStats* stats, bool paranoid_checks,
              int capacity);
+  // REQUIRES: every FileMetaData this cache pinned a table in is destroyed.
   ~TableCache();
   TableCache(const TableCache&) = delete;
   TableCache& operator=(const TableCache&) = delete;
 
   // An iterator over the table. On error, an empty iterator carrying the status.
+  // REQUIRES: file outlives the iterator (it may use the table pinned in file).
   std::unique_ptr<InternalIterator> NewIterator(const ReadOptions& options,
                                                 const FileMetaData& file);
-  // Looks up ikey in the table (see Table::Get).
+  // Looks up ikey in the table (see Table::Get). REQUIRES: file outlives this cache or
+  // is destroyed before it (the table may be pinned in it).
   Status Get(const ReadOptions& options, const FileMetaData& file, std::string_view ikey,
              const std::function<void(std::string_view, std::string_view)>& handle_result);
   // Opens the table (if needed) and verifies every block checksum.
   Status Verify(const FileMetaData& file);
-  // Drops the table from the cache (its file is about to be deleted).
+  // Drops the table from the cache (its file is about to be deleted). A table pinned in
+  // a FileMetaData (see above) stays open until that FileMetaData is destroyed.
   void Evict(uint64_t file_number);
 
   size_t OpenTables() const { return cache_->TotalCharge(); }
@@ -57,6 +64,7 @@ class TableCache {
   ReadStats* const stats_;
   const bool paranoid_checks_;
   std::shared_ptr<Cache> cache_;
+  TablePinOwner pin_owner_;
 };
 
 }  // namespace lsmdb

@@ -17,6 +17,7 @@
 
 #include "lsmdb/status.h"
 #include "util/internal_key.h"
+#include "version/table_pin.h"
 
 namespace lsmdb {
 
@@ -31,6 +32,8 @@ struct FileMetaData {
   uint64_t num_deletions = 0;
   // Runtime only: a compaction has picked this file (guarded by the DB mutex).
   bool being_compacted = false;
+  // Runtime only: the open table, pinned by TableCache::Get (see table_pin.h).
+  mutable TablePin pin;
 };
 
 class VersionEdit {
