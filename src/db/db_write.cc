@@ -9,16 +9,35 @@
 
 namespace lsmdb {
 
+namespace {
+
+// The batch of a single Put or Delete, one per thread and reused, so that a write makes no
+// heap allocation. While the write is queued its thread waits in Write, so the batch is
+// never reused before the group that holds it is done.
+WriteBatch* ThreadBatch() {
+  thread_local WriteBatch batch;
+  // Do not keep the memory of a huge value for the life of the thread.
+  if (batch.ApproximateSize() > (64 << 10)) batch = WriteBatch();
+  batch.Clear();
+  return &batch;
+}
+
+}  // namespace
+
 Status DBImpl::Put(const WriteOptions& options, std::string_view key, std::string_view value) {
-  WriteBatch batch;
-  batch.Put(key, value);
-  return Write(options, &batch);
+  Status s = WriteBatchInternal::CheckEntry(key.size(), value.size());
+  if (!s.ok()) return s;
+  WriteBatch* batch = ThreadBatch();
+  batch->Put(key, value);
+  return WriteValidated(options, batch);
 }
 
 Status DBImpl::Delete(const WriteOptions& options, std::string_view key) {
-  WriteBatch batch;
-  batch.Delete(key);
-  return Write(options, &batch);
+  Status s = WriteBatchInternal::CheckEntry(key.size(), 0);
+  if (!s.ok()) return s;
+  WriteBatch* batch = ThreadBatch();
+  batch->Delete(key);
+  return WriteValidated(options, batch);
 }
 
 Status DBImpl::Write(const WriteOptions& options, WriteBatch* batch) {
@@ -28,6 +47,13 @@ Status DBImpl::Write(const WriteOptions& options, WriteBatch* batch) {
   }
   Status s = WriteBatchInternal::Validate(batch);
   if (!s.ok()) return s;
+  return WriteValidated(options, batch);
+}
+
+Status DBImpl::WriteValidated(const WriteOptions& options, WriteBatch* batch) {
+  if (options.sync && options.disable_wal) {
+    return Status::InvalidArgument("WriteOptions: sync and disable_wal together");
+  }
   if (batch->Count() == 0) return Status::OK();
   counters_.writes.fetch_add(1, std::memory_order_relaxed);
   counters_.user_bytes.fetch_add(WriteBatchInternal::ByteSize(batch) - kWriteBatchHeader,
@@ -44,7 +70,7 @@ Status DBImpl::Write(const WriteOptions& options, WriteBatch* batch) {
   if (w.done) return w.status;
 
   // This thread leads a group.
-  s = MakeRoomForWrite(false);
+  Status s = MakeRoomForWrite(false);
   Writer* last_writer = &w;
   SequenceNumber last_sequence = versions_->LastSequence();
   if (s.ok()) {

@@ -1,5 +1,7 @@
 #include "lsmdb/write_batch.h"
 
+#include <algorithm>
+
 #include "db/write_batch_internal.h"
 #include "lsmdb/options.h"
 #include "util/coding.h"
@@ -18,8 +20,20 @@ void WriteBatch::Clear() {
 
 uint32_t WriteBatch::Count() const { return WriteBatchInternal::Count(this); }
 
+namespace {
+
+// Makes room for `more` bytes in rep with at most one reallocation (growing geometrically,
+// so that a batch built by many Puts is still built in amortised linear time).
+void Reserve(std::string* rep, size_t more) {
+  const size_t need = rep->size() + more;
+  if (need > rep->capacity()) rep->reserve(std::max(need, 2 * rep->capacity()));
+}
+
+}  // namespace
+
 void WriteBatch::Put(std::string_view key, std::string_view value) {
   WriteBatchInternal::SetCount(this, Count() + 1);
+  Reserve(&rep_, 1 + 2 * kMaxVarint32Bytes + key.size() + value.size());
   rep_.push_back(static_cast<char>(ValueType::kValue));
   PutLengthPrefixed(&rep_, key);
   PutLengthPrefixed(&rep_, value);
@@ -27,6 +41,7 @@ void WriteBatch::Put(std::string_view key, std::string_view value) {
 
 void WriteBatch::Delete(std::string_view key) {
   WriteBatchInternal::SetCount(this, Count() + 1);
+  Reserve(&rep_, 1 + kMaxVarint32Bytes + key.size());
   rep_.push_back(static_cast<char>(ValueType::kDeletion));
   PutLengthPrefixed(&rep_, key);
 }
@@ -103,20 +118,10 @@ namespace {
 class Validator final : public WriteBatch::Handler {
  public:
   void Put(std::string_view key, std::string_view value) override {
-    CheckKey(key);
-    if (status.ok() && value.size() > kMaxValueSize) {
-      status = Status::InvalidArgument("value of " + std::to_string(value.size()) +
-                                       " bytes exceeds the limit of " +
-                                       std::to_string(kMaxValueSize) + " (kMaxValueSize)");
-    }
+    if (status.ok()) status = WriteBatchInternal::CheckEntry(key.size(), value.size());
   }
-  void Delete(std::string_view key) override { CheckKey(key); }
-  void CheckKey(std::string_view key) {
-    if (status.ok() && key.size() > kMaxKeySize) {
-      status = Status::InvalidArgument("key of " + std::to_string(key.size()) +
-                                       " bytes exceeds the limit of " +
-                                       std::to_string(kMaxKeySize) + " (kMaxKeySize)");
-    }
+  void Delete(std::string_view key) override {
+    if (status.ok()) status = WriteBatchInternal::CheckEntry(key.size(), 0);
   }
   Status status;
 };
@@ -137,6 +142,20 @@ class MemTableInserter final : public WriteBatch::Handler {
 };
 
 }  // namespace
+
+Status WriteBatchInternal::CheckEntry(size_t key_size, size_t value_size) {
+  if (key_size > kMaxKeySize) [[unlikely]] {
+    return Status::InvalidArgument("key of " + std::to_string(key_size) +
+                                   " bytes exceeds the limit of " + std::to_string(kMaxKeySize) +
+                                   " (kMaxKeySize)");
+  }
+  if (value_size > kMaxValueSize) [[unlikely]] {
+    return Status::InvalidArgument("value of " + std::to_string(value_size) +
+                                   " bytes exceeds the limit of " +
+                                   std::to_string(kMaxValueSize) + " (kMaxValueSize)");
+  }
+  return Status::OK();
+}
 
 Status WriteBatchInternal::Validate(const WriteBatch* b) {
   Validator v;
