@@ -158,17 +158,18 @@ WriteBatch* DBImpl::BuildBatchGroup(Writer** last_writer, bool* need_sync) {
 Status DBImpl::MakeRoomForWrite(bool force) {
   bool allow_delay = !force;
   const char* stalled = nullptr;  // why the writer waited, for the LOG
-  auto stall_start = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point stall_start;  // read only once stalled is set
   const uint64_t errors_seen = bg_error_count_;
   Status s;
   while (true) {
     s = BackgroundErrorSince(errors_seen);
     if (!s.ok()) break;  // no writer waits for work that has failed
-    const int l0 = versions_->current()->NumFiles(0);
+    const int l0 = versions_->NumLevelFiles(0);
     if (allow_delay && l0 >= options_.level0_slowdown_writes_trigger) {
       // Close to the stop trigger: give each write a 1 ms delay, once, so compaction
       // gets CPU time and writers slow down smoothly instead of stopping.
       if (stalled == nullptr) {
+        stall_start = std::chrono::steady_clock::now();
         stalled = "slowdown";
         counters_.stalls_slowdown.fetch_add(1, std::memory_order_relaxed);
       }
@@ -183,6 +184,7 @@ Status DBImpl::MakeRoomForWrite(bool force) {
     if (static_cast<int>(imm_.size()) >= options_.max_write_buffer_number - 1) {
       // Every memtable is full: wait for a flush.
       if (stalled == nullptr || std::string_view(stalled) == "slowdown") {
+        if (stalled == nullptr) stall_start = std::chrono::steady_clock::now();
         stalled = "memtables full";
         counters_.stalls_memtable.fetch_add(1, std::memory_order_relaxed);
         info_log_->Log("stall: %zu immutable memtables waiting for flush", imm_.size());
@@ -192,6 +194,7 @@ Status DBImpl::MakeRoomForWrite(bool force) {
     }
     if (l0 >= options_.level0_stop_writes_trigger) {
       if (stalled == nullptr || std::string_view(stalled) == "slowdown") {
+        if (stalled == nullptr) stall_start = std::chrono::steady_clock::now();
         stalled = "L0 stop";
         counters_.stalls_stop.fetch_add(1, std::memory_order_relaxed);
         info_log_->Log("stall: %d L0 tables (stop trigger %d), waiting for compaction", l0,
