@@ -11,7 +11,10 @@
 // fallocate() - so a full disk is a NoSpace status from Append, never a SIGBUS while
 // copying - then mapped. Until Close() the file is longer than what was appended, the
 // rest being zeros; Close() unmaps and truncates it to Size(). A process that dies first
-// leaves the zeros, which log::Reader reads as the end of the log.
+// leaves the zeros, which log::Reader reads as the end of the log. Pages are made
+// writable 64 KiB ahead (MADV_POPULATE_WRITE, not a fault per page), and each finished
+// window's writeback is started at once (sync_file_range), so that Sync() at a log
+// switch waits for little more than the last window.
 //
 // Thread-safety: not synchronised; one thread at a time.
 #ifndef LSMDB_IO_POSIX_WAL_FILE_H_
