@@ -158,7 +158,8 @@ WriteBatch* DBImpl::BuildBatchGroup(Writer** last_writer, bool* need_sync) {
 Status DBImpl::MakeRoomForWrite(bool force) {
   bool allow_delay = !force;
   const char* stalled = nullptr;  // why the writer waited, for the LOG
-  std::chrono::steady_clock::time_point stall_start;  // read only once stalled is set
+  // When the wait began; set together with the first `stalled`.
+  std::chrono::steady_clock::time_point stall_start;
   const uint64_t errors_seen = bg_error_count_;
   Status s;
   while (true) {

@@ -42,8 +42,8 @@ char* EncodeLengthPrefixed(char* p, std::string_view s) {
 
 void WriteBatch::Put(std::string_view key, std::string_view value) {
   WriteBatchInternal::SetCount(this, Count() + 1);
-  const size_t n = 1 + VarintLength(key.size()) + key.size() + VarintLength(value.size()) +
-                   value.size();
+  const size_t n =
+      1 + VarintLength(key.size()) + key.size() + VarintLength(value.size()) + value.size();
   char* p = Extend(&rep_, n);
   *p++ = static_cast<char>(ValueType::kValue);
   p = EncodeLengthPrefixed(p, key);

@@ -30,8 +30,8 @@ Status MapRegion(const std::string& path, int fd, uint64_t offset, size_t size, 
     if (err == EOPNOTSUPP || err == ENOSYS) return Status::NotSupported(path, "fallocate");
     return WalError(path + ": fallocate", err);
   }
-  void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-                   static_cast<off_t>(offset));
+  void* p =
+      ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, static_cast<off_t>(offset));
   if (p == MAP_FAILED) {
     const int err = errno;
     if (err == ENODEV || err == EACCES) return Status::NotSupported(path, "mmap");
@@ -135,11 +135,11 @@ class PosixWalFile final : public WritableFile {
 
   const std::string path_;
   int fd_;
-  char* base_ = nullptr;       // the mapped window, or null
+  char* base_ = nullptr;        // the mapped window, or null
   uint64_t window_offset_ = 0;  // file offset of base_[0]
   size_t window_size_ = 0;
-  size_t used_ = 0;  // bytes of the window appended
-  size_t populated_ = 0;  // bytes of the window whose pages are mapped writable
+  size_t used_ = 0;          // bytes of the window appended
+  size_t populated_ = 0;     // bytes of the window whose pages are mapped writable
   bool populate_ok_ = true;  // MADV_POPULATE_WRITE works here
   uint64_t size_ = 0;
   Status error_;  // a failed window: the file takes no more appends
