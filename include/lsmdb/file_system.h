@@ -79,6 +79,14 @@ class LSMDB_EXPORT FileSystem {
   // Creates path, or truncates it if it exists.
   virtual Status NewWritableFile(const std::string& path,
                                  std::unique_ptr<WritableFile>* result) = 0;
+  // Creates path (or truncates it) for a write-ahead log. Like NewWritableFile, but the
+  // file may hand every Append to the operating system at once, without a system call
+  // (the POSIX file system writes into a shared memory mapping of the file), and may
+  // leave zeros after the appended bytes if the process dies before Close(); log readers
+  // take zeros running to the end of a file as its end. Default: NewWritableFile.
+  virtual Status NewWalFile(const std::string& path, std::unique_ptr<WritableFile>* result) {
+    return NewWritableFile(path, result);
+  }
 
   virtual bool FileExists(const std::string& path) = 0;
   // The names (not paths) of the entries of dir, without "." and "..".

@@ -86,7 +86,15 @@ Status DBImpl::NewLogFile(bool sync_old) {
   // Sync the old log first: a synced write in the new log must not survive a power loss
   // that takes unsynced writes of the old one (that would break prefix recovery).
   Status s = log_file_ && sync_old ? log_file_->Sync() : Status::OK();
-  if (s.ok()) s = fs_->NewWritableFile(LogFileName(dbname_, number), &file);
+  if (s.ok()) {
+    // A memory-mapped log (no system call per write group) leaves a record that a crash
+    // cut short followed by zeros, which reads as damage rather than as a torn tail: the
+    // strict modes, which tell the two apart, get a log written with write().
+    const bool strict = options_.paranoid_checks ||
+                        options_.wal_recovery_mode == WalRecoveryMode::kAbsoluteConsistency;
+    const std::string name = LogFileName(dbname_, number);
+    s = strict ? fs_->NewWritableFile(name, &file) : fs_->NewWalFile(name, &file);
+  }
   // The log's name must be durable before a synced write in it is acknowledged.
   if (s.ok()) s = fs_->SyncDir(dbname_);
   mu_.Lock();

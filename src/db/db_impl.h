@@ -93,6 +93,8 @@ class DBImpl final : public DB {
   Status NewLogFile(bool sync_old = true) REQUIRES(mu_);
 
   // Write path (db_write.cc).
+  // Write for a batch whose entries are known to be within the size limits.
+  Status WriteValidated(const WriteOptions& options, WriteBatch* batch);
   Status MakeRoomForWrite(bool force) REQUIRES(mu_);
   WriteBatch* BuildBatchGroup(Writer** last_writer, bool* need_sync) REQUIRES(mu_);
   Status SwitchMemTable(bool sync_old = true) REQUIRES(mu_);

@@ -9,16 +9,35 @@
 
 namespace lsmdb {
 
+namespace {
+
+// The batch of a single Put or Delete, one per thread and reused, so that a write makes no
+// heap allocation. While the write is queued its thread waits in Write, so the batch is
+// never reused before the group that holds it is done.
+WriteBatch* ThreadBatch() {
+  thread_local WriteBatch batch;
+  // Do not keep the memory of a huge value for the life of the thread.
+  if (batch.ApproximateSize() > (64 << 10)) batch = WriteBatch();
+  batch.Clear();
+  return &batch;
+}
+
+}  // namespace
+
 Status DBImpl::Put(const WriteOptions& options, std::string_view key, std::string_view value) {
-  WriteBatch batch;
-  batch.Put(key, value);
-  return Write(options, &batch);
+  Status s = WriteBatchInternal::CheckEntry(key.size(), value.size());
+  if (!s.ok()) return s;
+  WriteBatch* batch = ThreadBatch();
+  batch->Put(key, value);
+  return WriteValidated(options, batch);
 }
 
 Status DBImpl::Delete(const WriteOptions& options, std::string_view key) {
-  WriteBatch batch;
-  batch.Delete(key);
-  return Write(options, &batch);
+  Status s = WriteBatchInternal::CheckEntry(key.size(), 0);
+  if (!s.ok()) return s;
+  WriteBatch* batch = ThreadBatch();
+  batch->Delete(key);
+  return WriteValidated(options, batch);
 }
 
 Status DBImpl::Write(const WriteOptions& options, WriteBatch* batch) {
@@ -28,6 +47,13 @@ Status DBImpl::Write(const WriteOptions& options, WriteBatch* batch) {
   }
   Status s = WriteBatchInternal::Validate(batch);
   if (!s.ok()) return s;
+  return WriteValidated(options, batch);
+}
+
+Status DBImpl::WriteValidated(const WriteOptions& options, WriteBatch* batch) {
+  if (options.sync && options.disable_wal) {
+    return Status::InvalidArgument("WriteOptions: sync and disable_wal together");
+  }
   if (batch->Count() == 0) return Status::OK();
   counters_.writes.fetch_add(1, std::memory_order_relaxed);
   counters_.user_bytes.fetch_add(WriteBatchInternal::ByteSize(batch) - kWriteBatchHeader,
@@ -44,7 +70,7 @@ Status DBImpl::Write(const WriteOptions& options, WriteBatch* batch) {
   if (w.done) return w.status;
 
   // This thread leads a group.
-  s = MakeRoomForWrite(false);
+  Status s = MakeRoomForWrite(false);
   Writer* last_writer = &w;
   SequenceNumber last_sequence = versions_->LastSequence();
   if (s.ok()) {
@@ -132,17 +158,19 @@ WriteBatch* DBImpl::BuildBatchGroup(Writer** last_writer, bool* need_sync) {
 Status DBImpl::MakeRoomForWrite(bool force) {
   bool allow_delay = !force;
   const char* stalled = nullptr;  // why the writer waited, for the LOG
-  auto stall_start = std::chrono::steady_clock::now();
+  // When the wait began; set together with the first `stalled`.
+  std::chrono::steady_clock::time_point stall_start;
   const uint64_t errors_seen = bg_error_count_;
   Status s;
   while (true) {
     s = BackgroundErrorSince(errors_seen);
     if (!s.ok()) break;  // no writer waits for work that has failed
-    const int l0 = versions_->current()->NumFiles(0);
+    const int l0 = versions_->NumLevelFiles(0);
     if (allow_delay && l0 >= options_.level0_slowdown_writes_trigger) {
       // Close to the stop trigger: give each write a 1 ms delay, once, so compaction
       // gets CPU time and writers slow down smoothly instead of stopping.
       if (stalled == nullptr) {
+        stall_start = std::chrono::steady_clock::now();
         stalled = "slowdown";
         counters_.stalls_slowdown.fetch_add(1, std::memory_order_relaxed);
       }
@@ -157,6 +185,7 @@ Status DBImpl::MakeRoomForWrite(bool force) {
     if (static_cast<int>(imm_.size()) >= options_.max_write_buffer_number - 1) {
       // Every memtable is full: wait for a flush.
       if (stalled == nullptr || std::string_view(stalled) == "slowdown") {
+        if (stalled == nullptr) stall_start = std::chrono::steady_clock::now();
         stalled = "memtables full";
         counters_.stalls_memtable.fetch_add(1, std::memory_order_relaxed);
         info_log_->Log("stall: %zu immutable memtables waiting for flush", imm_.size());
@@ -166,6 +195,7 @@ Status DBImpl::MakeRoomForWrite(bool force) {
     }
     if (l0 >= options_.level0_stop_writes_trigger) {
       if (stalled == nullptr || std::string_view(stalled) == "slowdown") {
+        if (stalled == nullptr) stall_start = std::chrono::steady_clock::now();
         stalled = "L0 stop";
         counters_.stalls_stop.fetch_add(1, std::memory_order_relaxed);
         info_log_->Log("stall: %d L0 tables (stop trigger %d), waiting for compaction", l0,

@@ -1,5 +1,8 @@
 #include "lsmdb/write_batch.h"
 
+#include <algorithm>
+#include <cstring>
+
 #include "db/write_batch_internal.h"
 #include "lsmdb/options.h"
 #include "util/coding.h"
@@ -18,17 +21,40 @@ void WriteBatch::Clear() {
 
 uint32_t WriteBatch::Count() const { return WriteBatchInternal::Count(this); }
 
+namespace {
+
+// Grows rep by n bytes with at most one reallocation (geometrically, so that a batch built
+// by many Puts is still built in amortised linear time) and returns the new bytes.
+char* Extend(std::string* rep, size_t n) {
+  const size_t old = rep->size();
+  if (old + n > rep->capacity()) rep->reserve(std::max(old + n, 2 * rep->capacity()));
+  rep->resize(old + n);
+  return rep->data() + old;
+}
+
+char* EncodeLengthPrefixed(char* p, std::string_view s) {
+  p = EncodeVarint32(p, static_cast<uint32_t>(s.size()));
+  if (!s.empty()) std::memcpy(p, s.data(), s.size());
+  return p + s.size();
+}
+
+}  // namespace
+
 void WriteBatch::Put(std::string_view key, std::string_view value) {
   WriteBatchInternal::SetCount(this, Count() + 1);
-  rep_.push_back(static_cast<char>(ValueType::kValue));
-  PutLengthPrefixed(&rep_, key);
-  PutLengthPrefixed(&rep_, value);
+  const size_t n =
+      1 + VarintLength(key.size()) + key.size() + VarintLength(value.size()) + value.size();
+  char* p = Extend(&rep_, n);
+  *p++ = static_cast<char>(ValueType::kValue);
+  p = EncodeLengthPrefixed(p, key);
+  EncodeLengthPrefixed(p, value);
 }
 
 void WriteBatch::Delete(std::string_view key) {
   WriteBatchInternal::SetCount(this, Count() + 1);
-  rep_.push_back(static_cast<char>(ValueType::kDeletion));
-  PutLengthPrefixed(&rep_, key);
+  char* p = Extend(&rep_, 1 + VarintLength(key.size()) + key.size());
+  *p++ = static_cast<char>(ValueType::kDeletion);
+  EncodeLengthPrefixed(p, key);
 }
 
 void WriteBatch::Append(const WriteBatch& other) { WriteBatchInternal::Append(this, &other); }
@@ -41,15 +67,20 @@ Status WriteBatch::SetContents(std::string_view contents) {
   return Status::OK();
 }
 
-Status WriteBatch::Iterate(Handler* handler) const {
-  std::string_view input(rep_);
+namespace {
+
+// The loop of Iterate, as a template so that the engine's own handlers (final classes)
+// get their calls inlined rather than one virtual call per entry.
+template <class H>
+Status IterateRep(std::string_view rep, uint32_t count, H* handler) {
+  std::string_view input(rep);
   if (input.size() < kWriteBatchHeader) {
     return Status::Corruption("write batch", "shorter than its 12-byte header");
   }
   input.remove_prefix(kWriteBatchHeader);
   uint32_t found = 0;
   while (!input.empty()) {
-    const size_t offset = rep_.size() - input.size();
+    const size_t offset = rep.size() - input.size();
     auto tag = static_cast<uint8_t>(input[0]);
     input.remove_prefix(1);
     std::string_view key, value;
@@ -71,11 +102,17 @@ Status WriteBatch::Iterate(Handler* handler) const {
     }
     found++;
   }
-  if (found != Count()) {
-    return Status::Corruption("write batch", "header says " + std::to_string(Count()) +
+  if (found != count) {
+    return Status::Corruption("write batch", "header says " + std::to_string(count) +
                                                   " records, found " + std::to_string(found));
   }
   return Status::OK();
+}
+
+}  // namespace
+
+Status WriteBatch::Iterate(Handler* handler) const {
+  return IterateRep(rep_, rep_.size() < kWriteBatchHeader ? 0 : Count(), handler);
 }
 
 uint32_t WriteBatchInternal::Count(const WriteBatch* b) {
@@ -103,20 +140,10 @@ namespace {
 class Validator final : public WriteBatch::Handler {
  public:
   void Put(std::string_view key, std::string_view value) override {
-    CheckKey(key);
-    if (status.ok() && value.size() > kMaxValueSize) {
-      status = Status::InvalidArgument("value of " + std::to_string(value.size()) +
-                                       " bytes exceeds the limit of " +
-                                       std::to_string(kMaxValueSize) + " (kMaxValueSize)");
-    }
+    if (status.ok()) status = WriteBatchInternal::CheckEntry(key.size(), value.size());
   }
-  void Delete(std::string_view key) override { CheckKey(key); }
-  void CheckKey(std::string_view key) {
-    if (status.ok() && key.size() > kMaxKeySize) {
-      status = Status::InvalidArgument("key of " + std::to_string(key.size()) +
-                                       " bytes exceeds the limit of " +
-                                       std::to_string(kMaxKeySize) + " (kMaxKeySize)");
-    }
+  void Delete(std::string_view key) override {
+    if (status.ok()) status = WriteBatchInternal::CheckEntry(key.size(), 0);
   }
   Status status;
 };
@@ -138,6 +165,20 @@ class MemTableInserter final : public WriteBatch::Handler {
 
 }  // namespace
 
+Status WriteBatchInternal::CheckEntry(size_t key_size, size_t value_size) {
+  if (key_size > kMaxKeySize) [[unlikely]] {
+    return Status::InvalidArgument("key of " + std::to_string(key_size) +
+                                   " bytes exceeds the limit of " + std::to_string(kMaxKeySize) +
+                                   " (kMaxKeySize)");
+  }
+  if (value_size > kMaxValueSize) [[unlikely]] {
+    return Status::InvalidArgument("value of " + std::to_string(value_size) +
+                                   " bytes exceeds the limit of " +
+                                   std::to_string(kMaxValueSize) + " (kMaxValueSize)");
+  }
+  return Status::OK();
+}
+
 Status WriteBatchInternal::Validate(const WriteBatch* b) {
   Validator v;
   Status s = b->Iterate(&v);
@@ -147,7 +188,7 @@ Status WriteBatchInternal::Validate(const WriteBatch* b) {
 
 Status WriteBatchInternal::InsertInto(const WriteBatch* b, MemTable* mem) {
   MemTableInserter inserter(Sequence(b), mem);
-  return b->Iterate(&inserter);
+  return IterateRep(b->rep_, Count(b), &inserter);
 }
 
 }  // namespace lsmdb

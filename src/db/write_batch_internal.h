@@ -30,6 +30,8 @@ class WriteBatchInternal {
   // Checks every key and value against kMaxKeySize / kMaxValueSize and the encoding
   // against its count. InvalidArgument names the offending entry.
   static Status Validate(const WriteBatch* b);
+  // The size check of Validate for one entry (value_size 0 for a deletion).
+  static Status CheckEntry(size_t key_size, size_t value_size);
 
   // Applies the batch to mem with sequences Sequence(b), Sequence(b)+1, ...
   // Corruption if the encoding is bad (only for batches read from a damaged WAL, whose

@@ -117,6 +117,42 @@ TEST_P(FileSystemTest, AppendsAreBufferedUntilFlush) {
   ASSERT_TRUE(w->Close().ok());
 }
 
+// A log file: appended bytes can be read back after Flush (for the POSIX one, at once:
+// they are written into a shared mapping), possibly followed by zeros until Close, which
+// leaves exactly the appended bytes.
+TEST_P(FileSystemTest, WalFileAppendsAndCloseTrims) {
+  std::unique_ptr<WritableFile> w;
+  std::string a = dir_ + "/000003.log";
+  ASSERT_TRUE(fs_->NewWalFile(a, &w).ok());
+  std::string expected = "abc";
+  // Crosses several mapping windows (64 KiB doubling to 1 MiB), in odd-sized pieces.
+  for (int i = 0; expected.size() < 3'000'000; i++) {
+    expected.append(std::string(1000 + i % 7777, static_cast<char>('a' + i % 26)));
+  }
+  ASSERT_TRUE(w->Append(expected.substr(0, 3)).ok());
+  for (size_t pos = 3; pos < expected.size(); pos += 40000) {
+    ASSERT_TRUE(w->Append(expected.substr(pos, 40000)).ok());
+  }
+  EXPECT_EQ(expected.size(), w->Size());
+  if (!GetParam()) {
+    // POSIX: no Flush needed for another reader (or a restarted process) to see them.
+    std::string data;
+    ASSERT_TRUE(ReadFileToString(fs_.get(), a, &data).ok());
+    ASSERT_GE(data.size(), expected.size());
+    EXPECT_TRUE(data.compare(0, expected.size(), expected) == 0);
+    EXPECT_EQ(std::string::npos, data.find_first_not_of('\0', expected.size()));
+  }
+  ASSERT_TRUE(w->Flush().ok());
+  ASSERT_TRUE(w->Sync().ok());
+  ASSERT_TRUE(w->Close().ok());
+  if (!GetParam()) {
+    EXPECT_FALSE(w->Append("x").ok());
+  }
+  std::string data;
+  ASSERT_TRUE(ReadFileToString(fs_.get(), a, &data).ok());
+  EXPECT_TRUE(data == expected);
+}
+
 TEST_P(FileSystemTest, LockIsExclusive) {
   std::unique_ptr<FileLock> l1, l2;
   std::string lock = dir_ + "/LOCK";

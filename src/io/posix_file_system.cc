@@ -1,6 +1,7 @@
 // The POSIX FileSystem: tables read through a read-only memory mapping (pread when the
-// mapping is refused), buffered appends with one write() per Flush, fdatasync for Sync,
-// flock for the database LOCK.
+// mapping is refused), buffered appends with one write() per Flush, write-ahead logs
+// through a writable memory mapping (posix_wal_file.h), fdatasync for Sync, flock for the
+// database LOCK.
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
@@ -14,6 +15,7 @@
 #include <cstring>
 #include <string>
 
+#include "io/posix_wal_file.h"
 #include "lsmdb/file_system.h"
 
 namespace lsmdb {
@@ -236,6 +238,17 @@ class PosixFileSystem final : public FileSystem {
                          std::unique_ptr<WritableFile>* result) override {
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) return PosixError(path, errno);
+    *result = std::make_unique<PosixWritableFile>(path, fd);
+    return Status::OK();
+  }
+
+  // A memory-mapped file (posix_wal_file.h), or a buffered one where the file system
+  // cannot preallocate or map.
+  Status NewWalFile(const std::string& path, std::unique_ptr<WritableFile>* result) override {
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return PosixError(path, errno);
+    Status s = NewPosixWalFile(path, fd, result);
+    if (!s.IsNotSupported()) return s;
     *result = std::make_unique<PosixWritableFile>(path, fd);
     return Status::OK();
   }

@@ -72,6 +72,8 @@ class SkipList {
   // most once.
   // REQUIRES: no key equal to key is in the list; external synchronisation with other
   // writers.
+  // Inserting keys in increasing order (each just after the one inserted before) costs
+  // O(1): the list remembers where the last insert went.
   void Insert(const Reservation& reservation, const Key& key);
 
   // Insert(Reserve(0), key).
@@ -79,6 +81,18 @@ class SkipList {
 
   // True if a key equal to key is in the list. Safe concurrently with a writer.
   bool Contains(const Key& key) const;
+
+  // For tests: true if every level's links run in strictly increasing key order. (A
+  // misordered upper level loses no key - searches descend to level 0 - only speed.)
+  bool TEST_LevelsOrdered() const {
+    for (int level = 0; level < GetMaxHeight(); level++) {
+      for (Node* x = head_->Next(level); x != nullptr; x = x->Next(level)) {
+        Node* next = x->Next(level);
+        if (next != nullptr && compare_(x->key, next->key) >= 0) return false;
+      }
+    }
+    return true;
+  }
 
   // A position in the list. Copyable. Safe concurrently with a writer; one thread per
   // Iterator object. Stays usable while the list lives.
@@ -160,6 +174,11 @@ class SkipList {
   // early finds null links in the head and descends.
   std::atomic<int> max_height_;
   Random rnd_;  // writer only
+  // Writer only: the node inserted last (null before the first insert) and, per level,
+  // the last node at that level whose key is <= that node's (head_ if none). When the
+  // next key falls between last_ and its successor, these are its predecessors.
+  Node* last_ = nullptr;
+  Node* last_prev_[kMaxHeight];
 };
 
 template <typename Key, class Comparator>
@@ -168,7 +187,9 @@ SkipList<Key, Comparator>::SkipList(Comparator cmp, Arena* arena)
       arena_(arena),
       head_(new (arena->AllocateAligned(Node::Size(kMaxHeight))) Node(Key{}, kMaxHeight)),
       max_height_(1),
-      rnd_(0xdeadbeef) {}
+      rnd_(0xdeadbeef) {
+  for (Node*& p : last_prev_) p = head_;
+}
 
 template <typename Key, class Comparator>
 int SkipList<Key, Comparator>::RandomHeight() {
@@ -190,16 +211,24 @@ typename SkipList<Key, Comparator>::Reservation SkipList<Key, Comparator>::Reser
 
 template <typename Key, class Comparator>
 void SkipList<Key, Comparator>::Insert(const Reservation& reservation, const Key& key) {
-  Node* prev[kMaxHeight];
-  [[maybe_unused]] Node* next = FindGreaterOrEqual(key, prev);
-  assert(next == nullptr || !Equal(key, next->key));  // no duplicates
+  Node** prev = last_prev_;
+  // Fast path: key goes right after the last insert. Then every level's remembered node
+  // is its predecessor there: its successor at level i is at or after last_'s successor
+  // at level 0, which is already past key.
+  bool after_last = false;
+  if (last_ != nullptr && compare_(last_->key, key) < 0) {
+    Node* next = last_->NoBarrierNext(0);
+    after_last = next == nullptr || compare_(key, next->key) < 0;
+  }
+  if (!after_last) {
+    [[maybe_unused]] Node* next = FindGreaterOrEqual(key, prev);
+    assert(next == nullptr || !Equal(key, next->key));  // no duplicates
+    // Levels above the current height keep head_ (set in the constructor, and no node
+    // has reached them since).
+  }
 
   int height = reservation.height_;
-  int max_height = GetMaxHeight();
-  if (height > max_height) {
-    for (int i = max_height; i < height; i++) prev[i] = head_;
-    max_height_.store(height, std::memory_order_relaxed);
-  }
+  if (height > GetMaxHeight()) max_height_.store(height, std::memory_order_relaxed);
 
   Node* x = new (reservation.node_) Node(key, height);
   for (int i = 0; i < height; i++) {
@@ -207,7 +236,9 @@ void SkipList<Key, Comparator>::Insert(const Reservation& reservation, const Key
     // prev[i] publishes x (key and links) to readers.
     x->NoBarrierSetNext(i, prev[i]->NoBarrierNext(i));
     prev[i]->SetNext(i, x);
+    prev[i] = x;  // x is now the last node <= x at the levels it is on
   }
+  last_ = x;
 }
 
 template <typename Key, class Comparator>

@@ -86,6 +86,41 @@ void ExpectSame(const TestList::Iterator& iter, const std::set<Key>& model,
   }
 }
 
+// Runs of ascending keys (the remembered-position fast path of Insert), each starting at
+// a random place, some filling the gaps between keys already present; every level must
+// stay linked right: Contains and Prev use the upper levels, the walks level 0.
+TEST(SkipListTest, AscendingRunsAgainstModel) {
+  const uint64_t seed = test::RandomSeed();
+  Random rnd(seed);
+  Arena arena;
+  TestList list(TestComparator(), &arena);
+  std::set<Key> model;
+  const Key kRange = 20000;
+  while (model.size() < 6000) {
+    Key k = rnd.Uniform(kRange);
+    const int run = 1 + static_cast<int>(rnd.Uniform(50));
+    const Key step = 1 + rnd.Uniform(3);
+    for (int i = 0; i < run && k < kRange; i++, k += step) {
+      if (model.insert(k).second) list.Insert(k);
+    }
+  }
+  ASSERT_TRUE(list.TEST_LevelsOrdered()) << "seed " << seed;
+  for (Key k = 0; k < kRange; k++) ASSERT_EQ(model.count(k) == 1, list.Contains(k)) << k;
+  TestList::Iterator iter(&list);
+  iter.SeekToFirst();
+  for (auto it = model.begin(); it != model.end(); ++it, iter.Next()) {
+    ASSERT_TRUE(iter.Valid());
+    ASSERT_EQ(*it, iter.key());
+  }
+  ASSERT_FALSE(iter.Valid());
+  iter.SeekToLast();
+  for (auto it = model.rbegin(); it != model.rend(); ++it, iter.Prev()) {
+    ASSERT_TRUE(iter.Valid());
+    ASSERT_EQ(*it, iter.key());
+  }
+  ASSERT_FALSE(iter.Valid());
+}
+
 TEST(SkipListTest, RandomAgainstModel) {
   Random rnd(test::RandomSeed());
   Arena arena;
@@ -97,6 +132,7 @@ TEST(SkipListTest, RandomAgainstModel) {
     Key k = rnd.Uniform(kRange);
     if (model.insert(k).second) list.Insert(k);
   }
+  ASSERT_TRUE(list.TEST_LevelsOrdered());
   for (Key k = 0; k < kRange; k++) ASSERT_EQ(model.count(k) == 1, list.Contains(k)) << k;
 
   // Full walks, both ways.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 
+#include "util/bytewise.h"
 #include "util/coding.h"
 
 namespace lsmdb {
@@ -30,8 +31,7 @@ void BlockBuilder::Add(std::string_view key, std::string_view value) {
   assert(!finished_);
   size_t shared = 0;
   if (counter_ < restart_interval_) {
-    const size_t max_shared = std::min(last_key_.size(), key.size());
-    while (shared < max_shared && last_key_[shared] == key[shared]) shared++;
+    shared = SharedPrefixLength(last_key_, key);
   } else {
     restarts_.push_back(static_cast<uint32_t>(buffer_.size()));
     counter_ = 0;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "util/bytewise.h"
+
 namespace lsmdb {
 
 Comparator::~Comparator() = default;
@@ -11,7 +13,9 @@ namespace {
 
 class BytewiseComparatorImpl final : public Comparator {
  public:
-  int Compare(std::string_view a, std::string_view b) const override { return a.compare(b); }
+  int Compare(std::string_view a, std::string_view b) const override {
+    return BytewiseCompare(a, b);
+  }
   const char* Name() const override { return "lsmdb.Bytewise"; }
 
   void FindShortestSeparator(std::string* start, std::string_view limit) const override {

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "lsmdb/comparator.h"
+#include "util/bytewise.h"
 #include "util/coding.h"
 
 namespace lsmdb {
@@ -79,7 +80,7 @@ class InternalKeyComparator final : public Comparator {
 
   int Compare(std::string_view a, std::string_view b) const override {
     // The default order is compared inline: no virtual call per comparison.
-    int r = bytewise_ ? ExtractUserKey(a).compare(ExtractUserKey(b))
+    int r = bytewise_ ? BytewiseCompare(ExtractUserKey(a), ExtractUserKey(b))
                       : user_->Compare(ExtractUserKey(a), ExtractUserKey(b));
     if (r != 0) return r;
     uint64_t ta = ExtractTag(a), tb = ExtractTag(b);

@@ -51,6 +51,9 @@ class VersionSet {
 
   // REQUIRES: the DB mutex is held.
   std::shared_ptr<const Version> current() const { return current_; }
+  // current()->NumFiles(level), without copying the pointer (the write path asks per write).
+  // REQUIRES: the DB mutex is held.
+  int NumLevelFiles(int level) const { return current_->NumFiles(level); }
 
   uint64_t NewFileNumber() { return next_file_number_++; }
   void MarkFileNumberUsed(uint64_t number) {

@@ -127,7 +127,14 @@ Reader::Kind Reader::ReadFragment(Fragment* f) {
       }
       if (!status_.ok()) return Kind::kEof;
       if (buffer_.empty() && zero_run_start_ == kNone) return Kind::kEof;
-      // The file ends inside a header, or after zero padding.
+      if (zero_run_start_ != kNone &&
+          std::all_of(buffer_.begin(), buffer_.end(), [](char c) { return c == 0; })) {
+        // Zeros up to the end of the file: space a writer reserved and never used.
+        buffer_ = {};
+        zero_run_start_ = kNone;
+        return Kind::kEof;
+      }
+      // The file ends inside a header.
       f->offset = zero_run_start_ != kNone ? zero_run_start_ : BufferOffset();
       f->end = end_of_buffer_offset_;
       buffer_ = {};
@@ -155,7 +162,7 @@ Reader::Kind Reader::ReadFragment(Fragment* f) {
       }
       if (zero_run_start_ == kNone) zero_run_start_ = offset;
       buffer_ = {};
-      continue;  // at the end of the file the code above turns the zeros into kTorn
+      continue;  // at the end of the file the code above takes the zeros as the end
     }
 
     if (kHeaderSize + length > buffer_.size()) {

@@ -18,10 +18,13 @@
 //
 // Zero-filled regions: a header of seven zero bytes followed only by zeros up to the end
 // of its block is padding (a writer that preallocates or aligns may leave it) and is
-// skipped silently; when such zeros run up to the end of the file they are reported as a
-// torn tail (a file system that lost the data of an append after a crash shows zeros). A
-// zero header followed by non-zero bytes in its block is Corruption. The 1..6 byte tail
-// of a block that cannot hold a header is skipped unread.
+// skipped silently; when such zeros run up to the end of the file they are its end, not
+// a torn tail: a log written through a memory mapping (FileSystem::NewWalFile) is
+// preallocated, and a process that dies before closing it leaves the unused rest zero.
+// (A file system that lost the data of an append in a power loss may show zeros too;
+// only unsynced writes can be lost that way.) A zero header followed by non-zero bytes
+// in its block is Corruption. The 1..6 byte tail of a block that cannot hold a header is
+// skipped unread.
 //
 // Thread-safety: not synchronised; one thread at a time.
 #ifndef LSMDB_WAL_LOG_READER_H_
