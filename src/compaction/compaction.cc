@@ -108,15 +108,20 @@ bool Compaction::IsBaseLevelForKey(std::string_view user_key) {
   return true;
 }
 
-bool Compaction::ShouldStopBefore(std::string_view internal_key) {
+bool Compaction::ShouldStopBefore(std::string_view internal_key, uint64_t output_bytes) {
   // Count the grandparents wholly before the key: the output so far overlaps them.
+  bool crossed_boundary = false;
   while (grandparent_index_ < grandparents_.size() &&
          icmp_->Compare(internal_key, grandparents_[grandparent_index_]->largest) > 0) {
-    if (seen_key_) overlapped_bytes_ += grandparents_[grandparent_index_]->file_size;
+    if (seen_key_) {
+      overlapped_bytes_ += grandparents_[grandparent_index_]->file_size;
+      crossed_boundary = true;
+    }
     grandparent_index_++;
   }
   seen_key_ = true;
-  if (overlapped_bytes_ > kMaxGrandparentOverlapFactor * max_output_file_size_) {
+  if (overlapped_bytes_ > kMaxGrandparentOverlapFactor * max_output_file_size_ ||
+      (crossed_boundary && output_bytes >= max_output_file_size_ / 2)) {
     overlapped_bytes_ = 0;
     return true;
   }

@@ -85,10 +85,14 @@ class Compaction {
   // one object pass ascending user keys.
   bool IsBaseLevelForKey(std::string_view user_key);
 
-  // True if the output table being written should be closed before internal_key, because
-  // it already overlaps too many grandparent bytes. Resets the count when it says so.
+  // True if the output table being written (output_bytes so far) should be closed
+  // before internal_key: because it already overlaps too many grandparent bytes, or
+  // because internal_key lies past the end of a grandparent table and the output holds
+  // at least half of max_output_file_size, so that output tables end where grandparent
+  // tables end and a later compaction of one into the grandparent level pulls in no
+  // grandparent that it barely touches. Resets the count when it says so.
   // REQUIRES: successive calls on one object pass ascending keys.
-  bool ShouldStopBefore(std::string_view internal_key);
+  bool ShouldStopBefore(std::string_view internal_key, uint64_t output_bytes);
 
   // Sets being_compacted on every input table. REQUIRES: the DB mutex is held.
   void MarkBeingCompacted(bool value) const;

@@ -175,7 +175,7 @@ void CompactionJob::RunSubcompaction(Subcompaction* sub) {
       user_key.assign(ikey.user_key);
       has_user_key = true;
       // Cut only between user keys, so that output tables never share one.
-      const bool stop = c.ShouldStopBefore(key);
+      const bool stop = c.ShouldStopBefore(key, out->has_open_table() ? out->OpenTableSize() : 0);
       if (out->has_open_table() && (stop || out->OpenTableSize() >= c.max_output_file_size())) {
         s = out->FinishTable();
         if (!s.ok()) break;

@@ -141,15 +141,41 @@ TEST_F(CompactionTest, ShouldStopBeforeCountsGrandparentOverlap) {
     char key[8];
     std::snprintf(key, sizeof(key), "g%02d", i);
     // Newer than the grandparents' entries (seq 100), as data above them is.
-    if (comp.ShouldStopBefore(test::IKey(key, 200))) cuts.push_back(i);
+    if (comp.ShouldStopBefore(test::IKey(key, 200), 0)) cuts.push_back(i);
   }
   // Keys g08 (after 4 grandparents: 1200 > 1000), then 4 more each time.
   EXPECT_EQ((std::vector<int>{8, 16, 24, 32}), cuts);
 
   // The first key does not count the grandparents before it.
   Compaction late(&icmp_, v_, 1, 2, {FakeFile(1, "a", "z", 1)}, {}, grandparents, 100, 1, false);
-  EXPECT_FALSE(late.ShouldStopBefore(test::IKey("g30", 200)));
-  EXPECT_FALSE(late.ShouldStopBefore(test::IKey("g31", 200)));
+  EXPECT_FALSE(late.ShouldStopBefore(test::IKey("g30", 200), 0));
+  EXPECT_FALSE(late.ShouldStopBefore(test::IKey("g31", 200), 0));
+}
+
+TEST_F(CompactionTest, ShouldStopBeforeCutsAtGrandparentEndsOnceHalfFull) {
+  // Grandparents "g00".."g01", "g02".."g03", ... of 10 bytes: never too much overlap.
+  FileList grandparents;
+  for (int i = 0; i < 10; i++) {
+    char lo[8], hi[8];
+    std::snprintf(lo, sizeof(lo), "g%02d", 2 * i);
+    std::snprintf(hi, sizeof(hi), "g%02d", 2 * i + 1);
+    grandparents.push_back(FakeFile(100 + i, lo, hi, 10));
+  }
+  Compaction comp(&icmp_, v_, 1, 2, {FakeFile(1, "a", "z", 1)}, {}, grandparents, 100, 1, false);
+  // The output grows by 20 bytes a key: it is half full (50) from the third key on.
+  std::vector<int> cuts;
+  uint64_t output = 0;
+  for (int i = 0; i < 20; i++) {
+    char key[8];
+    std::snprintf(key, sizeof(key), "g%02d", i);
+    if (comp.ShouldStopBefore(test::IKey(key, 200), output)) {
+      cuts.push_back(i);
+      output = 0;
+    }
+    output += 20;
+  }
+  // Cuts only at the first key of a grandparent (even numbers), once 60+ bytes are out.
+  EXPECT_EQ((std::vector<int>{4, 8, 12, 16}), cuts);
 }
 
 TEST(SnapshotStripesTest, Stripes) {
