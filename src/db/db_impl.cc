@@ -1,6 +1,7 @@
 #include "db/db_impl.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cinttypes>
 #include <cstdio>
 
@@ -108,8 +109,12 @@ Status DBImpl::NewLogFile(bool sync_old) {
 }
 
 std::shared_ptr<const ReadView> DBImpl::GetReadView() {
-  MutexLock l(&mu_);
-  return view_;
+  static std::atomic<size_t> next_slot{0};
+  thread_local const size_t slot =
+      next_slot.fetch_add(1, std::memory_order_relaxed) % kViewSlots;
+  ViewSlot& vs = view_slots_[slot];
+  SpinLockGuard g(&vs.lock);
+  return vs.view;
 }
 
 void DBImpl::InstallReadView() {
@@ -117,7 +122,14 @@ void DBImpl::InstallReadView() {
   v->mem = mem_;
   for (const auto& imm : imm_) v->imm.push_back(imm.mem);
   v->version = versions_->current();
-  view_ = std::move(v);
+  // One copy per slot (each with its own reference count); the previous views are
+  // released after the loop, outside the spin locks.
+  std::vector<std::shared_ptr<const ReadView>> old(kViewSlots);
+  for (size_t i = 0; i < kViewSlots; i++) {
+    old[i] = i + 1 < kViewSlots ? std::make_shared<ReadView>(*v) : std::move(v);
+    SpinLockGuard g(&view_slots_[i].lock);
+    view_slots_[i].view.swap(old[i]);
+  }
 }
 
 Status DBImpl::Get(const ReadOptions& options, std::string_view key, std::string* value) {

@@ -157,7 +157,16 @@ class DBImpl final : public DB {
   std::unique_ptr<log::Writer> log_;
   std::deque<Immutable> imm_ GUARDED_BY(mu_);  // newest at the front
   bool flush_running_ GUARDED_BY(mu_) = false;
-  std::shared_ptr<const ReadView> view_ GUARDED_BY(mu_);
+  // The current ReadView, in kViewSlots copies with their own reference counts: each
+  // reader thread copies the shared_ptr of its own slot (threads take slots round-robin),
+  // so concurrent Gets neither queue on the DB mutex nor bounce one reference count
+  // between cores. InstallReadView (under mu_) replaces every slot before it returns.
+  static constexpr size_t kViewSlots = 16;
+  struct alignas(64) ViewSlot {
+    SpinLock lock;
+    std::shared_ptr<const ReadView> view GUARDED_BY(lock);
+  };
+  ViewSlot view_slots_[kViewSlots];
 
   std::unique_ptr<CompactionPicker> picker_;  // used under mu_
   int manual_compactions_ GUARDED_BY(mu_) = 0;  // CompactRange calls in progress

@@ -13,8 +13,8 @@ constexpr size_t kCacheKeySize = 16;  // fixed64 cache id | fixed64 block offset
 
 void DeleteCachedBlock(std::string_view /*key*/, void* value) { delete static_cast<Block*>(value); }
 
-void Count(ReadStats* stats, std::atomic<uint64_t> ReadStats::*counter) {
-  if (stats != nullptr) ReadStats::Add(stats->*counter);
+void Count(ReadStats* stats, StripedCounter ReadStats::*counter) {
+  if (stats != nullptr) (stats->*counter).Add();
 }
 
 }  // namespace

@@ -267,14 +267,14 @@ TEST(TableTest, GetChecksTheFilterFirst) {
       EXPECT_NE(uk, ExtractUserKey(r.key));
     }
   }
-  EXPECT_EQ(uint64_t{kLookups}, stats.bloom_useful + stats.bloom_positive);
+  EXPECT_EQ(uint64_t{kLookups}, stats.bloom_useful.load() + stats.bloom_positive.load());
   EXPECT_GE(stats.bloom_useful.load(), uint64_t{kLookups} * 95 / 100);
   EXPECT_EQ(stats.bloom_positive.load(), stats.bloom_false_positive.load());
   // Present user keys: always pass the filter.
   for (size_t i = 0; i < model.size(); i += 7) {
     EXPECT_TRUE(table->KeyMayMatch(ExtractUserKey(model[i].first)));
   }
-  const uint64_t useful = stats.bloom_useful;
+  const uint64_t useful = stats.bloom_useful.load();
   for (size_t i = 0; i < model.size(); i += 7) {
     ASSERT_TRUE(DoGet(*table, model[i].first).called);
   }
@@ -326,7 +326,7 @@ TEST(TableTest, DataBlocksGoThroughTheCache) {
   EXPECT_EQ(blocks, cache->size());
   // The forward scan missed each block once; the backward scan hit each.
   EXPECT_EQ(blocks, file->reads() - reads_before);
-  const uint64_t misses = stats.block_cache_miss;
+  const uint64_t misses = stats.block_cache_miss.load();
   for (const auto& [k, v] : model) ASSERT_EQ(v, DoGet(*table, k).value);
   EXPECT_EQ(misses, stats.block_cache_miss.load());
   EXPECT_EQ(blocks, file->reads() - reads_before);  // no file reads on cache hits
