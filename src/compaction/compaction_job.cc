@@ -128,10 +128,10 @@ std::unique_ptr<InternalIterator> CompactionJob::NewInputIterator() const {
   if (c_->level() == 0) {
     for (const auto& f : c_->inputs(0)) children.push_back(table_cache_->NewIterator(options, *f));
   } else {
-    children.push_back(NewLevelIterator(options, icmp_, table_cache_, c_->inputs(0)));
+    children.push_back(NewLevelIterator(options, icmp_, table_cache_, &c_->inputs(0)));
   }
   if (!c_->inputs(1).empty()) {
-    children.push_back(NewLevelIterator(options, icmp_, table_cache_, c_->inputs(1)));
+    children.push_back(NewLevelIterator(options, icmp_, table_cache_, &c_->inputs(1)));
   }
   return NewMergingIterator(icmp_, std::move(children));
 }

@@ -8,8 +8,8 @@ namespace {
 class LevelIterator final : public InternalIterator {
  public:
   LevelIterator(const ReadOptions& options, const InternalKeyComparator* icmp,
-                TableCache* table_cache, FileList files)
-      : options_(options), icmp_(icmp), table_cache_(table_cache), files_(std::move(files)) {}
+                TableCache* table_cache, const FileList* files)
+      : options_(options), icmp_(icmp), table_cache_(table_cache), files_(*files) {}
 
   bool Valid() const override { return file_iter_ != nullptr && file_iter_->Valid(); }
 
@@ -95,7 +95,7 @@ class LevelIterator final : public InternalIterator {
   const ReadOptions options_;
   const InternalKeyComparator* const icmp_;
   TableCache* const table_cache_;
-  const FileList files_;
+  const FileList& files_;  // borrowed: the caller keeps it alive
   size_t index_ = 0;
   std::unique_ptr<InternalIterator> file_iter_;
   Status status_;
@@ -105,8 +105,9 @@ class LevelIterator final : public InternalIterator {
 
 std::unique_ptr<InternalIterator> NewLevelIterator(const ReadOptions& options,
                                                    const InternalKeyComparator* icmp,
-                                                   TableCache* table_cache, FileList files) {
-  return std::make_unique<LevelIterator>(options, icmp, table_cache, std::move(files));
+                                                   TableCache* table_cache,
+                                                   const FileList* files) {
+  return std::make_unique<LevelIterator>(options, icmp, table_cache, files);
 }
 
 }  // namespace lsmdb

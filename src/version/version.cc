@@ -93,7 +93,7 @@ void Version::AddIterators(const ReadOptions& options,
   for (const auto& f : files_[0]) iters->push_back(table_cache_->NewIterator(options, *f));
   for (int level = 1; level < num_levels_; level++) {
     if (!files_[level].empty()) {
-      iters->push_back(NewLevelIterator(options, icmp_, table_cache_, files_[level]));
+      iters->push_back(NewLevelIterator(options, icmp_, table_cache_, &files_[level]));
     }
   }
 }

@@ -36,6 +36,7 @@ class Version {
              bool* found) const;
 
   // Appends an iterator per L0 table and one per non-empty deeper level.
+  // REQUIRES: this Version outlives the iterators.
   void AddIterators(const ReadOptions& options,
                     std::vector<std::unique_ptr<InternalIterator>>* iters) const;
 
@@ -73,10 +74,13 @@ class Version {
 size_t FindFile(const InternalKeyComparator& icmp, const FileList& files, std::string_view ikey);
 
 // An iterator over the concatenation of a sorted, non-overlapping list of tables, which
-// opens each table only when it reaches it.
+// opens each table only when it reaches it. The list is borrowed, not copied (copying
+// it would touch the reference count of every file of the level per iterator).
+// REQUIRES: *files (and so the Version or Compaction holding it) outlives the iterator.
 std::unique_ptr<InternalIterator> NewLevelIterator(const ReadOptions& options,
                                                    const InternalKeyComparator* icmp,
-                                                   TableCache* table_cache, FileList files);
+                                                   TableCache* table_cache,
+                                                   const FileList* files);
 
 }  // namespace lsmdb
 
