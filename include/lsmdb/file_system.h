@@ -43,6 +43,11 @@ class LSMDB_EXPORT RandomAccessFile {
   // a short read, not an error.
   virtual Status Read(uint64_t offset, size_t n, std::string_view* result,
                       char* scratch) const = 0;
+  // The whole file, when its bytes stay at one address for as long as the file object
+  // lives (a read-only memory mapping); empty otherwise, which is the default. Bytes read
+  // through it must be those Read() returns. Table readers then use uncompressed blocks
+  // in place, with no copy and no block cache entry.
+  virtual std::string_view MappedContents() const { return {}; }
 };
 
 // A file written by appending. Data may be buffered: Flush() hands buffered bytes to the

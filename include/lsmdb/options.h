@@ -64,7 +64,10 @@ struct LSMDB_EXPORT Options {
   //    kAbsoluteConsistency already fails on both; kPointInTimeRecovery still stops at
   //    the damage (choosing that mode is choosing to keep the prefix);
   //  - every table a flush or compaction writes is read back in full (checksums, key
-  //    order, entry count) before it is installed; a failure is a background error.
+  //    order, entry count) before it is installed; a failure is a background error;
+  //  - every data block read from a table file is verified on each read from the file
+  //    (through the block cache), also for memory-mapped tables, whose uncompressed
+  //    blocks are otherwise read in place and verified once per table open.
   bool paranoid_checks = false;
 
   // Bytes of writes a memtable holds before it is turned into a table. Default: 64 MiB.
@@ -148,10 +151,13 @@ struct LSMDB_EXPORT ReadOptions {
   // Default: null.
   const Snapshot* snapshot = nullptr;
   // Verify the checksum of every block read from a file. A block is checked once, when
-  // it enters the block cache, so this costs nothing on cache hits. Turning it off saves
-  // the CRC of each block read from a file (0.3-0.6 µs per 4 KiB on the reference
-  // machine), but a block read unchecked is never cached (later readers rely on the
-  // check), so each read of it goes to the file again. Default: true (as RocksDB's;
+  // it enters the block cache, so this costs nothing on cache hits. An uncompressed
+  // block of a memory-mapped table (read in place, not cached) is checked the first time
+  // its table reads it, and not again while the table stays open; Options::paranoid_checks
+  // sends every block through the cache path instead (docs/format/sstable.md). Turning
+  // this off saves the CRC of each block read from a file (0.3-0.6 µs per 4 KiB on the
+  // reference machine), but a block read unchecked is never cached (later readers rely on
+  // the check), so each read of it goes to the file again. Default: true (as RocksDB's;
   // LevelDB's is false), which keeps DESIGN.md §1's "no wrong answers".
   bool verify_checksums = true;
   // Put the blocks this read loads into the block cache. Default: true.

@@ -114,6 +114,7 @@ class PosixMmapRandomAccessFile final : public RandomAccessFile {
     }
     return Status::OK();
   }
+  std::string_view MappedContents() const override { return {base_, length_}; }
 
  private:
   const char* const base_;

@@ -87,6 +87,10 @@ class BlockIter final : public InternalIterator {
   std::string_view key() const override { return key_; }
   std::string_view value() const override { return value_; }
   Status status() const override { return status_; }
+  // The index of the restart point that begins the run holding the current entry. In a
+  // block with one entry per restart point (an index block) it is the entry's ordinal.
+  // REQUIRES: Valid().
+  uint32_t restart_index() const { return restart_index_; }
 
  private:
   uint32_t RestartPoint(uint32_t index) const;

@@ -71,10 +71,8 @@ Status BlockCorruption(const std::string& file_name, uint64_t offset, std::strin
   return Status::Corruption(file_name, msg);
 }
 
-Status ReadBlock(const RandomAccessFile* file, const std::string& file_name, uint64_t file_size,
-                 const BlockHandle& handle, bool verify_checksum, BlockContents* result) {
-  result->data = {};
-  result->owned.reset();
+Status CheckBlockHandle(const std::string& file_name, uint64_t file_size,
+                        const BlockHandle& handle) {
   const uint64_t offset = handle.offset();
   const uint64_t size = handle.size();
   // Blocks end before the footer. Written to avoid overflow on hostile handles.
@@ -85,19 +83,33 @@ Status ReadBlock(const RandomAccessFile* file, const std::string& file_name, uin
                            "block handle of size " + std::to_string(size) +
                                " is outside the file of size " + std::to_string(file_size));
   }
-  const size_t n = static_cast<size_t>(size);
+  return Status::OK();
+}
+
+bool BlockChecksumMatches(const char* block, size_t n) {
+  const char* trailer = block + n;
+  const uint32_t expected = crc32c::Unmask(DecodeFixed32(trailer + 1));
+  return crc32c::Extend(crc32c::Value(block, n), trailer, 1) == expected;
+}
+
+Status ReadBlock(const RandomAccessFile* file, const std::string& file_name, uint64_t file_size,
+                 const BlockHandle& handle, bool verify_checksum, BlockContents* result) {
+  result->data = {};
+  result->owned.reset();
+  Status s = CheckBlockHandle(file_name, file_size, handle);
+  if (!s.ok()) return s;
+  const uint64_t offset = handle.offset();
+  const auto n = static_cast<size_t>(handle.size());
   auto buf = std::make_unique_for_overwrite<char[]>(n + kBlockTrailerSize);
   std::string_view got;
-  Status s = file->Read(offset, n + kBlockTrailerSize, &got, buf.get());
+  s = file->Read(offset, n + kBlockTrailerSize, &got, buf.get());
   if (!s.ok()) return s;
   if (got.size() != n + kBlockTrailerSize) {
     return BlockCorruption(file_name, offset, "truncated block read");
   }
   const char* trailer = got.data() + n;
-  if (verify_checksum) {
-    uint32_t expected = crc32c::Unmask(DecodeFixed32(trailer + 1));
-    uint32_t actual = crc32c::Extend(crc32c::Value(got.data(), n), trailer, 1);
-    if (actual != expected) return BlockCorruption(file_name, offset, "block checksum mismatch");
+  if (verify_checksum && !BlockChecksumMatches(got.data(), n)) {
+    return BlockCorruption(file_name, offset, "block checksum mismatch");
   }
   const auto type = static_cast<uint8_t>(trailer[0]);
   if (!IsKnownCompressionType(type)) {

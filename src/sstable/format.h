@@ -99,6 +99,16 @@ struct BlockContents {
 // contents are `stored`, compressed with `type`.
 void EncodeBlockTrailer(std::string_view stored, CompressionType type, char* trailer);
 
+// OK if the block at handle, with its trailer, lies inside [0, file_size -
+// Footer::kEncodedLength) and is no larger than kMaxBlockSize; else Corruption naming
+// file_name and the block's offset. Safe against overflow on hostile handles.
+Status CheckBlockHandle(const std::string& file_name, uint64_t file_size,
+                        const BlockHandle& handle);
+
+// True if the trailer that follows the n bytes at block (block[n, n + kBlockTrailerSize))
+// holds their checksum. REQUIRES: block points at n + kBlockTrailerSize readable bytes.
+bool BlockChecksumMatches(const char* block, size_t n);
+
 // Reads the block at handle from file (whose size is file_size), checks that the handle
 // lies inside [0, file_size - Footer::kEncodedLength), verifies the trailer's checksum
 // when verify_checksum is set, and decompresses. On OK, result->data holds the

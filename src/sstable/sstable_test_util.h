@@ -47,9 +47,15 @@ class StringSink final : public WritableFile {
   bool closed_ = false;
 };
 
+// A file held in a string. With mapped, it also offers its bytes as MappedContents()
+// (as a memory-mapped file does), so tables read uncompressed blocks in place.
 class StringSource final : public RandomAccessFile {
  public:
-  explicit StringSource(std::string contents) : contents_(std::move(contents)) {}
+  explicit StringSource(std::string contents, bool mapped = false)
+      : contents_(std::move(contents)), mapped_(mapped) {}
+  std::string_view MappedContents() const override {
+    return mapped_ ? std::string_view(contents_) : std::string_view();
+  }
   Status Read(uint64_t offset, size_t n, std::string_view* result, char* scratch) const override {
     reads_.fetch_add(1, std::memory_order_relaxed);
     if (offset >= contents_.size()) {
@@ -65,6 +71,7 @@ class StringSource final : public RandomAccessFile {
 
  private:
   const std::string contents_;
+  const bool mapped_;
   mutable std::atomic<uint64_t> reads_{0};
 };
 

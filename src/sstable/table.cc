@@ -24,7 +24,13 @@ void PinnedBlock::Reset() {
   cache_ = nullptr;
   handle_ = nullptr;
   owned_.reset();
+  in_place_.reset();
   block_ = nullptr;
+}
+
+void PinnedBlock::SetInPlace(std::string_view data) {
+  Reset();
+  block_ = &in_place_.emplace(BlockContents{data, nullptr});
 }
 
 void PinnedBlock::SetCached(Cache* cache, Cache::Handle* handle, const Block* block) {
@@ -66,6 +72,7 @@ Status Table::Open(const TableReaderOptions& options, std::unique_ptr<RandomAcce
   if (s.ok()) s = t->ReadMetaBlocks();
   if (s.ok() && options.paranoid_checks) s = t->CheckIndexEntries();
   if (!s.ok()) return s;
+  if (!options.paranoid_checks) t->EnableInPlaceReads();
   if (options.block_cache != nullptr) t->cache_id_ = options.block_cache->NewId();
   *table = std::move(t);
   return Status::OK();
@@ -124,6 +131,20 @@ Status Table::CheckIndexEntries() const {
   return Status::OK();
 }
 
+void Table::EnableInPlaceReads() {
+  const std::string_view mapped = file_->MappedContents();
+  if (mapped.size() != file_size_) return;
+  // A block's bit is found by the ordinal of its index entry, which the index cursor
+  // knows as its restart index only when every index entry is a restart point.
+  BlockIter index(options_.comparator, index_block_.get(), MinKeySize());
+  uint32_t entries = 0;
+  for (index.SeekToFirst(); index.Valid(); index.Next()) entries++;
+  if (!index.status().ok() || entries == 0 || entries != index_block_->num_restarts()) return;
+  num_data_blocks_ = entries;
+  verified_ = std::make_unique<std::atomic<uint64_t>[]>((entries + 63) / 64);
+  mapped_ = mapped;
+}
+
 size_t Table::MinKeySize() const { return options_.keys_are_internal ? kInternalKeyTrailer : 0; }
 
 uint64_t Table::DataEndOffset() const {
@@ -145,9 +166,47 @@ Status Table::BlockStatus(const Status& s, uint64_t offset) const {
   return BlockCorruption(options_.file_name, offset, s.message());
 }
 
+bool Table::ReadInPlace(const ReadOptions& options, const BlockHandle& handle,
+                        uint32_t block_index, PinnedBlock* out, Status* s) const {
+  *s = CheckBlockHandle(options_.file_name, file_size_, handle);
+  if (s->ok() && block_index >= num_data_blocks_) {
+    *s = BlockCorruption(options_.file_name, footer_.index_handle.offset(),
+                         "index entry beyond the counted data blocks");
+  }
+  if (!s->ok()) return true;
+  const char* block = mapped_.data() + handle.offset();
+  const auto n = static_cast<size_t>(handle.size());
+  if (static_cast<uint8_t>(block[n]) != static_cast<uint8_t>(CompressionType::kNone)) {
+    return false;  // decompressed once, into the cache
+  }
+  if (options.verify_checksums) {
+    std::atomic<uint64_t>& word = verified_[block_index / 64];
+    const uint64_t bit = uint64_t{1} << (block_index % 64);
+    if ((word.load(std::memory_order_acquire) & bit) == 0) {
+      if (!BlockChecksumMatches(block, n)) {
+        *s = BlockCorruption(options_.file_name, handle.offset(), "block checksum mismatch");
+        return true;
+      }
+      word.fetch_or(bit, std::memory_order_release);
+    }
+  }
+  out->SetInPlace(std::string_view(block, n));
+  if (!out->get()->ok()) {
+    out->Reset();
+    *s = BlockCorruption(options_.file_name, handle.offset(), "malformed data block");
+    return true;
+  }
+  Count(options_.stats, &ReadStats::block_read_in_place);
+  return true;
+}
+
 Status Table::ReadDataBlock(const ReadOptions& options, const BlockHandle& handle,
-                            PinnedBlock* out) const {
+                            uint32_t block_index, PinnedBlock* out) const {
   out->Reset();
+  if (!mapped_.empty()) {
+    Status s;
+    if (ReadInPlace(options, handle, block_index, out, &s)) return s;
+  }
   Cache* cache = options_.block_cache.get();
   char key[kCacheKeySize];
   if (cache != nullptr) {
@@ -218,7 +277,7 @@ Status Table::Get(
       return BlockCorruption(options_.file_name, footer_.index_handle.offset(),
                              "malformed block handle in index");
     }
-    Status s = ReadDataBlock(options, handle, &block);
+    Status s = ReadDataBlock(options, handle, index.restart_index(), &block);
     if (!s.ok()) return s;
     data.Init(options_.comparator, block.get(), MinKeySize());
     data.Seek(ikey);

@@ -8,6 +8,12 @@
 // checksum-verified and decompressed once, when it is read from the file, and cached
 // decompressed under the key (table's cache id, block offset) with Priority::kLow.
 //
+// A table whose file is memory-mapped (RandomAccessFile::MappedContents()) reads its
+// uncompressed data blocks in place instead: no copy, no allocation, no cache entry (the
+// operating system's page cache holds them). Each such block's checksum is verified the
+// first time this Table reads it (a bit per block records it), not on every read; with
+// TableReaderOptions::paranoid_checks, every block goes through the cache path above.
+//
 // Every damage is reported as Corruption naming the file (and the block offset where one
 // applies), never as a wrong value.
 //
@@ -16,9 +22,11 @@
 #ifndef LSMDB_SSTABLE_TABLE_H_
 #define LSMDB_SSTABLE_TABLE_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -50,13 +58,14 @@ struct TableReaderOptions {
   ReadStats* stats = nullptr;
   // Named in every error message. Default: empty.
   std::string file_name;
-  // Also check at Open() that every index entry decodes and points inside the file.
-  // Default: false.
+  // Also check at Open() that every index entry decodes and points inside the file, and
+  // never read blocks in place (so each read from the file is verified). Default: false.
   bool paranoid_checks = false;
 };
 
-// A data block held for reading: either pinned in the block cache (released when this
-// object is reset or destroyed) or owned outright. Used by Table and its iterators.
+// A data block held for reading: pinned in the block cache (released when this object
+// is reset or destroyed), owned outright, or borrowed in place from a mapped file (which
+// the Table keeps alive). Used by Table and its iterators.
 class PinnedBlock {
  public:
   PinnedBlock() = default;
@@ -72,10 +81,12 @@ class PinnedBlock {
   friend class Table;
   void SetCached(Cache* cache, Cache::Handle* handle, const Block* block);
   void SetOwned(std::unique_ptr<Block> block);
+  void SetInPlace(std::string_view data);
 
   Cache* cache_ = nullptr;
   Cache::Handle* handle_ = nullptr;
   std::unique_ptr<Block> owned_;
+  std::optional<Block> in_place_;
   const Block* block_ = nullptr;
 };
 
@@ -127,10 +138,19 @@ class Table {
   Table(const TableReaderOptions& options, std::unique_ptr<RandomAccessFile> file,
         uint64_t file_size);
   Status ReadMetaBlocks();
+  // Turns on in-place reads if the file is mapped and the index has one entry per
+  // restart point.
+  void EnableInPlaceReads();
   Status CheckIndexEntries() const;
-  // Fetches a data block through the cache. On OK, out holds it.
+  // Fetches the data block at handle, the block_index-th of the table (the ordinal of
+  // its index entry): in place from a mapped file, else through the cache. On OK, out
+  // holds it.
   Status ReadDataBlock(const ReadOptions& options, const BlockHandle& handle,
-                       PinnedBlock* out) const;
+                       uint32_t block_index, PinnedBlock* out) const;
+  // Reads an uncompressed block of a mapped file in place, verifying its checksum the
+  // first time. Returns false (out untouched) when the block is compressed.
+  bool ReadInPlace(const ReadOptions& options, const BlockHandle& handle, uint32_t block_index,
+                   PinnedBlock* out, Status* s) const;
   // Positions index (an iterator over index_block_) at the first entry >= target.
   void SeekIndex(BlockIter* index, std::string_view target) const;
   // Adds the file name and block offset to a status from a block iterator.
@@ -150,6 +170,11 @@ class Table {
   BloomFilterReader filter_;
   bool has_filter_ = false;
   TableProperties properties_;
+  // In-place reads: the mapped file (empty when blocks go through the cache), and one bit
+  // per data block, set once its checksum has been verified.
+  std::string_view mapped_;
+  uint32_t num_data_blocks_ = 0;
+  std::unique_ptr<std::atomic<uint64_t>[]> verified_;
 };
 
 }  // namespace lsmdb

@@ -135,8 +135,10 @@ TEST_P(TableCorruptionTest, BitFlipsInEveryRegion) {
         TableReaderOptions ro = test::ReaderOptions(kName);
         ro.paranoid_checks = rnd.OneIn(2);
         if (rnd.OneIn(2)) ro.block_cache = std::make_shared<test::TestCache>();
+        const bool mapped = rnd.OneIn(2);  // uncompressed blocks then read in place
+        SCOPED_TRACE(mapped ? "mapped" : "read");
         std::unique_ptr<Table> table;
-        Status s = test::OpenTable(bad, ro, &table);
+        Status s = test::OpenTable(bad, ro, &table, mapped);
         if (!region.is_data) {
           ASSERT_TRUE(s.IsCorruption()) << pos << " " << s.ToString();
           ASSERT_TRUE(NamesFile(s)) << s.ToString();
@@ -161,7 +163,8 @@ TEST_P(TableCorruptionTest, TruncationAtManyLengths) {
   for (uint64_t len = 0; len < good.size();
        len += len >= tail_start ? 1 : 1 + rnd.Uniform(good.size() / 150 + 1)) {
     std::unique_ptr<Table> table;
-    Status s = test::OpenTable(good.substr(0, len), test::ReaderOptions(kName), &table);
+    Status s = test::OpenTable(good.substr(0, len), test::ReaderOptions(kName), &table,
+                               rnd.OneIn(2));
     ASSERT_TRUE(s.IsCorruption()) << len << " " << s.ToString();
     ASSERT_TRUE(NamesFile(s)) << s.ToString();
   }

@@ -42,7 +42,7 @@ void TableIterator::InitDataBlock() {
   }
   if (has_data_ && handle.offset() == data_offset_) return;  // already loaded
   ClearData();
-  Status s = table_->ReadDataBlock(options_, handle, &block_);
+  Status s = table_->ReadDataBlock(options_, handle, index_iter_.restart_index(), &block_);
   if (!s.ok()) {
     SetError(std::move(s));
     return;

@@ -50,6 +50,9 @@ namespace lsmdb {
 namespace {
 
 using test::BuildTable;
+using test::CheckTable;
+using test::DoGet;
+using test::GetResult;
 using test::IKey;
 using test::KVVector;
 using test::OpenTable;
@@ -58,48 +61,6 @@ using test::UserKeyOf;
 
 constexpr CompressionType kAllCodecs[] = {CompressionType::kNone, CompressionType::kSnappy,
                                           CompressionType::kLz4, CompressionType::kZstd};
-
-// A random Seek target: an existing key, an absent user key, or a key between versions.
-std::string RandomTarget(Random* rnd, const KVVector& model) {
-  switch (rnd->Uniform(3)) {
-    case 0:
-      return model[rnd->Uniform(model.size())].first;
-    case 1:
-      return IKey(UserKeyOf(rnd->Uniform(2 * model.size() + 2)), rnd->Uniform(2000000));
-    default:
-      return IKey(UserKeyOf(2 * rnd->Uniform(model.size())), kMaxSequenceNumber);
-  }
-}
-
-struct GetResult {
-  bool called = false;
-  std::string key, value;
-};
-
-GetResult DoGet(const Table& table, std::string_view ikey, ReadOptions ro = {}) {
-  GetResult r;
-  Status s = table.Get(ro, ikey, [&r](std::string_view k, std::string_view v) {
-    r.called = true;
-    r.key.assign(k);
-    r.value.assign(v);
-  });
-  EXPECT_TRUE(s.ok()) << s.ToString();
-  return r;
-}
-
-void CheckTable(const Table& table, const KVVector& model, Random* rnd) {
-  auto it = table.NewIterator(ReadOptions());
-  test::CheckFullScans(it.get(), model);
-  test::CheckIteratorAgainstModel(it.get(), model, test::TestInternalComparator(), rnd, 1500,
-                                  [&](Random* r) { return RandomTarget(r, model); });
-  // Every entry is found by Get.
-  for (size_t i = 0; i < model.size(); i += 1 + rnd->Uniform(3)) {
-    GetResult r = DoGet(table, model[i].first);
-    ASSERT_TRUE(r.called);
-    ASSERT_EQ(model[i].first, r.key);
-    ASSERT_EQ(model[i].second, r.value);
-  }
-}
 
 TEST(TableTest, RoundTripAcrossCodecsBlockSizesAndRestartIntervals) {
   Random rnd(test::RandomSeed());

@@ -78,9 +78,11 @@ inline std::string BuildTable(const TableOptions& options, const KVVector& model
   return std::move(sink.contents());
 }
 
+// Opens bytes as a table; with mapped, as a memory-mapped file (blocks read in place).
 inline Status OpenTable(const std::string& bytes, const TableReaderOptions& options,
-                        std::unique_ptr<Table>* table) {
-  return Table::Open(options, std::make_unique<StringSource>(bytes), bytes.size(), table);
+                        std::unique_ptr<Table>* table, bool mapped = false) {
+  return Table::Open(options, std::make_unique<StringSource>(bytes, mapped), bytes.size(),
+                     table);
 }
 
 inline TableReaderOptions ReaderOptions(const std::string& name = "000007.sst") {
@@ -88,6 +90,48 @@ inline TableReaderOptions ReaderOptions(const std::string& name = "000007.sst") 
   o.comparator = TestInternalComparator();
   o.file_name = name;
   return o;
+}
+
+// A random Seek target: an existing key, an absent user key, or a key between versions.
+inline std::string RandomTarget(Random* rnd, const KVVector& model) {
+  switch (rnd->Uniform(3)) {
+    case 0:
+      return model[rnd->Uniform(model.size())].first;
+    case 1:
+      return IKey(UserKeyOf(rnd->Uniform(2 * model.size() + 2)), rnd->Uniform(2000000));
+    default:
+      return IKey(UserKeyOf(2 * rnd->Uniform(model.size())), kMaxSequenceNumber);
+  }
+}
+
+struct GetResult {
+  bool called = false;
+  std::string key, value;
+};
+
+inline GetResult DoGet(const Table& table, std::string_view ikey, ReadOptions ro = {}) {
+  GetResult r;
+  Status s = table.Get(ro, ikey, [&r](std::string_view k, std::string_view v) {
+    r.called = true;
+    r.key.assign(k);
+    r.value.assign(v);
+  });
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return r;
+}
+
+inline void CheckTable(const Table& table, const KVVector& model, Random* rnd) {
+  auto it = table.NewIterator(ReadOptions());
+  CheckFullScans(it.get(), model);
+  CheckIteratorAgainstModel(it.get(), model, TestInternalComparator(), rnd, 1500,
+                                  [&](Random* r) { return RandomTarget(r, model); });
+  // Every entry is found by Get.
+  for (size_t i = 0; i < model.size(); i += 1 + rnd->Uniform(3)) {
+    GetResult r = DoGet(table, model[i].first);
+    ASSERT_TRUE(r.called);
+    ASSERT_EQ(model[i].first, r.key);
+    ASSERT_EQ(model[i].second, r.value);
+  }
 }
 
 }  // namespace lsmdb::test

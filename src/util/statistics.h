@@ -42,6 +42,8 @@ class StripedCounter {
 struct ReadStats {
   StripedCounter block_cache_hit;
   StripedCounter block_cache_miss;
+  // A data block of a mapped table used in place (neither a cache hit nor a miss).
+  StripedCounter block_read_in_place;
   // A point lookup the bloom filter answered "absent" for: a table read avoided.
   StripedCounter bloom_useful;
   // The filter said "maybe present" (true positives and false positives).

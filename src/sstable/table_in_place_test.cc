@@ -1,0 +1,157 @@
+// Tables over memory-mapped files (RandomAccessFile::MappedContents()): uncompressed data
+// blocks are used in place, each checksum-verified the first time it is read; compressed
+// blocks and paranoid readers still go through the block cache.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "sstable/table.h"
+#include "sstable/table_test_helpers.h"
+
+namespace lsmdb {
+namespace {
+
+using test::BuildTable;
+using test::DoGet;
+using test::KVVector;
+using test::OpenTable;
+using test::ReaderOptions;
+
+struct Opened {
+  std::shared_ptr<test::TestCache> cache = std::make_shared<test::TestCache>();
+  ReadStats stats;
+  test::StringSource* file = nullptr;
+  std::unique_ptr<Table> table;
+};
+
+void OpenMapped(const std::string& bytes, bool paranoid, Opened* o) {
+  TableReaderOptions ro = ReaderOptions();
+  ro.block_cache = o->cache;
+  ro.stats = &o->stats;
+  ro.paranoid_checks = paranoid;
+  auto source = std::make_unique<test::StringSource>(bytes, /*mapped=*/true);
+  o->file = source.get();
+  ASSERT_TRUE(Table::Open(ro, std::move(source), bytes.size(), &o->table).ok());
+}
+
+TEST(TableInPlaceTest, UncompressedBlocksOfAMappedFileAreReadInPlace) {
+  Random rnd(test::RandomSeed());
+  KVVector model = test::InternalModel(&rnd, 2000);
+  const std::string bytes =
+      BuildTable({.comparator = test::TestInternalComparator(), .block_size = 1024}, model);
+  Opened o;
+  OpenMapped(bytes, false, &o);
+  const uint64_t reads_after_open = o.file->reads();
+  test::CheckTable(*o.table, model, &rnd);
+  // No block was copied out of the file, none entered the cache.
+  EXPECT_EQ(reads_after_open, o.file->reads());
+  EXPECT_EQ(0u, o.cache->size());
+  EXPECT_EQ(0u, o.stats.block_cache_miss.load());
+  EXPECT_EQ(0u, o.stats.block_cache_hit.load());
+  EXPECT_GE(o.stats.block_read_in_place.load(), o.table->properties().num_data_blocks);
+  // Unverified reads are in place too, and right for an intact file.
+  ReadOptions unverified;
+  unverified.verify_checksums = false;
+  for (size_t i = 0; i < model.size(); i += 7) {
+    EXPECT_EQ(model[i].second, DoGet(*o.table, model[i].first, unverified).value);
+  }
+}
+
+TEST(TableInPlaceTest, CompressedBlocksOfAMappedFileGoThroughTheCache) {
+  Random rnd(test::RandomSeed());
+  KVVector model = test::InternalModel(&rnd, 2000);
+  const std::string bytes = BuildTable({.comparator = test::TestInternalComparator(),
+                                        .block_size = 1024,
+                                        .compression = CompressionType::kLz4},
+                                       model);
+  Opened o;
+  OpenMapped(bytes, false, &o);
+  test::CheckTable(*o.table, model, &rnd);
+  EXPECT_EQ(0u, o.stats.block_read_in_place.load());
+  EXPECT_EQ(o.table->properties().num_data_blocks, o.cache->size());
+}
+
+TEST(TableInPlaceTest, ParanoidReadersGoThroughTheCache) {
+  Random rnd(test::RandomSeed());
+  KVVector model = test::InternalModel(&rnd, 1000);
+  const std::string bytes =
+      BuildTable({.comparator = test::TestInternalComparator(), .block_size = 1024}, model);
+  Opened o;
+  OpenMapped(bytes, true, &o);
+  test::CheckTable(*o.table, model, &rnd);
+  EXPECT_EQ(0u, o.stats.block_read_in_place.load());
+  EXPECT_EQ(o.table->properties().num_data_blocks, o.cache->size());
+}
+
+// A damaged block is reported on every read, not only the first: a failed check
+// records nothing. Its neighbours read fine.
+TEST(TableInPlaceTest, ADamagedBlockIsCorruptionOnEveryRead) {
+  Random rnd(test::RandomSeed());
+  KVVector model = test::InternalModel(&rnd, 1000);
+  std::string bytes =
+      BuildTable({.comparator = test::TestInternalComparator(), .block_size = 1024}, model);
+  Opened good;
+  OpenMapped(bytes, false, &good);
+  ASSERT_GE(good.table->properties().num_data_blocks, 3u);
+  // Damage the second data block: find a key in it via its file offset.
+  const uint64_t second = good.table->ApproximateOffsetOf(model[model.size() / 2].first);
+  ASSERT_GT(second, 0u);
+  bytes[second + 10] ^= 0x20;
+  Opened o;
+  OpenMapped(bytes, false, &o);
+  const std::string& victim = model[model.size() / 2].first;
+  for (int round = 0; round < 3; round++) {
+    Status s = o.table->Get({}, victim, [](std::string_view, std::string_view) {
+      ADD_FAILURE() << "no entry may come from a damaged block";
+    });
+    ASSERT_TRUE(s.IsCorruption()) << round << " " << s.ToString();
+    EXPECT_NE(std::string::npos, s.ToString().find("checksum mismatch")) << s.ToString();
+    EXPECT_NE(std::string::npos, s.ToString().find(std::to_string(second))) << s.ToString();
+    auto it = o.table->NewIterator({});
+    it->Seek(victim);
+    EXPECT_FALSE(it->Valid());
+    EXPECT_TRUE(it->status().IsCorruption()) << it->status().ToString();
+  }
+  EXPECT_EQ(model[0].second, DoGet(*o.table, model[0].first).value);
+  EXPECT_EQ(model.back().second, DoGet(*o.table, model.back().first).value);
+}
+
+// Readers on several threads verify and mark blocks at once (the marks are atomic; run
+// under TSan).
+TEST(TableInPlaceTest, ConcurrentReadersOfAMappedTable) {
+  Random rnd(test::RandomSeed());
+  KVVector model = test::InternalModel(&rnd, 3000);
+  const std::string bytes =
+      BuildTable({.comparator = test::TestInternalComparator(), .block_size = 512}, model);
+  Opened o;
+  OpenMapped(bytes, false, &o);
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; t++) {
+    threads.emplace_back([&, t] {
+      Random r(2000 + t);
+      for (int i = 0; i < 1500; i++) {
+        const auto& [k, v] = model[r.Uniform(model.size())];
+        std::string got;
+        Status s = o.table->Get({}, k,
+                                [&got](std::string_view, std::string_view val) { got.assign(val); });
+        if (!s.ok() || got != v) failures++;
+      }
+      auto it = o.table->NewIterator({});
+      size_t n = 0;
+      for (it->SeekToFirst(); it->Valid(); it->Next()) {
+        if (it->key() != model[n].first) failures++;
+        n++;
+      }
+      if (n != model.size() || !it->status().ok()) failures++;
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(0, failures.load());
+  EXPECT_EQ(0u, o.cache->size());
+}
+
+}  // namespace
+}  // namespace lsmdb
