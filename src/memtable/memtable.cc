@@ -53,8 +53,8 @@ class MemTable::Iterator final : public InternalIterator {
   std::string scratch_;  // the encoded Seek target; reused to avoid reallocating
 };
 
-MemTable::MemTable(const InternalKeyComparator& comparator)
-    : comparator_{comparator}, table_(comparator_, &arena_) {}
+MemTable::MemTable(const InternalKeyComparator& comparator, size_t filter_bytes)
+    : comparator_{comparator}, filter_(filter_bytes), table_(comparator_, &arena_) {}
 
 MemTable::~MemTable() = default;
 
@@ -81,6 +81,7 @@ void MemTable::Add(SequenceNumber seq, ValueType type, std::string_view user_key
   if (!value.empty()) std::memcpy(p, value.data(), value.size());
   p += value.size();
   assert(p == entry + encoded_size);
+  filter_.Add(user_key);  // before the entry is reachable (see MemTableFilter)
   table_.Insert(reservation, entry);
 
   // Single writer: plain read-modify-write of the counters is enough.
@@ -94,6 +95,7 @@ void MemTable::Add(SequenceNumber seq, ValueType type, std::string_view user_key
 }
 
 bool MemTable::Get(const LookupKey& key, std::string* value, Status* s) const {
+  if (!filter_.MayContain(key.user_key())) return false;
   Table::Iterator iter(&table_);
   // The first entry >= (user key, sequence): the newest one of that user key that the
   // sequence can see, if the user key matches.

@@ -26,6 +26,7 @@
 
 #include "lsmdb/status.h"
 #include "memtable/arena.h"
+#include "memtable/memtable_filter.h"
 #include "memtable/skiplist.h"
 #include "util/internal_iterator.h"
 #include "util/internal_key.h"
@@ -35,7 +36,10 @@ namespace lsmdb {
 class MemTable {
  public:
   // The comparator is copied; the user comparator it points to must outlive the MemTable.
-  explicit MemTable(const InternalKeyComparator& comparator);
+  // filter_bytes sizes a bloom filter of the user keys added (MemTableFilter), which lets
+  // Get answer "not here" for most keys without searching the skip list; 0 means none.
+  // The filter counts in ApproximateMemoryUsage().
+  explicit MemTable(const InternalKeyComparator& comparator, size_t filter_bytes = 0);
   MemTable(const MemTable&) = delete;
   MemTable& operator=(const MemTable&) = delete;
   ~MemTable();
@@ -61,7 +65,9 @@ class MemTable {
   std::unique_ptr<InternalIterator> NewIterator() const;
 
   // Bytes of memory held (arena blocks and bookkeeping). Thread-safe.
-  size_t ApproximateMemoryUsage() const { return arena_.MemoryUsage(); }
+  size_t ApproximateMemoryUsage() const {
+    return arena_.MemoryUsage() + filter_.ApproximateMemoryUsage();
+  }
 
   // Entries added, and how many of them are deletions. Thread-safe.
   uint64_t num_entries() const { return num_entries_.load(std::memory_order_acquire); }
@@ -82,6 +88,7 @@ class MemTable {
   class Iterator;
 
   KeyComparator comparator_;
+  MemTableFilter filter_;
   Arena arena_;
   Table table_;
   std::atomic<uint64_t> num_entries_{0};

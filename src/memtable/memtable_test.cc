@@ -30,9 +30,11 @@ std::string IKey(std::string_view user_key, SequenceNumber seq, ValueType type) 
   return k;
 }
 
-class MemTableTest : public testing::Test {
+// Every test runs without a key filter, with a one-line filter (saturated after a few
+// dozen keys, so nearly every lookup searches the skip list) and with a roomy one.
+class MemTableTest : public testing::TestWithParam<size_t> {
  protected:
-  MemTableTest() : icmp_(BytewiseComparator()), mem_(icmp_) {}
+  MemTableTest() : icmp_(BytewiseComparator()), mem_(icmp_, GetParam()) {}
 
   // "NOT_FOUND" when the memtable knows nothing, "DELETED" for a deletion, else the
   // value.
@@ -68,7 +70,7 @@ class MemTableTest : public testing::Test {
   MemTable mem_;
 };
 
-TEST_F(MemTableTest, Empty) {
+TEST_P(MemTableTest, Empty) {
   EXPECT_TRUE(mem_.empty());
   EXPECT_EQ(0u, mem_.num_entries());
   EXPECT_EQ(0u, mem_.num_deletes());
@@ -84,7 +86,7 @@ TEST_F(MemTableTest, Empty) {
   EXPECT_TRUE(iter->status().ok());
 }
 
-TEST_F(MemTableTest, GetSeesTheNewestEntryAtOrBelowTheSnapshot) {
+TEST_P(MemTableTest, GetSeesTheNewestEntryAtOrBelowTheSnapshot) {
   mem_.Add(10, ValueType::kValue, "k", "v10");
   mem_.Add(20, ValueType::kValue, "k", "v20");
   mem_.Add(30, ValueType::kDeletion, "k", "");
@@ -119,7 +121,7 @@ TEST_F(MemTableTest, GetSeesTheNewestEntryAtOrBelowTheSnapshot) {
   EXPECT_FALSE(mem_.empty());
 }
 
-TEST_F(MemTableTest, DeletionAndValueAtTheSameSequence) {
+TEST_P(MemTableTest, DeletionAndValueAtTheSameSequence) {
   // A deletion sorts after a value of the same sequence (kind descending).
   mem_.Add(5, ValueType::kDeletion, "k", "");
   mem_.Add(5, ValueType::kValue, "k", "v");
@@ -130,7 +132,7 @@ TEST_F(MemTableTest, DeletionAndValueAtTheSameSequence) {
   EXPECT_EQ(IKey("k", 5, ValueType::kDeletion), contents[1].first);
 }
 
-TEST_F(MemTableTest, EmptyKeysAndValues) {
+TEST_P(MemTableTest, EmptyKeysAndValues) {
   mem_.Add(1, ValueType::kValue, "", "empty-key");
   mem_.Add(2, ValueType::kValue, "empty-value", "");
   mem_.Add(3, ValueType::kValue, "", "");
@@ -148,7 +150,7 @@ TEST_F(MemTableTest, EmptyKeysAndValues) {
   EXPECT_EQ(IKey("empty-value", 2, ValueType::kValue), contents[2].first);
 }
 
-TEST_F(MemTableTest, BinaryKeysWithZeroBytes) {
+TEST_P(MemTableTest, BinaryKeysWithZeroBytes) {
   using namespace std::string_literals;
   const std::vector<std::string> keys = {"\0"s,   "\0\0"s,  "a"s, "a\0"s,
                                          "a\0b"s, "a\xff"s, "b"s, "\xff\0"s};  // bytewise order
@@ -168,7 +170,7 @@ TEST_F(MemTableTest, BinaryKeysWithZeroBytes) {
   }
 }
 
-TEST_F(MemTableTest, LargeValues) {
+TEST_P(MemTableTest, LargeValues) {
   Random rnd(test::RandomSeed());
   const std::string big1 = test::RandomBytes(&rnd, 1 << 20);
   const std::string big2 = test::RandomBytes(&rnd, (1 << 20) + 17);
@@ -182,7 +184,7 @@ TEST_F(MemTableTest, LargeValues) {
   EXPECT_GE(mem_.ApproximateMemoryUsage(), big1.size() + big2.size() + big_key.size());
 }
 
-TEST_F(MemTableTest, MemoryUsageGrows) {
+TEST_P(MemTableTest, MemoryUsageGrows) {
   size_t last = mem_.ApproximateMemoryUsage();
   size_t added = 0;
   for (int i = 0; i < 5000; i++) {
@@ -201,7 +203,7 @@ TEST_F(MemTableTest, MemoryUsageGrows) {
 
 // Random updates over a small key space, checked against a model: Get at random
 // snapshots, and the iterator both ways and after Seek.
-TEST_F(MemTableTest, RandomAgainstModel) {
+TEST_P(MemTableTest, RandomAgainstModel) {
   Random rnd(test::RandomSeed());
   // user key -> sequence -> (type, value); the full history.
   std::map<std::string, std::map<SequenceNumber, std::pair<ValueType, std::string>>> model;
@@ -277,7 +279,7 @@ TEST_F(MemTableTest, RandomAgainstModel) {
 
 // A writer adds while readers Get and iterate: readers always find every entry published
 // before they looked. Bounded by counts.
-TEST_F(MemTableTest, ConcurrentReadersAndOneWriter) {
+TEST_P(MemTableTest, ConcurrentReadersAndOneWriter) {
   const int kEntries = 5000;
   const int kReaders = 2;
   std::atomic<int> published{0};  // entries 1..published are in the memtable
@@ -341,6 +343,8 @@ TEST_F(MemTableTest, ConcurrentReadersAndOneWriter) {
   for (auto& t : threads) t.join();
   EXPECT_FALSE(failed.load());
 }
+
+INSTANTIATE_TEST_SUITE_P(FilterBytes, MemTableTest, testing::Values(0, 64, 64 << 10));
 
 }  // namespace
 }  // namespace lsmdb
