@@ -82,6 +82,9 @@ class [[nodiscard]] LSMDB_EXPORT Status {
   std::string_view message() const { return msg_ ? std::string_view(*msg_) : std::string_view(); }
   // "OK", or the code's name, ": ", and the message.
   std::string ToString() const;
+  // The same code with "<prefix>: " before the message (what was being done when the
+  // error happened). OK stays OK.
+  Status WithPrefix(std::string_view prefix) const;
 
   // Explicitly discards a status that the caller has decided not to act on.
   void PermitUncheckedError() const {}

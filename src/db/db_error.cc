@@ -16,32 +16,6 @@
 namespace lsmdb {
 namespace {
 
-// s with "what failed: " in front of its message, keeping its code.
-Status WithContext(const Status& s, std::string_view what) {
-  const std::string prefix = std::string(what) + " failed";
-  switch (s.code()) {
-    case Status::Code::kOk:
-      return s;
-    case Status::Code::kNotFound:
-      return Status::NotFound(prefix, s.message());
-    case Status::Code::kCorruption:
-      return Status::Corruption(prefix, s.message());
-    case Status::Code::kNotSupported:
-      return Status::NotSupported(prefix, s.message());
-    case Status::Code::kInvalidArgument:
-      return Status::InvalidArgument(prefix, s.message());
-    case Status::Code::kIOError:
-      return Status::IOError(prefix, s.message());
-    case Status::Code::kBusy:
-      return Status::Busy(prefix, s.message());
-    case Status::Code::kNoSpace:
-      return Status::NoSpace(prefix, s.message());
-    case Status::Code::kAborted:
-      return Status::Aborted(prefix, s.message());
-  }
-  return Status::IOError(prefix, s.message());
-}
-
 // I/O errors (a full device included) may go away; corruption and bugs do not.
 bool IsRetryable(const Status& s) { return s.IsIOError(); }
 
@@ -49,7 +23,7 @@ bool IsRetryable(const Status& s) { return s.IsIOError(); }
 
 Status DBImpl::RecordBackgroundError(const Status& s, std::string_view what, bool wal) {
   if (s.ok()) return s;
-  Status error = WithContext(s, what);
+  Status error = s.WithPrefix(std::string(what) + " failed");
   bg_error_wal_ |= wal;
   if (!bg_error_.ok()) {
     if (info_log_)

@@ -24,6 +24,11 @@ Status& Status::operator=(const Status& other) {
   return *this;
 }
 
+Status Status::WithPrefix(std::string_view prefix) const {
+  if (ok()) return Status();
+  return Status(code_, prefix, message());
+}
+
 std::string Status::ToString() const {
   const char* name = "";
   switch (code_) {
