@@ -125,16 +125,22 @@ TEST_F(CompactionTest, IsBaseLevelForKey) {
   EXPECT_TRUE(last.IsBaseLevelForKey("q"));
 }
 
-TEST_F(CompactionTest, ShouldStopBeforeCountsGrandparentOverlap) {
-  // Grandparents of 300 bytes covering "g00".."g01", "g02".."g03", ...; the limit is
-  // 10 * 100 = 1000 bytes: passing a fourth one cuts.
+// n grandparent tables of `bytes` each, covering "g00".."g01", "g02".."g03", ...
+FileList Grandparents(int n, uint64_t bytes) {
   FileList grandparents;
-  for (int i = 0; i < 20; i++) {
+  for (int i = 0; i < n; i++) {
     char lo[8], hi[8];
     std::snprintf(lo, sizeof(lo), "g%02d", 2 * i);
     std::snprintf(hi, sizeof(hi), "g%02d", 2 * i + 1);
-    grandparents.push_back(FakeFile(100 + i, lo, hi, 300));
+    grandparents.push_back(FakeFile(100 + i, lo, hi, bytes));
   }
+  return grandparents;
+}
+
+TEST_F(CompactionTest, ShouldStopBeforeCountsGrandparentOverlap) {
+  // Grandparents of 300 bytes covering "g00".."g01", "g02".."g03", ...; the limit is
+  // 10 * 100 = 1000 bytes: passing a fourth one cuts.
+  const FileList grandparents = Grandparents(20, 300);
   Compaction comp(&icmp_, v_, 1, 2, {FakeFile(1, "a", "z", 1)}, {}, grandparents, 100, 1, false);
   std::vector<int> cuts;
   for (int i = 0; i < 40; i++) {
@@ -154,13 +160,7 @@ TEST_F(CompactionTest, ShouldStopBeforeCountsGrandparentOverlap) {
 
 TEST_F(CompactionTest, ShouldStopBeforeCutsAtGrandparentEndsOnceHalfFull) {
   // Grandparents "g00".."g01", "g02".."g03", ... of 10 bytes: never too much overlap.
-  FileList grandparents;
-  for (int i = 0; i < 10; i++) {
-    char lo[8], hi[8];
-    std::snprintf(lo, sizeof(lo), "g%02d", 2 * i);
-    std::snprintf(hi, sizeof(hi), "g%02d", 2 * i + 1);
-    grandparents.push_back(FakeFile(100 + i, lo, hi, 10));
-  }
+  const FileList grandparents = Grandparents(10, 10);
   Compaction comp(&icmp_, v_, 1, 2, {FakeFile(1, "a", "z", 1)}, {}, grandparents, 100, 1, false);
   // The output grows by 20 bytes a key: it is half full (50) from the third key on.
   std::vector<int> cuts;
