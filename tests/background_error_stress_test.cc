@@ -18,6 +18,7 @@
 
 #include "io/mem_file_system.h"
 #include "lsmdb/db.h"
+#include "tests/util/db_test_util.h"
 #include "tests/util/test_util.h"
 
 namespace lsmdb {
@@ -48,15 +49,11 @@ TEST(BackgroundErrorRandomTest, FaultsAtRandomPointsLoseNoAcknowledgedWrite) {
   const char* env = std::getenv("LSMDB_FAULT_ROUNDS");
   const int rounds = env != nullptr ? std::atoi(env) : 40;
   auto fs = std::make_shared<MemFileSystem>();
-  Options o;
-  o.file_system = fs;
-  o.create_if_missing = true;
-  o.write_buffer_size = 64 << 10;
+  Options o = test::SmallDBOptions(fs, /*manual_compactions=*/false);
   o.target_file_size = 64 << 10;
   o.max_bytes_for_level_base = 256 << 10;
   o.level0_file_num_compaction_trigger = 2;
   o.max_manifest_file_size = 4 << 10;  // MANIFEST rollovers, so CURRENT is written
-  o.max_bgerror_resume_count = 0;
   std::unique_ptr<DB> db;
   ASSERT_TRUE(DB::Open(o, "/db", &db).ok());
 
@@ -170,11 +167,7 @@ TEST(BackgroundErrorRandomTest, FaultsAtRandomPointsLoseNoAcknowledgedWrite) {
 TEST(BackgroundErrorConcurrentTest, WritersAndReadersThroughFaultsAndResume) {
   constexpr int kWriters = 3, kReaders = 2;
   auto fs = std::make_shared<MemFileSystem>();
-  Options o;
-  o.file_system = fs;
-  o.create_if_missing = true;
-  o.write_buffer_size = 64 << 10;
-  o.max_bgerror_resume_count = 0;
+  Options o = test::SmallDBOptions(fs, /*manual_compactions=*/false);
   std::unique_ptr<DB> db;
   ASSERT_TRUE(DB::Open(o, "/db", &db).ok());
   auto key = [](int w, int i) { return "w" + std::to_string(w) + "-" + std::to_string(i); };

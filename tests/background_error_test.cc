@@ -13,6 +13,7 @@
 
 #include "io/mem_file_system.h"
 #include "lsmdb/db.h"
+#include "tests/util/db_test_util.h"
 #include "tests/util/test_util.h"
 
 namespace lsmdb {
@@ -32,19 +33,7 @@ struct FaultCase {
 
 class BackgroundErrorTest : public ::testing::Test {
  protected:
-  Options MakeOptions() {
-    Options o;
-    o.file_system = fs_;
-    o.create_if_missing = true;
-    o.write_buffer_size = 64 << 10;
-    o.max_bgerror_resume_count = 0;  // these tests resume explicitly
-    // No automatic compactions: the tests start them (CompactRange), so the table set is
-    // known at every check.
-    o.level0_file_num_compaction_trigger = 100;
-    o.level0_slowdown_writes_trigger = 100;
-    o.level0_stop_writes_trigger = 100;
-    return o;
-  }
+  Options MakeOptions() { return test::SmallDBOptions(fs_, /*manual_compactions=*/true); }
   void Open(Options o) { ASSERT_TRUE(DB::Open(o, "/db", &db_).ok()); }
   void Open() { Open(MakeOptions()); }
   void Reopen() {

@@ -11,6 +11,7 @@
 
 #include "io/mem_file_system.h"
 #include "lsmdb/db.h"
+#include "tests/util/db_test_util.h"
 #include "tests/util/test_util.h"
 
 namespace lsmdb {
@@ -21,15 +22,8 @@ using Op = MemFileSystem::Op;
 class ParanoidChecksTest : public ::testing::Test {
  protected:
   Options MakeOptions(bool paranoid) {
-    Options o;
-    o.file_system = fs_;
-    o.create_if_missing = true;
+    Options o = test::SmallDBOptions(fs_, /*manual_compactions=*/true);
     o.paranoid_checks = paranoid;
-    o.write_buffer_size = 64 << 10;
-    o.max_bgerror_resume_count = 0;
-    o.level0_file_num_compaction_trigger = 100;
-    o.level0_slowdown_writes_trigger = 100;
-    o.level0_stop_writes_trigger = 100;
     return o;
   }
   Status Open(bool paranoid) {
