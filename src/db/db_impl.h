@@ -97,6 +97,9 @@ class DBImpl final : public DB {
   Status WriteValidated(const WriteOptions& options, WriteBatch* batch);
   Status MakeRoomForWrite(bool force) REQUIRES(mu_);
   WriteBatch* BuildBatchGroup(Writer** last_writer, bool* need_sync) REQUIRES(mu_);
+  // Before a sync group: gives the writers of the last sync group, released just now,
+  // a moment (at most half a sync) to queue again, so that one sync carries them all.
+  void WaitForSyncPeers() REQUIRES(mu_);
   Status SwitchMemTable(bool sync_old = true) REQUIRES(mu_);
   // The error a writer that started waiting when bg_error_count_ was `seen` returns: the
   // current background error, or one recorded (and cleared) since; OK otherwise.
@@ -173,6 +176,10 @@ class DBImpl final : public DB {
 
   std::deque<Writer*> writers_ GUARDED_BY(mu_);
   WriteBatch group_batch_;  // used only by the write-group leader
+  // Writers seen around the last sync group (its size plus those queued behind it when
+  // it ended), and how long its sync took: WaitForSyncPeers waits for that many.
+  size_t sync_writers_ GUARDED_BY(mu_) = 1;
+  uint64_t last_sync_micros_ GUARDED_BY(mu_) = 0;
   SnapshotList snapshots_ GUARDED_BY(mu_);
   std::set<uint64_t> pending_outputs_ GUARDED_BY(mu_);  // tables being written
 
