@@ -24,6 +24,25 @@ struct TestComparator {
 };
 using TestList = SkipList<Key, TestComparator>;
 
+// list holds exactly the keys of model: Contains() agrees for every key in [0, range),
+// and full walks forward and backward give model's keys in order.
+void ExpectSameAsModel(const TestList& list, const std::set<Key>& model, Key range) {
+  for (Key k = 0; k < range; k++) ASSERT_EQ(model.count(k) == 1, list.Contains(k)) << k;
+  TestList::Iterator iter(&list);
+  iter.SeekToFirst();
+  for (auto it = model.begin(); it != model.end(); ++it, iter.Next()) {
+    ASSERT_TRUE(iter.Valid());
+    ASSERT_EQ(*it, iter.key());
+  }
+  ASSERT_FALSE(iter.Valid());
+  iter.SeekToLast();
+  for (auto it = model.rbegin(); it != model.rend(); ++it, iter.Prev()) {
+    ASSERT_TRUE(iter.Valid());
+    ASSERT_EQ(*it, iter.key());
+  }
+  ASSERT_FALSE(iter.Valid());
+}
+
 TEST(SkipListTest, Empty) {
   Arena arena;
   TestList list(TestComparator(), &arena);
@@ -105,20 +124,7 @@ TEST(SkipListTest, AscendingRunsAgainstModel) {
     }
   }
   ASSERT_TRUE(list.TEST_LevelsOrdered()) << "seed " << seed;
-  for (Key k = 0; k < kRange; k++) ASSERT_EQ(model.count(k) == 1, list.Contains(k)) << k;
-  TestList::Iterator iter(&list);
-  iter.SeekToFirst();
-  for (auto it = model.begin(); it != model.end(); ++it, iter.Next()) {
-    ASSERT_TRUE(iter.Valid());
-    ASSERT_EQ(*it, iter.key());
-  }
-  ASSERT_FALSE(iter.Valid());
-  iter.SeekToLast();
-  for (auto it = model.rbegin(); it != model.rend(); ++it, iter.Prev()) {
-    ASSERT_TRUE(iter.Valid());
-    ASSERT_EQ(*it, iter.key());
-  }
-  ASSERT_FALSE(iter.Valid());
+  ExpectSameAsModel(list, model, kRange);
 }
 
 TEST(SkipListTest, RandomAgainstModel) {
@@ -133,22 +139,9 @@ TEST(SkipListTest, RandomAgainstModel) {
     if (model.insert(k).second) list.Insert(k);
   }
   ASSERT_TRUE(list.TEST_LevelsOrdered());
-  for (Key k = 0; k < kRange; k++) ASSERT_EQ(model.count(k) == 1, list.Contains(k)) << k;
+  ExpectSameAsModel(list, model, kRange);
 
-  // Full walks, both ways.
   TestList::Iterator iter(&list);
-  iter.SeekToFirst();
-  for (auto it = model.begin(); it != model.end(); ++it, iter.Next()) {
-    ASSERT_TRUE(iter.Valid());
-    ASSERT_EQ(*it, iter.key());
-  }
-  ASSERT_FALSE(iter.Valid());
-  iter.SeekToLast();
-  for (auto it = model.rbegin(); it != model.rend(); ++it, iter.Prev()) {
-    ASSERT_TRUE(iter.Valid());
-    ASSERT_EQ(*it, iter.key());
-  }
-  ASSERT_FALSE(iter.Valid());
 
   // Random seeks, then a few random steps either way.
   for (int i = 0; i < 2000; i++) {
