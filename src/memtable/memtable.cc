@@ -34,10 +34,18 @@ class MemTable::Iterator final : public InternalIterator {
   void SeekToLast() override { iter_.SeekToLast(); }
   void Seek(std::string_view target) override {
     assert(target.size() >= kInternalKeyTrailer);
-    // The skip list compares encoded entries: give the target the same length prefix.
-    scratch_.clear();
-    PutLengthPrefixed(&scratch_, target);
-    iter_.Seek(scratch_.data());
+    // The skip list compares encoded entries: give the target the same length prefix,
+    // in the inline buffer unless the key is long (no allocation per seek).
+    const auto size = static_cast<uint32_t>(target.size());
+    const size_t n = VarintLength(size) + target.size();
+    char* buf = inline_;
+    if (n > sizeof(inline_)) {
+      long_target_.resize(n);
+      buf = long_target_.data();
+    }
+    char* p = EncodeVarint32(buf, size);
+    std::memcpy(p, target.data(), target.size());
+    iter_.Seek(buf);
   }
   void Next() override { iter_.Next(); }
   void Prev() override { iter_.Prev(); }
@@ -50,7 +58,9 @@ class MemTable::Iterator final : public InternalIterator {
 
  private:
   Table::Iterator iter_;
-  std::string scratch_;  // the encoded Seek target; reused to avoid reallocating
+  // The encoded Seek target: inline when it fits (an internal key of up to ~60 bytes).
+  char inline_[64];
+  std::string long_target_;
 };
 
 MemTable::MemTable(const InternalKeyComparator& comparator, size_t filter_bytes)
