@@ -1,11 +1,10 @@
 #include "sstable/merging_iterator.h"
 
-#include <bit>
 #include <cassert>
 #include <cstdint>
-#include <cstring>
 #include <utility>
 
+#include "util/bytewise.h"
 #include "util/internal_key.h"
 
 namespace lsmdb {
@@ -16,48 +15,14 @@ namespace {
 // internal-key comparator is final, so only the user comparison is a virtual call), and
 // any other comparator, called through the vtable.
 struct BytewiseInternalOrder {
-  // Small enough to inline into the heap code. Every internal key ends with an 8-byte
-  // tag, so 8 bytes loaded at any offset inside the shorter user key stay inside both
-  // keys: the last partial word is loaded whole and its bytes past the user key shifted
-  // out, instead of being compared one by one.
-  int operator()(std::string_view a, std::string_view b) const {
-    const size_t la = a.size() - kInternalKeyTrailer, lb = b.size() - kInternalKeyTrailer;
-    const size_t n = la < lb ? la : lb;
-    if (n > kInlineBytes) [[unlikely]] return CompareLong(a, b);
-    for (size_t i = 0; i < n; i += 8) {
-      uint64_t x = LoadBigEndian64(a.data() + i), y = LoadBigEndian64(b.data() + i);
-      if (n - i < 8) {
-        const auto drop = static_cast<unsigned>(8 * (8 - (n - i)));
-        x >>= drop;
-        y >>= drop;
-      }
-      if (x != y) return x < y ? -1 : 1;
-    }
-    return CompareTails(a, b);
-  }
-
-  static constexpr size_t kInlineBytes = 64;  // longer user keys go to memcmp
-
-  // Once the user keys' common part is equal: the shorter key first, then the newer
-  // entry (the higher tag) first.
-  static int CompareTails(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return a.size() < b.size() ? -1 : 1;
+  // Each user key is followed by its 8-byte tag: the padded comparison may load whole
+  // words past its end.
+  [[gnu::always_inline]] int operator()(std::string_view a, std::string_view b) const {
+    const int r = BytewiseComparePadded({a.data(), a.size() - kInternalKeyTrailer},
+                                        {b.data(), b.size() - kInternalKeyTrailer});
+    if (r != 0) return r;
     const uint64_t ta = ExtractTag(a), tb = ExtractTag(b);
     return ta > tb ? -1 : (ta < tb ? 1 : 0);
-  }
-
-  // Kept out of line so that the common case needs no call-saved registers.
-  [[gnu::noinline]] static int CompareLong(std::string_view a, std::string_view b) {
-    const size_t la = a.size() - kInternalKeyTrailer, lb = b.size() - kInternalKeyTrailer;
-    const int r = std::memcmp(a.data(), b.data(), la < lb ? la : lb);
-    return r != 0 ? r : CompareTails(a, b);
-  }
-
-  static uint64_t LoadBigEndian64(const char* p) {
-    uint64_t x;
-    std::memcpy(&x, p, sizeof(x));
-    if constexpr (std::endian::native == std::endian::little) x = __builtin_bswap64(x);
-    return x;
   }
 };
 struct InternalKeyOrder {
@@ -204,7 +169,7 @@ class MergingIterator final : public InternalIterator {
 
   // True when a's entry comes before b's, forward or backward.
   template <bool kForward>
-  bool Before(const Slot* a, const Slot* b) const {
+  [[gnu::always_inline]] bool Before(const Slot* a, const Slot* b) const {
     const int c = order_(a->key, b->key);
     if constexpr (kForward) {
       return c < 0 || (c == 0 && a->index < b->index);
@@ -257,7 +222,7 @@ class MergingIterator final : public InternalIterator {
 
   // Places item at pos, then sinks it below the children that come before it.
   template <bool kForward>
-  void SiftDown(size_t pos, Slot* item) {
+  [[gnu::always_inline]] void SiftDown(size_t pos, Slot* item) {
     Slot** const heap = heap_.data();
     const size_t n = heap_.size();
     while (true) {
