@@ -34,10 +34,21 @@ class MemTable::Iterator final : public InternalIterator {
   void SeekToLast() override { iter_.SeekToLast(); }
   void Seek(std::string_view target) override {
     assert(target.size() >= kInternalKeyTrailer);
-    // The skip list compares encoded entries: give the target the same length prefix.
-    scratch_.clear();
-    PutLengthPrefixed(&scratch_, target);
-    iter_.Seek(scratch_.data());
+    assert(target.size() <= std::numeric_limits<uint32_t>::max());
+    // The skip list compares encoded entries: give the target the same length prefix,
+    // in the inline buffer when it fits (no allocation for the usual short keys).
+    const size_t needed = kMaxVarint32Bytes + target.size();
+    char* buf = inline_seek_;
+    if (needed > sizeof(inline_seek_)) {
+      if (needed > heap_seek_size_) {
+        heap_seek_ = std::make_unique_for_overwrite<char[]>(needed);
+        heap_seek_size_ = needed;
+      }
+      buf = heap_seek_.get();
+    }
+    char* p = EncodeVarint32(buf, static_cast<uint32_t>(target.size()));
+    std::memcpy(p, target.data(), target.size());
+    iter_.Seek(buf);
   }
   void Next() override { iter_.Next(); }
   void Prev() override { iter_.Prev(); }
@@ -50,7 +61,10 @@ class MemTable::Iterator final : public InternalIterator {
 
  private:
   Table::Iterator iter_;
-  std::string scratch_;  // the encoded Seek target; reused to avoid reallocating
+  // The encoded Seek target: inline for short keys, else a buffer kept for reuse.
+  char inline_seek_[64];
+  std::unique_ptr<char[]> heap_seek_;
+  size_t heap_seek_size_ = 0;
 };
 
 MemTable::MemTable(const InternalKeyComparator& comparator)

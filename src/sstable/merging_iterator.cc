@@ -2,6 +2,7 @@
 
 #include <cassert>
 #include <cstdint>
+#include <span>
 #include <utility>
 
 #include "util/bytewise.h"
@@ -54,15 +55,21 @@ template <typename Order>
 class MergingIterator final : public InternalIterator {
  public:
   MergingIterator(Order order, std::vector<std::unique_ptr<InternalIterator>> children)
-      : order_(order), children_(std::move(children)), slots_(children_.size()) {
-    for (size_t i = 0; i < children_.size(); i++) {
+      : order_(order), children_(std::move(children)) {
+    const size_t n = children_.size();
+    if (n > kInlineChildren) {
+      big_slots_ = std::make_unique<Slot[]>(n);
+      big_heap_ = std::make_unique<Slot*[]>(n);
+      slots_ = big_slots_.get();
+      heap_ = big_heap_.get();
+    }
+    for (size_t i = 0; i < n; i++) {
       slots_[i].iter = children_[i].get();
       slots_[i].index = static_cast<uint32_t>(i);
     }
-    heap_.reserve(children_.size());
   }
 
-  bool Valid() const override { return !heap_.empty(); }
+  bool Valid() const override { return heap_size_ != 0; }
 
   void SeekToFirst() override {
     for (auto& child : children_) child->SeekToFirst();
@@ -131,7 +138,7 @@ class MergingIterator final : public InternalIterator {
   void SwitchToForward() {
     const Slot* current = heap_[0];
     const std::string_view target = current->key;  // current does not move
-    for (Slot& slot : slots_) {
+    for (Slot& slot : Slots()) {
       if (&slot == current) continue;
       slot.iter->Seek(target);
       if (slot.index < current->index) SkipEqual(slot.iter, target);
@@ -147,7 +154,7 @@ class MergingIterator final : public InternalIterator {
   void SwitchToReverse() {
     const Slot* current = heap_[0];
     const std::string_view target = current->key;
-    for (Slot& slot : slots_) {
+    for (Slot& slot : Slots()) {
       if (&slot == current) continue;
       InternalIterator* child = slot.iter;
       child->Seek(target);
@@ -180,14 +187,14 @@ class MergingIterator final : public InternalIterator {
 
   template <bool kForward>
   void RebuildHeap() {
-    heap_.clear();
-    for (Slot& slot : slots_) {
+    heap_size_ = 0;
+    for (Slot& slot : Slots()) {
       if (slot.iter->Valid()) {
         slot.key = slot.iter->key();
-        heap_.push_back(&slot);
+        heap_[heap_size_++] = &slot;
       }
     }
-    for (size_t i = heap_.size() / 2; i-- > 0;) SiftDown<kForward>(i);
+    for (size_t i = heap_size_ / 2; i-- > 0;) SiftDown<kForward>(i);
     first_child_ = 0;
   }
 
@@ -195,14 +202,13 @@ class MergingIterator final : public InternalIterator {
   template <bool kForward>
   void FixTop(Slot* top) {
     if (!top->iter->Valid()) [[unlikely]] {
-      heap_[0] = heap_.back();
-      heap_.pop_back();
+      heap_[0] = heap_[--heap_size_];
       first_child_ = 0;
-      if (heap_.size() > 1) SiftDown<kForward>(0);
+      if (heap_size_ > 1) SiftDown<kForward>(0);
       return;
     }
     top->key = top->iter->key();
-    const size_t n = heap_.size();
+    const size_t n = heap_size_;
     if (n == 1) return;  // the only child left: nothing to compare with
     if (first_child_ == 0) {
       first_child_ = (n > 2 && Before<kForward>(heap_[2], heap_[1])) ? 2 : 1;
@@ -223,8 +229,8 @@ class MergingIterator final : public InternalIterator {
   // Places item at pos, then sinks it below the children that come before it.
   template <bool kForward>
   [[gnu::always_inline]] void SiftDown(size_t pos, Slot* item) {
-    Slot** const heap = heap_.data();
-    const size_t n = heap_.size();
+    Slot** const heap = heap_;
+    const size_t n = heap_size_;
     while (true) {
       size_t child = 2 * pos + 1;
       if (child >= n) break;
@@ -236,10 +242,21 @@ class MergingIterator final : public InternalIterator {
     heap[pos] = item;
   }
 
+  std::span<Slot> Slots() { return {slots_, children_.size()}; }
+
+  // Children up to this many keep their slots and heap inside the iterator: building a
+  // merge allocates nothing beyond the object itself.
+  static constexpr size_t kInlineChildren = 8;
+
   const Order order_;
   std::vector<std::unique_ptr<InternalIterator>> children_;
-  std::vector<Slot> slots_;   // one per child, in child order; never reallocated
-  std::vector<Slot*> heap_;
+  Slot inline_slots_[kInlineChildren];
+  Slot* inline_heap_[kInlineChildren];
+  std::unique_ptr<Slot[]> big_slots_;  // with more children
+  std::unique_ptr<Slot*[]> big_heap_;
+  Slot* slots_ = inline_slots_;  // one per child, in child order
+  Slot** heap_ = inline_heap_;   // heap_[0, heap_size_) is the heap
+  size_t heap_size_ = 0;
   // Which of the root's children (heap position 1 or 2) comes first; 0 when unknown.
   size_t first_child_ = 0;
   Direction direction_ = Direction::kForward;
