@@ -156,6 +156,10 @@ Status DBImpl::Get(const ReadOptions& options, std::string_view key, std::string
 std::unique_ptr<InternalIterator> DBImpl::NewInternalIterator(const ReadOptions& options,
                                                               const ReadView& view) {
   std::vector<std::unique_ptr<InternalIterator>> children;
+  // At most one child per memtable, per L0 table and per other level: one allocation.
+  const Version& v = *view.version;
+  children.reserve(1 + view.imm.size() + static_cast<size_t>(v.NumFiles(0)) +
+                   static_cast<size_t>(v.num_levels()));
   children.push_back(view.mem->NewIterator());
   for (const auto& imm : view.imm) children.push_back(imm->NewIterator());
   view.version->AddIterators(options, &children);

@@ -1,14 +1,65 @@
 #include "db/db_iter.h"
 
+#include <algorithm>
+#include <cassert>
+#include <cstring>
+#include <memory>
 #include <string>
+
+#include "util/bytewise.h"
 
 namespace lsmdb {
 namespace {
 
+// A user key DBIter keeps across moves of the internal iterator, with at least 8 bytes of
+// slack after it, so that BytewiseComparePadded may read whole words past its end, and
+// an inline buffer for keys up to kInlineBytes (no allocation for short keys).
+class SavedKey {
+ public:
+  SavedKey() = default;
+  SavedKey(const SavedKey&) = delete;
+  SavedKey& operator=(const SavedKey&) = delete;
+
+  std::string_view view() const { return {data_, size_}; }
+  void clear() { size_ = 0; }
+
+  // Copies key, 8 bytes at a time (no call for short keys).
+  // REQUIRES: 8 readable bytes follow key (the user key of an internal key).
+  void AssignPadded(std::string_view key) {
+    Reserve(key.size());
+    for (size_t i = 0; i < key.size(); i += 8) std::memcpy(data_ + i, key.data() + i, 8);
+    size_ = key.size();
+  }
+
+ private:
+  static constexpr size_t kInlineBytes = 120;
+  static constexpr size_t kSlack = 8;
+
+  // Room for n bytes rounded up to whole words, and the slack after them.
+  void Reserve(size_t n) {
+    if (n + kSlack <= capacity_) [[likely]] return;
+    capacity_ = std::max(n + kSlack, 2 * capacity_);
+    heap_ = std::make_unique_for_overwrite<char[]>(capacity_);
+    data_ = heap_.get();
+  }
+
+  char inline_[kInlineBytes + kSlack];
+  char* data_ = inline_;
+  size_t size_ = 0;
+  size_t capacity_ = sizeof(inline_);
+  std::unique_ptr<char[]> heap_;
+};
+
 // Direction invariants (as in LevelDB's DBIter):
-//  kForward: internal_ is at the entry that is the current one; key() reads it.
+//  kForward: internal_ is at the entry that is the current one; key_ is its user key,
+//            pointing into internal_'s key.
 //  kReverse: internal_ is just before every entry of the current user key, which is
-//            held in saved_key_ / saved_value_.
+//            held in saved_key_ / saved_value_ (key_ points into saved_key_).
+//
+// Moving forward, the user key of the entry left behind is copied into saved_key_ to
+// recognise its older entries; every user key in that loop is the user key of an
+// internal key (its tag follows it) or saved_key_ (padded), so they compare with
+// BytewiseComparePadded under the default order.
 class DBIter final : public Iterator {
  public:
   DBIter(const InternalKeyComparator* icmp, std::unique_ptr<InternalIterator> internal,
@@ -23,9 +74,11 @@ class DBIter final : public Iterator {
 
   bool Valid() const override { return valid_; }
   std::string_view key() const override {
-    return direction_ == kForward ? ExtractUserKey(internal_->key()) : std::string_view(saved_key_);
+    assert(valid_);
+    return key_;
   }
   std::string_view value() const override {
+    assert(valid_);
     return direction_ == kForward ? internal_->value() : std::string_view(saved_value_);
   }
   Status status() const override { return status_.ok() ? internal_->status() : status_; }
@@ -43,9 +96,9 @@ class DBIter final : public Iterator {
   void Seek(std::string_view target) override {
     if (lower_ && CompareUser(target, *lower_) < 0) target = *lower_;
     direction_ = kForward;
-    saved_key_.clear();
-    AppendInternalKey(&saved_key_, target, sequence_, kValueTypeForSeek);
-    internal_->Seek(saved_key_);
+    seek_key_.clear();
+    AppendInternalKey(&seek_key_, target, sequence_, kValueTypeForSeek);
+    internal_->Seek(seek_key_);
     FindNextUserEntry(false);
   }
 
@@ -53,9 +106,9 @@ class DBIter final : public Iterator {
     direction_ = kReverse;
     if (upper_) {
       // The last entry with user key < upper.
-      saved_key_.clear();
-      AppendInternalKey(&saved_key_, *upper_, kMaxSequenceNumber, kValueTypeForSeek);
-      internal_->Seek(saved_key_);
+      seek_key_.clear();
+      AppendInternalKey(&seek_key_, *upper_, kMaxSequenceNumber, kValueTypeForSeek);
+      internal_->Seek(seek_key_);
       if (internal_->Valid()) {
         internal_->Prev();
       } else {
@@ -75,9 +128,9 @@ class DBIter final : public Iterator {
     direction_ = kReverse;
     // Position at the last internal entry whose user key is <= target: seek past every
     // entry of target (sequence 0 and the lowest kind sort last), then step back.
-    saved_key_.clear();
-    AppendInternalKey(&saved_key_, target, 0, ValueType::kDeletion);
-    internal_->Seek(saved_key_);
+    seek_key_.clear();
+    AppendInternalKey(&seek_key_, target, 0, ValueType::kDeletion);
+    internal_->Seek(seek_key_);
     if (!internal_->Valid()) {
       internal_->SeekToLast();
     } else if (CompareUser(ExtractUserKey(internal_->key()), target) > 0) {
@@ -87,7 +140,8 @@ class DBIter final : public Iterator {
   }
 
   void Next() override {
-    if (direction_ == kReverse) {
+    assert(valid_);
+    if (direction_ == kReverse) [[unlikely]] {
       // internal_ is before the entries of saved_key_: step onto them, then past them.
       direction_ = kForward;
       if (!internal_->Valid()) {
@@ -98,19 +152,20 @@ class DBIter final : public Iterator {
       FindNextUserEntry(true);
       return;
     }
-    saved_key_.assign(ExtractUserKey(internal_->key()));
+    saved_key_.AssignPadded(key_);
     internal_->Next();
     FindNextUserEntry(true);
   }
 
   void Prev() override {
+    assert(valid_);
     if (direction_ == kForward) {
       // Step back over every entry of the current user key.
-      saved_key_.assign(ExtractUserKey(internal_->key()));
+      saved_key_.AssignPadded(key_);
       while (true) {
         internal_->Prev();
         if (!internal_->Valid()) break;
-        if (CompareUser(ExtractUserKey(internal_->key()), saved_key_) < 0) break;
+        if (ComparePadded(ExtractUserKey(internal_->key()), saved_key_.view()) < 0) break;
       }
       direction_ = kReverse;
     }
@@ -120,35 +175,48 @@ class DBIter final : public Iterator {
  private:
   enum Direction { kForward, kReverse };
 
+  // For any user keys (bounds, targets).
   int CompareUser(std::string_view a, std::string_view b) const {
-    return bytewise_ ? a.compare(b) : ucmp_->Compare(a, b);
+    return bytewise_ ? BytewiseCompare(a, b) : ucmp_->Compare(a, b);
+  }
+  // For user keys each followed by 8 readable bytes (see the class comment).
+  int ComparePadded(std::string_view a, std::string_view b) const {
+    return bytewise_ ? BytewiseComparePadded(a, b) : ucmp_->Compare(a, b);
   }
 
-  bool Parse(ParsedInternalKey* ikey) {
-    if (ParseInternalKey(internal_->key(), ikey)) return true;
-    status_ = Status::Corruption("iterator", "bad internal key");
-    return false;
-  }
+  void SetCorrupt() { status_ = Status::Corruption("iterator", "bad internal key"); }
 
   // Moves forward to the first visible, live entry; with skipping, entries whose user
-  // key is <= saved_key_ are passed over (they are older versions of a key already shown).
+  // key is <= saved_key_ are passed over (they are older versions of a key already shown
+  // or deleted).
   void FindNextUserEntry(bool skipping) {
-    valid_ = false;
     for (; internal_->Valid(); internal_->Next()) {
-      ParsedInternalKey ikey;
-      if (!Parse(&ikey)) return;
-      if (ikey.sequence > sequence_) continue;
-      if (skipping && CompareUser(ikey.user_key, saved_key_) <= 0) continue;
-      if (ikey.type == ValueType::kDeletion) {
+      const std::string_view ikey = internal_->key();
+      if (ikey.size() < kInternalKeyTrailer) [[unlikely]] {
+        SetCorrupt();
+        break;
+      }
+      const uint64_t tag = ExtractTag(ikey);
+      const auto kind = static_cast<uint8_t>(tag & 0xff);
+      if (kind > static_cast<uint8_t>(ValueType::kValue)) [[unlikely]] {
+        SetCorrupt();
+        break;
+      }
+      if ((tag >> 8) > sequence_) continue;  // too new for this iterator
+      const std::string_view user_key(ikey.data(), ikey.size() - kInternalKeyTrailer);
+      if (skipping && ComparePadded(user_key, saved_key_.view()) <= 0) continue;
+      if (kind == static_cast<uint8_t>(ValueType::kDeletion)) {
         // Hide this key and every older entry of it.
-        saved_key_.assign(ikey.user_key);
+        saved_key_.AssignPadded(user_key);
         skipping = true;
         continue;
       }
-      if (upper_ && CompareUser(ikey.user_key, *upper_) >= 0) return;
+      if (upper_ && CompareUser(user_key, *upper_) >= 0) break;
+      key_ = user_key;
       valid_ = true;
       return;
     }
+    valid_ = false;
   }
 
   // Moves backward collecting the newest visible entry of the previous user key.
@@ -158,12 +226,14 @@ class DBIter final : public Iterator {
     saved_value_.clear();
     while (internal_->Valid()) {
       ParsedInternalKey ikey;
-      if (!Parse(&ikey)) {
+      if (!ParseInternalKey(internal_->key(), &ikey)) {
+        SetCorrupt();
         valid_ = false;
         return;
       }
       if (ikey.sequence <= sequence_) {
-        if (value_type != ValueType::kDeletion && CompareUser(ikey.user_key, saved_key_) < 0) {
+        if (value_type != ValueType::kDeletion &&
+            ComparePadded(ikey.user_key, saved_key_.view()) < 0) {
           break;  // saved_key_ has its newest visible entry; this one is an older key
         }
         value_type = ikey.type;
@@ -171,7 +241,7 @@ class DBIter final : public Iterator {
           saved_key_.clear();
           saved_value_.clear();
         } else {
-          saved_key_.assign(ikey.user_key);
+          saved_key_.AssignPadded(ikey.user_key);
           saved_value_.assign(internal_->value());
         }
       }
@@ -184,7 +254,8 @@ class DBIter final : public Iterator {
       direction_ = kForward;
       return;
     }
-    valid_ = !(lower_ && CompareUser(saved_key_, *lower_) < 0);
+    key_ = saved_key_.view();
+    valid_ = !(lower_ && CompareUser(key_, *lower_) < 0);
   }
 
   std::shared_ptr<const void> pin_;  // declared first: destroyed after internal_
@@ -196,8 +267,10 @@ class DBIter final : public Iterator {
   const std::optional<std::string_view> upper_;
   Direction direction_ = kForward;
   bool valid_ = false;
-  std::string saved_key_;
+  std::string_view key_;  // the current user key, when valid_
+  SavedKey saved_key_;
   std::string saved_value_;
+  std::string seek_key_;  // the internal key of the last seek
   Status status_;
 };
 

@@ -34,16 +34,19 @@ class MemTable::Iterator final : public InternalIterator {
   void SeekToLast() override { iter_.SeekToLast(); }
   void Seek(std::string_view target) override {
     assert(target.size() >= kInternalKeyTrailer);
+    assert(target.size() <= std::numeric_limits<uint32_t>::max());
     // The skip list compares encoded entries: give the target the same length prefix,
-    // in the inline buffer unless the key is long (no allocation per seek).
-    const auto size = static_cast<uint32_t>(target.size());
-    const size_t n = VarintLength(size) + target.size();
-    char* buf = inline_;
-    if (n > sizeof(inline_)) {
-      long_target_.resize(n);
-      buf = long_target_.data();
+    // in the inline buffer when it fits (no allocation for the usual short keys).
+    const size_t needed = kMaxVarint32Bytes + target.size();
+    char* buf = inline_seek_;
+    if (needed > sizeof(inline_seek_)) {
+      if (needed > heap_seek_size_) {
+        heap_seek_ = std::make_unique_for_overwrite<char[]>(needed);
+        heap_seek_size_ = needed;
+      }
+      buf = heap_seek_.get();
     }
-    char* p = EncodeVarint32(buf, size);
+    char* p = EncodeVarint32(buf, static_cast<uint32_t>(target.size()));
     std::memcpy(p, target.data(), target.size());
     iter_.Seek(buf);
   }
@@ -58,9 +61,10 @@ class MemTable::Iterator final : public InternalIterator {
 
  private:
   Table::Iterator iter_;
-  // The encoded Seek target: inline when it fits (an internal key of up to ~60 bytes).
-  char inline_[64];
-  std::string long_target_;
+  // The encoded Seek target: inline for short keys, else a buffer kept for reuse.
+  char inline_seek_[64];
+  std::unique_ptr<char[]> heap_seek_;
+  size_t heap_seek_size_ = 0;
 };
 
 MemTable::MemTable(const InternalKeyComparator& comparator, size_t filter_bytes)

@@ -87,6 +87,7 @@ void BlockIter::Init(const Comparator* comparator, const Block* block, size_t mi
   }
   min_key_size_ = min_key_size;
   data_ = block->data().data();
+  block_size_ = static_cast<uint32_t>(block->size());
   restarts_ = block->restarts_offset_;
   num_restarts_ = block->num_restarts_;
   status_ = Status::OK();
@@ -136,6 +137,45 @@ void BlockIter::GrowKeyBuffer(size_t n, size_t keep) {
 }
 
 bool BlockIter::ParseNextEntry() {
+  // The common step, taken without a call: an entry of the current restart block whose
+  // key shares a prefix with the current key (already assembled in key_buf_), a suffix of
+  // at most kShortCopy bytes, one-byte shared and unshared lengths and a value under
+  // 16 KiB. Anything else (and every damaged entry) takes the general path.
+  const uint32_t offset = next_;
+  if (offset < restart_end_ && key_.data() == key_buf_) {
+    // restart_end_ <= restarts_, and at least 4 bytes (the restart count) follow the
+    // entries: the header bytes read here lie inside the block.
+    const char* p = data_ + offset;
+    const uint32_t shared = static_cast<uint8_t>(p[0]);
+    const uint32_t unshared = static_cast<uint8_t>(p[1]);
+    uint32_t value_len = static_cast<uint8_t>(p[2]);
+    uint32_t header = 3;
+    if (value_len >= 0x80) {
+      value_len = (value_len & 0x7f) | (uint32_t{static_cast<uint8_t>(p[3])} << 7);
+      header = 4;
+    }
+    const size_t key_end = size_t{offset} + header + unshared;  // no wrap-around
+    // Unsigned wrap-around makes shared - 1 < size reject shared == 0.
+    if (((shared | unshared) & 0x80) == 0 && value_len < (1u << 14) &&
+        shared - 1 < key_.size() && unshared <= kShortCopy &&
+        key_end + value_len <= restarts_ && shared + unshared >= min_key_size_ &&
+        key_cap_ - shared >= kShortCopy && size_t{offset} + header + kShortCopy <= block_size_) {
+      // A key in key_buf_ was decoded from this restart block, before this entry.
+      assert(restart_begin_ < offset);
+      // Both buffers have room: copy a fixed 16 bytes (a pair of moves) rather than call
+      // memcpy for a variable length.
+      std::memcpy(key_buf_ + shared, p + header, kShortCopy);
+      current_ = offset;
+      key_ = std::string_view(key_buf_, shared + unshared);
+      value_ = std::string_view(data_ + key_end, value_len);
+      next_ = static_cast<uint32_t>(key_end + value_len);
+      return true;
+    }
+  }
+  return ParseNextEntrySlow();
+}
+
+bool BlockIter::ParseNextEntrySlow() {
   current_ = next_;
   if (current_ >= restarts_) {  // no more entries
     Invalidate();
@@ -256,11 +296,6 @@ void BlockIter::SeekInRestarts(std::string_view target, uint32_t first, uint32_t
   while (ParseNextEntry()) {
     if (Compare(key_, target) >= 0) return;
   }
-}
-
-void BlockIter::Next() {
-  assert(Valid());
-  ParseNextEntry();
 }
 
 void BlockIter::Prev() {

@@ -13,6 +13,7 @@
 #ifndef LSMDB_SSTABLE_BLOCK_H_
 #define LSMDB_SSTABLE_BLOCK_H_
 
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -82,7 +83,10 @@ class BlockIter final : public InternalIterator {
   // target lies at a restart index in [first, last] (or that none is < target and
   // first == 0): only those restart keys are compared. An out-of-range bound is clamped.
   void SeekInRestarts(std::string_view target, uint32_t first, uint32_t last);
-  void Next() override;
+  void Next() override {
+    assert(Valid());
+    ParseNextEntry();
+  }
   void Prev() override;
   std::string_view key() const override { return key_; }
   std::string_view value() const override { return value_; }
@@ -93,10 +97,14 @@ class BlockIter final : public InternalIterator {
   uint32_t restart_index() const { return restart_index_; }
 
  private:
+  // Key suffixes up to this long are copied with one fixed-size move.
+  static constexpr size_t kShortCopy = 16;
+
   uint32_t RestartPoint(uint32_t index) const;
   void SeekToRestartPoint(uint32_t index);
   // Decodes the entry at next_; false at the end of the entries or on damage.
   bool ParseNextEntry();
+  bool ParseNextEntrySlow();  // the general case of ParseNextEntry
   // Reads the whole key stored at restart `index` without moving; false on damage.
   bool KeyAtRestart(uint32_t index, std::string_view* key);
   // From a restart point just set, parses forward to the entry that ends at `end` (or the
@@ -114,6 +122,7 @@ class BlockIter final : public InternalIterator {
   const InternalKeyComparator* icmp_ = nullptr;  // comparator_, when it is one
   size_t min_key_size_ = 0;
   const char* data_ = nullptr;
+  uint32_t block_size_ = 0;  // the whole block, restart array included
   uint32_t restarts_ = 0;  // offset of the restart array: the end of the entries
   uint32_t num_restarts_ = 0;
   uint32_t current_ = 0;        // offset of the current entry; restarts_ when !Valid()

@@ -219,6 +219,71 @@ TEST(BlockTest, DamagedEntriesAreCorruption) {
   EXPECT_TRUE(it2->status().IsCorruption());
 }
 
+// Entries past the second of a restart block are decoded by a fast path (prefix already
+// in the key buffer, short suffix, value under 16 KiB); the rest by the general one. Both
+// must agree whatever the lengths: values around the one- and two-byte varint limits,
+// suffixes around the 16-byte fixed copy.
+TEST(BlockTest, EntryLengthsAroundTheFastPathLimits) {
+  Random rnd(test::RandomSeed());
+  const size_t value_sizes[] = {0, 1, 127, 128, 200, 16383, 16384, 20000};
+  test::KVVector model;
+  std::set<std::string> keys;
+  while (keys.size() < 300) {
+    std::string k = "prefix/" + std::string(rnd.Uniform(3), 'p');
+    k += test::RandomString(&rnd, 1 + rnd.Uniform(40));
+    keys.insert(k);
+  }
+  for (const auto& k : keys) {
+    model.emplace_back(k, test::RandomString(&rnd, value_sizes[rnd.Uniform(8)]));
+  }
+  for (int interval : {1, 3, 16}) {
+    SCOPED_TRACE(interval);
+    std::string bytes = BuildBlock(model, interval);
+    Block block(BlockContents{bytes, nullptr});
+    ASSERT_TRUE(block.ok());
+    auto it = block.NewIterator(BytewiseComparator());
+    test::CheckFullScans(it.get(), model);
+    test::CheckIteratorAgainstModel(it.get(), model, BytewiseComparator(), &rnd, 2000,
+                                    [&](Random* r) { return model[r->Uniform(model.size())].first; });
+  }
+}
+
+// Damage in the third entry of a restart block, whose predecessor's key is already in
+// the key buffer (the fast path's case), is Corruption too.
+TEST(BlockTest, DamageAfterAPrefixCompressedEntryIsCorruption) {
+  const std::string first(
+      "\x00\x02\x00"
+      "ab"
+      "\x01\x01\x00"
+      "c",
+      9);
+  const std::string thirds[] = {
+      std::string("\x05\x01\x00" "d", 4),      // shares more than "ac" has
+      std::string("\x01\x01\x7f" "d", 4),      // value overruns the entries
+      std::string("\x01\x01\xff\x7f" "d", 5),  // two-byte value length overruns them
+      std::string("\x01\x00\x00", 3),          // key "a": shorter than the minimum
+  };
+  // A fourth entry after the damaged one, so that the block is long enough for the
+  // fast path's fixed-size copy.
+  const std::string padding = std::string("\x00\x14\x00", 3) + std::string(20, 'z');
+  for (const std::string& third : thirds) {
+    std::string b = first + third + padding;
+    PutFixed32(&b, 0);
+    PutFixed32(&b, 1);
+    Block block(BlockContents{b, nullptr});
+    ASSERT_TRUE(block.ok());
+    BlockIter it(BytewiseComparator(), &block, /*min_key_size=*/2);
+    it.SeekToFirst();
+    ASSERT_TRUE(it.Valid());
+    it.Next();
+    ASSERT_TRUE(it.Valid());
+    EXPECT_EQ("ac", it.key());
+    it.Next();
+    EXPECT_FALSE(it.Valid());
+    EXPECT_TRUE(it.status().IsCorruption()) << it.status().ToString();
+  }
+}
+
 TEST(BlockTest, KeysShorterThanTheMinimumAreCorruption) {
   std::string bytes = BuildBlock({{"12345678", "a"}, {"123456789", "b"}, {"2", "c"}}, 2);
   Block block(BlockContents{bytes, nullptr});

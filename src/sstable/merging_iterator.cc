@@ -2,15 +2,30 @@
 
 #include <cassert>
 #include <cstdint>
+#include <span>
 #include <utility>
 
+#include "util/bytewise.h"
 #include "util/internal_key.h"
 
 namespace lsmdb {
 namespace {
 
-// Comparators the merge can call without a virtual call per comparison: the internal-key
-// comparator (a final class, so Compare inlines) and any other, called through the vtable.
+// Comparators the merge can call without a virtual call per comparison: internal keys
+// over the bytewise order (compared inline), internal keys over another user order (the
+// internal-key comparator is final, so only the user comparison is a virtual call), and
+// any other comparator, called through the vtable.
+struct BytewiseInternalOrder {
+  // Each user key is followed by its 8-byte tag: the padded comparison may load whole
+  // words past its end.
+  [[gnu::always_inline]] int operator()(std::string_view a, std::string_view b) const {
+    const int r = BytewiseComparePadded({a.data(), a.size() - kInternalKeyTrailer},
+                                        {b.data(), b.size() - kInternalKeyTrailer});
+    if (r != 0) return r;
+    const uint64_t ta = ExtractTag(a), tb = ExtractTag(b);
+    return ta > tb ? -1 : (ta < tb ? 1 : 0);
+  }
+};
 struct InternalKeyOrder {
   const InternalKeyComparator* cmp;
   int operator()(std::string_view a, std::string_view b) const { return cmp->Compare(a, b); }
@@ -22,10 +37,11 @@ struct AnyOrder {
 
 // The merged order is the order of (key, child index) pairs, ascending when moving forward
 // and descending when moving backward; within one child, its own order. heap_ holds the
-// indices of the valid children, arranged as a binary heap whose root is the child with
-// the next entry in the current direction: a min-heap forward, a max-heap backward.
-// keys_[i] caches children_[i]->key() while child i is in the heap, so comparisons make no
-// virtual calls down the child's layers.
+// slots of the valid children, arranged as a binary heap whose root is the child with the
+// next entry in the current direction: a min-heap forward, a max-heap backward. A slot
+// caches its child's key() while the child is in the heap, so comparisons make no virtual
+// calls down the child's layers, and the heap code is instantiated once per direction so
+// that a comparison does not test the direction.
 //
 // Invariant when moving forward: every child is positioned at its first entry after the
 // current one in merged order (the current child at the current entry itself). Moving
@@ -39,52 +55,64 @@ template <typename Order>
 class MergingIterator final : public InternalIterator {
  public:
   MergingIterator(Order order, std::vector<std::unique_ptr<InternalIterator>> children)
-      : order_(order), children_(std::move(children)), keys_(children_.size()) {
-    heap_.reserve(children_.size());
+      : order_(order), children_(std::move(children)) {
+    const size_t n = children_.size();
+    if (n > kInlineChildren) {
+      big_slots_ = std::make_unique<Slot[]>(n);
+      big_heap_ = std::make_unique<Slot*[]>(n);
+      slots_ = big_slots_.get();
+      heap_ = big_heap_.get();
+    }
+    for (size_t i = 0; i < n; i++) {
+      slots_[i].iter = children_[i].get();
+      slots_[i].index = static_cast<uint32_t>(i);
+    }
   }
 
-  bool Valid() const override { return !heap_.empty(); }
+  bool Valid() const override { return heap_size_ != 0; }
 
   void SeekToFirst() override {
     for (auto& child : children_) child->SeekToFirst();
     direction_ = Direction::kForward;
-    RebuildHeap();
+    RebuildHeap<true>();
   }
 
   void SeekToLast() override {
     for (auto& child : children_) child->SeekToLast();
     direction_ = Direction::kReverse;
-    RebuildHeap();
+    RebuildHeap<false>();
   }
 
   void Seek(std::string_view target) override {
     for (auto& child : children_) child->Seek(target);
     direction_ = Direction::kForward;
-    RebuildHeap();
+    RebuildHeap<true>();
   }
 
   void Next() override {
     assert(Valid());
-    if (direction_ != Direction::kForward) SwitchToForward();
-    children_[heap_[0]]->Next();
-    FixTop();
+    if (direction_ != Direction::kForward) [[unlikely]] SwitchToForward();
+    Slot* top = heap_[0];
+    top->iter->Next();
+    FixTop<true>(top);
   }
 
   void Prev() override {
     assert(Valid());
-    if (direction_ != Direction::kReverse) SwitchToReverse();
-    children_[heap_[0]]->Prev();
-    FixTop();
+    if (direction_ != Direction::kReverse) [[unlikely]] SwitchToReverse();
+    Slot* top = heap_[0];
+    top->iter->Prev();
+    FixTop<false>(top);
   }
 
   std::string_view key() const override {
     assert(Valid());
-    return keys_[heap_[0]];
+    return heap_[0]->key;
   }
 
   std::string_view value() const override {
     assert(Valid());
-    return children_[heap_[0]]->value();
+    return heap_[0]->iter->value();
   }
 
   Status status() const override {
@@ -98,20 +126,25 @@ class MergingIterator final : public InternalIterator {
  private:
   enum class Direction { kForward, kReverse };
 
+  struct Slot {
+    InternalIterator* iter = nullptr;
+    std::string_view key;  // iter->key(), while the slot is in the heap
+    uint32_t index = 0;    // the child's position: breaks ties between equal keys
+  };
+
   // Positions every child but the current one just after the current entry in forward
   // order: children before it (lower index) past every entry equal to the current key,
   // children after it at their first entry >= the current key.
   void SwitchToForward() {
-    const size_t current = heap_[0];
-    const std::string_view target = keys_[current];  // current does not move
-    for (size_t i = 0; i < children_.size(); i++) {
-      if (i == current) continue;
-      InternalIterator* child = children_[i].get();
-      child->Seek(target);
-      if (i < current) SkipEqual(child, target);
+    const Slot* current = heap_[0];
+    const std::string_view target = current->key;  // current does not move
+    for (Slot& slot : Slots()) {
+      if (&slot == current) continue;
+      slot.iter->Seek(target);
+      if (slot.index < current->index) SkipEqual(slot.iter, target);
     }
     direction_ = Direction::kForward;
-    RebuildHeap();
+    RebuildHeap<true>();
     assert(heap_[0] == current);
   }
 
@@ -119,13 +152,13 @@ class MergingIterator final : public InternalIterator {
   // order: children before it at their last entry <= the current key, children after it
   // at their last entry < the current key.
   void SwitchToReverse() {
-    const size_t current = heap_[0];
-    const std::string_view target = keys_[current];
-    for (size_t i = 0; i < children_.size(); i++) {
-      if (i == current) continue;
-      InternalIterator* child = children_[i].get();
+    const Slot* current = heap_[0];
+    const std::string_view target = current->key;
+    for (Slot& slot : Slots()) {
+      if (&slot == current) continue;
+      InternalIterator* child = slot.iter;
       child->Seek(target);
-      if (i < current) SkipEqual(child, target);
+      if (slot.index < current->index) SkipEqual(child, target);
       if (child->Valid()) {
         child->Prev();
       } else if (child->status().ok()) {
@@ -133,7 +166,7 @@ class MergingIterator final : public InternalIterator {
       }
     }
     direction_ = Direction::kReverse;
-    RebuildHeap();
+    RebuildHeap<false>();
     assert(heap_[0] == current);
   }
 
@@ -141,73 +174,99 @@ class MergingIterator final : public InternalIterator {
     while (child->Valid() && order_(child->key(), target) == 0) child->Next();
   }
 
-  // True when child a's entry comes before child b's in the current direction.
-  bool Before(size_t a, size_t b) const {
-    int c = order_(keys_[a], keys_[b]);
-    if (c == 0) c = (a < b) ? -1 : 1;
-    return direction_ == Direction::kForward ? c < 0 : c > 0;
+  // True when a's entry comes before b's, forward or backward.
+  template <bool kForward>
+  [[gnu::always_inline]] bool Before(const Slot* a, const Slot* b) const {
+    const int c = order_(a->key, b->key);
+    if constexpr (kForward) {
+      return c < 0 || (c == 0 && a->index < b->index);
+    } else {
+      return c > 0 || (c == 0 && a->index > b->index);
+    }
   }
 
+  template <bool kForward>
   void RebuildHeap() {
-    heap_.clear();
-    for (size_t i = 0; i < children_.size(); i++) {
-      InternalIterator* child = children_[i].get();
-      if (child->Valid()) {
-        keys_[i] = child->key();
-        heap_.push_back(static_cast<uint32_t>(i));
+    heap_size_ = 0;
+    for (Slot& slot : Slots()) {
+      if (slot.iter->Valid()) {
+        slot.key = slot.iter->key();
+        heap_[heap_size_++] = &slot;
       }
     }
-    for (size_t i = heap_.size() / 2; i-- > 0;) SiftDown(i);
+    for (size_t i = heap_size_ / 2; i-- > 0;) SiftDown<kForward>(i);
     first_child_ = 0;
   }
 
-  // After the root's child moved: sink it to its place, or drop it if it ran out.
-  void FixTop() {
-    const size_t top = heap_[0];
-    InternalIterator* child = children_[top].get();
-    if (!child->Valid()) {
-      heap_[0] = heap_.back();
-      heap_.pop_back();
+  // After the root's child (top) moved: sink it to its place, or drop it if it ran out.
+  template <bool kForward>
+  void FixTop(Slot* top) {
+    if (!top->iter->Valid()) [[unlikely]] {
+      heap_[0] = heap_[--heap_size_];
       first_child_ = 0;
-      if (heap_.size() > 1) SiftDown(0);
+      if (heap_size_ > 1) SiftDown<kForward>(0);
       return;
     }
-    keys_[top] = child->key();
-    const size_t n = heap_.size();
-    if (n == 1) return;
+    top->key = top->iter->key();
+    const size_t n = heap_size_;
+    if (n == 1) return;  // the only child left: nothing to compare with
     if (first_child_ == 0) {
-      first_child_ = (n > 2 && Before(heap_[2], heap_[1])) ? 2 : 1;
+      first_child_ = (n > 2 && Before<kForward>(heap_[2], heap_[1])) ? 2 : 1;
     }
-    if (!Before(heap_[first_child_], top)) return;  // the root stays: children unchanged
+    Slot* const rival = heap_[first_child_];
+    if (!Before<kForward>(rival, top)) return;  // the root stays: children unchanged
     // The root's first child takes its place; the old root sinks from there.
-    heap_[0] = heap_[first_child_];
-    heap_[first_child_] = static_cast<uint32_t>(top);
-    SiftDown(first_child_);
+    heap_[0] = rival;
+    SiftDown<kForward>(first_child_, top);
     first_child_ = 0;
   }
 
+  template <bool kForward>
   void SiftDown(size_t pos) {
-    const size_t n = heap_.size();
-    const uint32_t item = heap_[pos];
+    SiftDown<kForward>(pos, heap_[pos]);
+  }
+
+  // Places item at pos, then sinks it below the children that come before it.
+  template <bool kForward>
+  [[gnu::always_inline]] void SiftDown(size_t pos, Slot* item) {
+    Slot** const heap = heap_;
+    const size_t n = heap_size_;
     while (true) {
       size_t child = 2 * pos + 1;
       if (child >= n) break;
-      if (child + 1 < n && Before(heap_[child + 1], heap_[child])) child++;
-      if (!Before(heap_[child], item)) break;
-      heap_[pos] = heap_[child];
+      if (child + 1 < n && Before<kForward>(heap[child + 1], heap[child])) child++;
+      if (!Before<kForward>(heap[child], item)) break;
+      heap[pos] = heap[child];
       pos = child;
     }
-    heap_[pos] = item;
+    heap[pos] = item;
   }
+
+  std::span<Slot> Slots() { return {slots_, children_.size()}; }
+
+  // Children up to this many keep their slots and heap inside the iterator: building a
+  // merge allocates nothing beyond the object itself.
+  static constexpr size_t kInlineChildren = 8;
 
   const Order order_;
   std::vector<std::unique_ptr<InternalIterator>> children_;
-  std::vector<std::string_view> keys_;
-  std::vector<uint32_t> heap_;
+  Slot inline_slots_[kInlineChildren];
+  Slot* inline_heap_[kInlineChildren];
+  std::unique_ptr<Slot[]> big_slots_;  // with more children
+  std::unique_ptr<Slot*[]> big_heap_;
+  Slot* slots_ = inline_slots_;  // one per child, in child order
+  Slot** heap_ = inline_heap_;   // heap_[0, heap_size_) is the heap
+  size_t heap_size_ = 0;
   // Which of the root's children (heap position 1 or 2) comes first; 0 when unknown.
   size_t first_child_ = 0;
   Direction direction_ = Direction::kForward;
 };
+
+template <typename Order>
+std::unique_ptr<InternalIterator> MakeMerging(
+    Order order, std::vector<std::unique_ptr<InternalIterator>> children) {
+  return std::make_unique<MergingIterator<Order>>(order, std::move(children));
+}
 
 }  // namespace
 
@@ -216,10 +275,12 @@ std::unique_ptr<InternalIterator> NewMergingIterator(
   if (children.empty()) return NewEmptyIterator();
   if (children.size() == 1) return std::move(children[0]);
   if (const auto* icmp = dynamic_cast<const InternalKeyComparator*>(comparator)) {
-    return std::make_unique<MergingIterator<InternalKeyOrder>>(InternalKeyOrder{icmp},
-                                                               std::move(children));
+    if (icmp->user_comparator() == BytewiseComparator()) {
+      return MakeMerging(BytewiseInternalOrder{}, std::move(children));
+    }
+    return MakeMerging(InternalKeyOrder{icmp}, std::move(children));
   }
-  return std::make_unique<MergingIterator<AnyOrder>>(AnyOrder{comparator}, std::move(children));
+  return MakeMerging(AnyOrder{comparator}, std::move(children));
 }
 
 }  // namespace lsmdb

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "lsmdb/comparator.h"
+#include "util/internal_key.h"
 #include "tests/util/test_util.h"
 #include "util/random.h"
 
@@ -21,16 +22,18 @@ using Entries = std::vector<std::pair<std::string, std::string>>;
 // iterator in error: never valid, reporting that status.
 class VectorIterator final : public InternalIterator {
  public:
-  explicit VectorIterator(Entries entries, Status error = Status::OK())
-      : entries_(std::move(entries)), error_(std::move(error)), pos_(entries_.size()) {}
+  explicit VectorIterator(Entries entries, Status error = Status::OK(),
+                          const Comparator* cmp = BytewiseComparator())
+      : entries_(std::move(entries)), error_(std::move(error)), cmp_(cmp), pos_(entries_.size()) {}
 
   bool Valid() const override { return error_.ok() && pos_ < entries_.size(); }
   void SeekToFirst() override { pos_ = 0; }
   void SeekToLast() override { pos_ = entries_.empty() ? 0 : entries_.size() - 1; }
   void Seek(std::string_view target) override {
     pos_ = static_cast<size_t>(
-        std::lower_bound(entries_.begin(), entries_.end(), target,
-                         [](const auto& e, std::string_view t) { return e.first < t; }) -
+        std::lower_bound(
+            entries_.begin(), entries_.end(), target,
+            [this](const auto& e, std::string_view t) { return cmp_->Compare(e.first, t) < 0; }) -
         entries_.begin());
   }
   void Next() override {
@@ -48,6 +51,7 @@ class VectorIterator final : public InternalIterator {
  private:
   Entries entries_;
   Status error_;
+  const Comparator* cmp_;
   size_t pos_;
 };
 
@@ -239,6 +243,108 @@ TEST(MergingIteratorTest, RandomDirectionSwitches) {
         }
         ASSERT_NO_FATAL_FAILURE(ExpectAt(*it, c.merged, pos))
             << n << " children, round " << round << ", step " << step;
+      }
+    }
+  }
+}
+
+// The user order reversed: exercises the internal-key order over a non-bytewise user
+// comparator.
+class ReverseComparator final : public Comparator {
+ public:
+  int Compare(std::string_view a, std::string_view b) const override {
+    return BytewiseComparator()->Compare(b, a);
+  }
+  const char* Name() const override { return "test.Reverse"; }
+  void FindShortestSeparator(std::string*, std::string_view) const override {}
+  void FindShortSuccessor(std::string*) const override {}
+};
+
+// Children of internal keys, as the DB merges them: user keys of every length around the
+// merge's word-at-a-time and memcmp cases (0..80 bytes, with shared prefixes), a few
+// sequence numbers so that equal user keys and equal internal keys across children are
+// common. Checked against a model sorted by the same comparator, then child, then
+// position, with random seeks and direction switches.
+TEST(MergingIteratorTest, InternalKeysMatchTheModel) {
+  Random rnd(test::RandomSeed());
+  ReverseComparator reverse;
+  for (const Comparator* user : {BytewiseComparator(), static_cast<const Comparator*>(&reverse)}) {
+    InternalKeyComparator icmp(user);
+    for (size_t n : {2, 3, 5, 9}) {
+      for (int round = 0; round < 10; round++) {
+        SCOPED_TRACE(testing::Message() << user->Name() << ", " << n << " children");
+        std::vector<std::string> users;
+        for (int i = 0; i < 12; i++) {
+          const size_t len = rnd.OneIn(3) ? rnd.Uniform(81) : rnd.Uniform(20);
+          std::string u = std::string(len, 'p');
+          if (len > 0) u[rnd.Uniform(len)] = static_cast<char>('a' + rnd.Uniform(3));
+          users.push_back(u);
+        }
+        struct Row {
+          std::string key;
+          size_t child, pos;
+        };
+        std::vector<Row> rows;
+        std::vector<std::unique_ptr<InternalIterator>> children;
+        for (size_t i = 0; i < n; i++) {
+          std::vector<std::string> keys;
+          for (size_t k = rnd.Uniform(30); k > 0; k--) {
+            std::string ikey;
+            AppendInternalKey(&ikey, users[rnd.Uniform(users.size())], 1 + rnd.Uniform(3),
+                              rnd.OneIn(4) ? ValueType::kDeletion : ValueType::kValue);
+            keys.push_back(ikey);
+          }
+          std::sort(keys.begin(), keys.end(), [&](const std::string& a, const std::string& b) {
+            return icmp.Compare(a, b) < 0;
+          });
+          Entries child;
+          for (size_t p = 0; p < keys.size(); p++) {
+            child.emplace_back(keys[p], std::to_string(i) + "/" + std::to_string(p));
+            rows.push_back({keys[p], i, p});
+          }
+          children.push_back(std::make_unique<VectorIterator>(child, Status::OK(), &icmp));
+        }
+        std::sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) {
+          const int c = icmp.Compare(a.key, b.key);
+          return c != 0 ? c < 0 : std::tie(a.child, a.pos) < std::tie(b.child, b.pos);
+        });
+        Entries merged;
+        for (const Row& r : rows) {
+          merged.emplace_back(r.key, std::to_string(r.child) + "/" + std::to_string(r.pos));
+        }
+        auto it = NewMergingIterator(&icmp, std::move(children));
+        const size_t size = merged.size();
+        size_t pos = size;
+        for (int step = 0; step < 200; step++) {
+          if (pos >= size || rnd.OneIn(20)) {
+            if (rnd.OneIn(3)) {
+              it->SeekToFirst();
+              pos = 0;
+            } else if (rnd.OneIn(2)) {
+              it->SeekToLast();
+              pos = size == 0 ? 0 : size - 1;
+            } else {
+              std::string t;
+              AppendInternalKey(&t, users[rnd.Uniform(users.size())], rnd.Uniform(5),
+                                ValueType::kValue);
+              it->Seek(t);
+              pos = static_cast<size_t>(
+                  std::lower_bound(merged.begin(), merged.end(), t,
+                                   [&](const auto& e, const std::string& target) {
+                                     return icmp.Compare(e.first, target) < 0;
+                                   }) -
+                  merged.begin());
+            }
+          } else if (rnd.OneIn(2)) {
+            it->Next();
+            pos++;
+          } else {
+            it->Prev();
+            pos = (pos == 0) ? size : pos - 1;
+          }
+          ASSERT_NO_FATAL_FAILURE(ExpectAt(*it, merged, pos)) << "round " << round << ", step "
+                                                              << step;
+        }
       }
     }
   }
