@@ -12,9 +12,10 @@ namespace lsmdb {
 namespace {
 
 // Comparators the merge can call without a virtual call per comparison: internal keys
-// over the bytewise order (compared inline), internal keys over another user order (the
-// internal-key comparator is final, so only the user comparison is a virtual call), and
-// any other comparator, called through the vtable.
+// over the bytewise order (compared inline; like InternalKeyComparator it requires every
+// key to be at least 8 bytes), internal keys over another user order (the internal-key
+// comparator is final, so only the user comparison is a virtual call), and any other
+// comparator, called through the vtable.
 struct BytewiseInternalOrder {
   // Each user key is followed by its 8-byte tag: the padded comparison may load whole
   // words past its end.
