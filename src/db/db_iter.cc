@@ -44,7 +44,9 @@ class SavedBytes {
 
   // Room for n bytes rounded up to whole words, and the slack after them.
   void Reserve(size_t n) {
-    if (n + kSlack <= capacity_) [[likely]] return;
+    if (n + kSlack <= capacity_) [[likely]] {
+      return;
+    }
     capacity_ = std::max(n + kSlack, 2 * capacity_);
     heap_ = std::make_unique_for_overwrite<char[]>(capacity_);
     data_ = heap_.get();

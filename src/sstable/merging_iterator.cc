@@ -92,7 +92,9 @@ class MergingIterator final : public InternalIterator {
 
   void Next() override {
     assert(Valid());
-    if (direction_ != Direction::kForward) [[unlikely]] SwitchToForward();
+    if (direction_ != Direction::kForward) [[unlikely]] {
+      SwitchToForward();
+    }
     Slot* top = heap_[0];
     top->iter->Next();
     FixTop<true>(top);
@@ -100,7 +102,9 @@ class MergingIterator final : public InternalIterator {
 
   void Prev() override {
     assert(Valid());
-    if (direction_ != Direction::kReverse) [[unlikely]] SwitchToReverse();
+    if (direction_ != Direction::kReverse) [[unlikely]] {
+      SwitchToReverse();
+    }
     Slot* top = heap_[0];
     top->iter->Prev();
     FixTop<false>(top);
