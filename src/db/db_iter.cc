@@ -11,14 +11,15 @@
 namespace lsmdb {
 namespace {
 
-// A user key DBIter keeps across moves of the internal iterator, with at least 8 bytes of
-// slack after it, so that BytewiseComparePadded may read whole words past its end, and
-// an inline buffer for keys up to kInlineBytes (no allocation for short keys).
-class SavedKey {
+// Bytes DBIter keeps across moves of the internal iterator (a user key, a value), with
+// at least 8 bytes of slack after them, so that BytewiseComparePadded may read whole
+// words past their end, and an inline buffer for up to kInlineBytes (no allocation for
+// short keys).
+class SavedBytes {
  public:
-  SavedKey() = default;
-  SavedKey(const SavedKey&) = delete;
-  SavedKey& operator=(const SavedKey&) = delete;
+  SavedBytes() = default;
+  SavedBytes(const SavedBytes&) = delete;
+  SavedBytes& operator=(const SavedBytes&) = delete;
 
   std::string_view view() const { return {data_, size_}; }
   void clear() { size_ = 0; }
@@ -31,13 +32,21 @@ class SavedKey {
     size_ = key.size();
   }
 
+  void Assign(std::string_view bytes) {
+    Reserve(bytes.size());
+    if (!bytes.empty()) std::memcpy(data_, bytes.data(), bytes.size());
+    size_ = bytes.size();
+  }
+
  private:
   static constexpr size_t kInlineBytes = 120;
   static constexpr size_t kSlack = 8;
 
   // Room for n bytes rounded up to whole words, and the slack after them.
   void Reserve(size_t n) {
-    if (n + kSlack <= capacity_) [[likely]] return;
+    if (n + kSlack <= capacity_) [[likely]] {
+      return;
+    }
     capacity_ = std::max(n + kSlack, 2 * capacity_);
     heap_ = std::make_unique_for_overwrite<char[]>(capacity_);
     data_ = heap_.get();
@@ -79,7 +88,7 @@ class DBIter final : public Iterator {
   }
   std::string_view value() const override {
     assert(valid_);
-    return direction_ == kForward ? internal_->value() : std::string_view(saved_value_);
+    return direction_ == kForward ? internal_->value() : saved_value_.view();
   }
   Status status() const override { return status_.ok() ? internal_->status() : status_; }
 
@@ -221,33 +230,40 @@ class DBIter final : public Iterator {
 
   // Moves backward collecting the newest visible entry of the previous user key.
   void FindPrevUserEntry() {
-    ValueType value_type = ValueType::kDeletion;
+    bool found = false;  // saved_key_ / saved_value_ hold a live entry
     saved_key_.clear();
     saved_value_.clear();
     while (internal_->Valid()) {
-      ParsedInternalKey ikey;
-      if (!ParseInternalKey(internal_->key(), &ikey)) {
+      const std::string_view ikey = internal_->key();
+      if (ikey.size() < kInternalKeyTrailer) [[unlikely]] {
         SetCorrupt();
         valid_ = false;
         return;
       }
-      if (ikey.sequence <= sequence_) {
-        if (value_type != ValueType::kDeletion &&
-            ComparePadded(ikey.user_key, saved_key_.view()) < 0) {
+      const uint64_t tag = ExtractTag(ikey);
+      const auto kind = static_cast<uint8_t>(tag & 0xff);
+      if (kind > static_cast<uint8_t>(ValueType::kValue)) [[unlikely]] {
+        SetCorrupt();
+        valid_ = false;
+        return;
+      }
+      if ((tag >> 8) <= sequence_) {
+        const std::string_view user_key(ikey.data(), ikey.size() - kInternalKeyTrailer);
+        if (found && ComparePadded(user_key, saved_key_.view()) < 0) {
           break;  // saved_key_ has its newest visible entry; this one is an older key
         }
-        value_type = ikey.type;
-        if (ikey.type == ValueType::kDeletion) {
+        found = kind == static_cast<uint8_t>(ValueType::kValue);
+        if (found) {
+          saved_key_.AssignPadded(user_key);
+          saved_value_.Assign(internal_->value());
+        } else {
           saved_key_.clear();
           saved_value_.clear();
-        } else {
-          saved_key_.AssignPadded(ikey.user_key);
-          saved_value_.assign(internal_->value());
         }
       }
       internal_->Prev();
     }
-    if (value_type == ValueType::kDeletion) {
+    if (!found) {
       valid_ = false;
       saved_key_.clear();
       saved_value_.clear();
@@ -268,8 +284,8 @@ class DBIter final : public Iterator {
   Direction direction_ = kForward;
   bool valid_ = false;
   std::string_view key_;  // the current user key, when valid_
-  SavedKey saved_key_;
-  std::string saved_value_;
+  SavedBytes saved_key_;
+  SavedBytes saved_value_;
   std::string seek_key_;  // the internal key of the last seek
   Status status_;
 };

@@ -33,7 +33,8 @@ struct Entry {
 // the internal-key format guarantees) shows under ASan.
 class EntryIterator final : public InternalIterator {
  public:
-  EntryIterator(const InternalKeyComparator* icmp, std::vector<std::pair<std::string, std::string>> kv)
+  EntryIterator(const InternalKeyComparator* icmp,
+                std::vector<std::pair<std::string, std::string>> kv)
       : icmp_(icmp), kv_(std::move(kv)), pos_(kv_.size()) {
     std::sort(kv_.begin(), kv_.end(),
               [&](const auto& a, const auto& b) { return icmp_->Compare(a.first, b.first) < 0; });
@@ -130,10 +131,10 @@ const InternalKeyComparator kBytewise(BytewiseComparator());
 
 TEST(DBIterTest, OlderVersionsAndDeletionsAreHidden) {
   const std::vector<Entry> entries = {
-      {"a", 1, ValueType::kValue, "a1"},   {"b", 2, ValueType::kValue, "b2"},
+      {"a", 1, ValueType::kValue, "a1"},  {"b", 2, ValueType::kValue, "b2"},
       {"b", 5, ValueType::kDeletion, ""},  // a deletion newer than a value
-      {"c", 3, ValueType::kDeletion, ""},  {"c", 6, ValueType::kValue, "c6"},  // older one
-      {"d", 4, ValueType::kValue, "d4"},   {"d", 7, ValueType::kValue, "d7"},
+      {"c", 3, ValueType::kDeletion, ""}, {"c", 6, ValueType::kValue, "c6"},  // older one
+      {"d", 4, ValueType::kValue, "d4"},  {"d", 7, ValueType::kValue, "d7"},
       {"e", 8, ValueType::kDeletion, ""},
   };
   ReadOptions ro;
@@ -151,9 +152,9 @@ TEST(DBIterTest, OlderVersionsAndDeletionsAreHidden) {
 // around, and the iterator must come back to the same entries.
 TEST(DBIterTest, DirectionSwitchRightAfterAForwardStep) {
   const std::vector<Entry> entries = {
-      {"a", 1, ValueType::kValue, "a1"},  {"b", 2, ValueType::kValue, "b2"},
-      {"b", 1, ValueType::kValue, "b1"},  {"c", 3, ValueType::kDeletion, ""},
-      {"c", 2, ValueType::kValue, "c2"},  {"d", 4, ValueType::kValue, "d4"},
+      {"a", 1, ValueType::kValue, "a1"}, {"b", 2, ValueType::kValue, "b2"},
+      {"b", 1, ValueType::kValue, "b1"}, {"c", 3, ValueType::kDeletion, ""},
+      {"c", 2, ValueType::kValue, "c2"}, {"d", 4, ValueType::kValue, "d4"},
   };
   ReadOptions ro;
   auto it = NewIter(&kBytewise, entries, 100, {}, &ro);
@@ -223,8 +224,8 @@ TEST(DBIterTest, DamagedInternalKeyIsCorruption) {
   bad_kind[bad_kind.size() - kInternalKeyTrailer] = 9;  // the kind: the tag's low byte
   kv.emplace_back(bad_kind, "2");
   ReadOptions ro;
-  auto it = NewDBIterator(&kBytewise, std::make_unique<EntryIterator>(&kBytewise, kv), 100, ro,
-                          nullptr);
+  auto it =
+      NewDBIterator(&kBytewise, std::make_unique<EntryIterator>(&kBytewise, kv), 100, ro, nullptr);
   it->SeekToFirst();
   ASSERT_TRUE(it->Valid());
   EXPECT_EQ("a", it->key());

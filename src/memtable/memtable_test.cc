@@ -281,6 +281,35 @@ TEST_P(MemTableTest, RandomAgainstModel) {
   }
 }
 
+// Seek encodes its target in an inline buffer when it fits and in a kept heap buffer
+// otherwise: targets of every length around that limit, a long one then a short one
+// then a longer one on the same iterator, all land where the model says.
+TEST_F(MemTableTest, SeekTargetsOfEveryLength) {
+  std::vector<std::string> keys;
+  for (size_t len = 0; len <= 300; len += (len < 80 ? 1 : 37)) {
+    keys.push_back(std::string(len, 'k'));
+    keys.push_back(std::string(len, 'k') + "\x01");
+  }
+  SequenceNumber seq = 1;
+  for (const std::string& k : keys) mem_.Add(seq++, ValueType::kValue, k, k);
+  std::sort(keys.begin(), keys.end());
+  auto iter = mem_.NewIterator();
+  Random rnd(test::RandomSeed());
+  for (int n = 0; n < 2000; n++) {
+    const std::string& k = keys[rnd.Uniform(keys.size())];
+    // Sequence 0 sorts after every entry of k: lands on the next user key.
+    const bool past = rnd.OneIn(2);
+    iter->Seek(IKey(k, past ? 0 : kMaxSequenceNumber, kValueTypeForSeek));
+    auto want = std::find(keys.begin(), keys.end(), k) + (past ? 1 : 0);
+    if (want == keys.end()) {
+      ASSERT_FALSE(iter->Valid()) << k.size();
+      continue;
+    }
+    ASSERT_TRUE(iter->Valid()) << k.size();
+    ASSERT_EQ(*want, ExtractUserKey(iter->key())) << "target of " << k.size() << " bytes";
+  }
+}
+
 // A writer adds while readers Get and iterate: readers always find every entry published
 // before they looked. Bounded by counts.
 TEST_P(MemTableTest, ConcurrentReadersAndOneWriter) {

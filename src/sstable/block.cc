@@ -156,10 +156,10 @@ bool BlockIter::ParseNextEntry() {
     }
     const size_t key_end = size_t{offset} + header + unshared;  // no wrap-around
     // Unsigned wrap-around makes shared - 1 < size reject shared == 0.
-    if (((shared | unshared) & 0x80) == 0 && value_len < (1u << 14) &&
-        shared - 1 < key_.size() && unshared <= kShortCopy &&
-        key_end + value_len <= restarts_ && shared + unshared >= min_key_size_ &&
-        key_cap_ - shared >= kShortCopy && size_t{offset} + header + kShortCopy <= block_size_) {
+    if (((shared | unshared) & 0x80) == 0 && value_len < (1u << 14) && shared - 1 < key_.size() &&
+        unshared <= kShortCopy && key_end + value_len <= restarts_ &&
+        shared + unshared >= min_key_size_ && key_cap_ - shared >= kShortCopy &&
+        size_t{offset} + header + kShortCopy <= block_size_) {
       // A key in key_buf_ was decoded from this restart block, before this entry.
       assert(restart_begin_ < offset);
       // Both buffers have room: copy a fixed 16 bytes (a pair of moves) rather than call

@@ -243,8 +243,9 @@ TEST(BlockTest, EntryLengthsAroundTheFastPathLimits) {
     ASSERT_TRUE(block.ok());
     auto it = block.NewIterator(BytewiseComparator());
     test::CheckFullScans(it.get(), model);
-    test::CheckIteratorAgainstModel(it.get(), model, BytewiseComparator(), &rnd, 2000,
-                                    [&](Random* r) { return model[r->Uniform(model.size())].first; });
+    test::CheckIteratorAgainstModel(
+        it.get(), model, BytewiseComparator(), &rnd, 2000,
+        [&](Random* r) { return model[r->Uniform(model.size())].first; });
   }
 }
 
@@ -258,10 +259,10 @@ TEST(BlockTest, DamageAfterAPrefixCompressedEntryIsCorruption) {
       "c",
       9);
   const std::string thirds[] = {
-      std::string("\x05\x01\x00" "d", 4),      // shares more than "ac" has
-      std::string("\x01\x01\x7f" "d", 4),      // value overruns the entries
-      std::string("\x01\x01\xff\x7f" "d", 5),  // two-byte value length overruns them
-      std::string("\x01\x00\x00", 3),          // key "a": shorter than the minimum
+      std::string("\x05\x01\x00", 3) + "d",      // shares more than "ac" has
+      std::string("\x01\x01\x7f", 3) + "d",      // value overruns the entries
+      std::string("\x01\x01\xff\x7f", 4) + "d",  // two-byte value length overruns them
+      std::string("\x01\x00\x00", 3),            // key "a": shorter than the minimum
   };
   // A fourth entry after the damaged one, so that the block is long enough for the
   // fast path's fixed-size copy.

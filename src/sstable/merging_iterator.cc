@@ -12,9 +12,10 @@ namespace lsmdb {
 namespace {
 
 // Comparators the merge can call without a virtual call per comparison: internal keys
-// over the bytewise order (compared inline), internal keys over another user order (the
-// internal-key comparator is final, so only the user comparison is a virtual call), and
-// any other comparator, called through the vtable.
+// over the bytewise order (compared inline; like InternalKeyComparator it requires every
+// key to be at least 8 bytes), internal keys over another user order (the internal-key
+// comparator is final, so only the user comparison is a virtual call), and any other
+// comparator, called through the vtable.
 struct BytewiseInternalOrder {
   // Each user key is followed by its 8-byte tag: the padded comparison may load whole
   // words past its end.
@@ -91,7 +92,9 @@ class MergingIterator final : public InternalIterator {
 
   void Next() override {
     assert(Valid());
-    if (direction_ != Direction::kForward) [[unlikely]] SwitchToForward();
+    if (direction_ != Direction::kForward) [[unlikely]] {
+      SwitchToForward();
+    }
     Slot* top = heap_[0];
     top->iter->Next();
     FixTop<true>(top);
@@ -99,7 +102,9 @@ class MergingIterator final : public InternalIterator {
 
   void Prev() override {
     assert(Valid());
-    if (direction_ != Direction::kReverse) [[unlikely]] SwitchToReverse();
+    if (direction_ != Direction::kReverse) [[unlikely]] {
+      SwitchToReverse();
+    }
     Slot* top = heap_[0];
     top->iter->Prev();
     FixTop<false>(top);

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "lsmdb/comparator.h"
-#include "util/internal_key.h"
 #include "tests/util/test_util.h"
+#include "util/internal_key.h"
 #include "util/random.h"
 
 namespace lsmdb {
@@ -30,11 +30,11 @@ class VectorIterator final : public InternalIterator {
   void SeekToFirst() override { pos_ = 0; }
   void SeekToLast() override { pos_ = entries_.empty() ? 0 : entries_.size() - 1; }
   void Seek(std::string_view target) override {
-    pos_ = static_cast<size_t>(
-        std::lower_bound(
-            entries_.begin(), entries_.end(), target,
-            [this](const auto& e, std::string_view t) { return cmp_->Compare(e.first, t) < 0; }) -
-        entries_.begin());
+    pos_ = static_cast<size_t>(std::lower_bound(entries_.begin(), entries_.end(), target,
+                                                [this](const auto& e, std::string_view t) {
+                                                  return cmp_->Compare(e.first, t) < 0;
+                                                }) -
+                               entries_.begin());
   }
   void Next() override {
     ASSERT_TRUE(Valid());
@@ -342,8 +342,8 @@ TEST(MergingIteratorTest, InternalKeysMatchTheModel) {
             it->Prev();
             pos = (pos == 0) ? size : pos - 1;
           }
-          ASSERT_NO_FATAL_FAILURE(ExpectAt(*it, merged, pos)) << "round " << round << ", step "
-                                                              << step;
+          ASSERT_NO_FATAL_FAILURE(ExpectAt(*it, merged, pos))
+              << "round " << round << ", step " << step;
         }
       }
     }

@@ -64,7 +64,9 @@ inline int BytewiseCompare(std::string_view a, std::string_view b) {
 // REQUIRES: a.data()[a.size() .. a.size() + 8) and the same of b are readable.
 [[gnu::always_inline]] inline int BytewiseComparePadded(std::string_view a, std::string_view b) {
   const size_t n = a.size() < b.size() ? a.size() : b.size();
-  if (n > 64) [[unlikely]] return BytewiseCompareLong(a, b);
+  if (n > 64) [[unlikely]] {
+    return BytewiseCompareLong(a, b);
+  }
   for (size_t i = 0; i < n; i += 8) {
     uint64_t x, y;
     std::memcpy(&x, a.data() + i, 8);

@@ -67,8 +67,9 @@ TEST(BytewiseTest, PaddedMatchesUnpadded) {
     const size_t la = rng() % 100, lb = rng() % 3 == 0 ? la : rng() % 100;
     std::string a(la, '\0');
     for (char& c : a) c = static_cast<char>(std::array<int, 4>{0, 1, 0x7f, 0xff}[rng() % 4]);
-    std::string b = rng() % 2 ? a.substr(0, std::min(la, lb)) + std::string(lb - std::min(la, lb), 'x')
-                              : std::string(lb, '\x7f');
+    std::string b = rng() % 2
+                        ? a.substr(0, std::min(la, lb)) + std::string(lb - std::min(la, lb), 'x')
+                        : std::string(lb, '\x7f');
     if (rng() % 3 == 0 && !b.empty()) b[rng() % b.size()] ^= 0x80;
     auto pa = padded(a), pb = padded(b);
     ASSERT_EQ(Sign(BytewiseCompare(a, b)),
