@@ -284,7 +284,7 @@ TEST_P(MemTableTest, RandomAgainstModel) {
 // Seek encodes its target in an inline buffer when it fits and in a kept heap buffer
 // otherwise: targets of every length around that limit, a long one then a short one
 // then a longer one on the same iterator, all land where the model says.
-TEST_F(MemTableTest, SeekTargetsOfEveryLength) {
+TEST_P(MemTableTest, SeekTargetsOfEveryLength) {
   std::vector<std::string> keys;
   for (size_t len = 0; len <= 300; len += (len < 80 ? 1 : 37)) {
     keys.push_back(std::string(len, 'k'));
