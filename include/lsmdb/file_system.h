@@ -48,6 +48,10 @@ class LSMDB_EXPORT RandomAccessFile {
   // through it must be those Read() returns. Table readers then use uncompressed blocks
   // in place, with no copy and no block cache entry.
   virtual std::string_view MappedContents() const { return {}; }
+  // A hint that [offset, offset + n) will be read soon, in order. The POSIX mapped file
+  // maps those pages in one call (instead of a page fault per few pages as a scan
+  // touches them); the default does nothing. Never changes what Read() returns.
+  virtual void WillRead(uint64_t /*offset*/, size_t /*n*/) const {}
 };
 
 // A file written by appending. Data may be buffered: Flush() hands buffered bytes to the

@@ -115,6 +115,21 @@ class PosixMmapRandomAccessFile final : public RandomAccessFile {
     return Status::OK();
   }
   std::string_view MappedContents() const override { return {base_, length_}; }
+  void WillRead(uint64_t offset, size_t n) const override {
+#ifdef MADV_POPULATE_READ
+    if (offset >= length_) return;
+    // madvise wants a page-aligned start.
+    static const auto page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+    const uint64_t start = offset & ~(page - 1);
+    const uint64_t end = std::min<uint64_t>(offset + n, length_);
+    // Best effort: an old kernel (EINVAL) or a page that cannot be read now only means
+    // the scan takes the page faults after all.
+    ::madvise(const_cast<char*>(base_) + start, end - start, MADV_POPULATE_READ);
+#else
+    (void)offset;
+    (void)n;
+#endif
+  }
 
  private:
   const char* const base_;

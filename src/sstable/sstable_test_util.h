@@ -68,11 +68,20 @@ class StringSource final : public RandomAccessFile {
     return Status::OK();
   }
   uint64_t reads() const { return reads_.load(); }
+  // WillRead() hints received, and the bytes they announced.
+  void WillRead(uint64_t /*offset*/, size_t n) const override {
+    will_reads_.fetch_add(1, std::memory_order_relaxed);
+    will_read_bytes_.fetch_add(n, std::memory_order_relaxed);
+  }
+  uint64_t will_reads() const { return will_reads_.load(); }
+  uint64_t will_read_bytes() const { return will_read_bytes_.load(); }
 
  private:
   const std::string contents_;
   const bool mapped_;
   mutable std::atomic<uint64_t> reads_{0};
+  mutable std::atomic<uint64_t> will_reads_{0};
+  mutable std::atomic<uint64_t> will_read_bytes_{0};
 };
 
 // An unbounded cache: never evicts, so tests control exactly what is cached. Lookups

@@ -147,6 +147,34 @@ TEST(TableInPlaceTest, ADamagedBlockIsCorruptionOnEveryRead) {
   EXPECT_EQ(model.back().second, DoGet(*o.table, model.back().first).value);
 }
 
+// A scan that crosses blocks announces the stretch ahead once per MiB; seeks followed by
+// short reads announce nothing.
+TEST(TableInPlaceTest, ForwardScansAnnounceTheStretchAhead) {
+  Random rnd(test::RandomSeed());
+  KVVector model;
+  for (int i = 0; i < 30000; i++) model.emplace_back(test::IKey(test::UserKeyOf(i), 5), std::string(100, 'v'));
+  const std::string bytes = BuildTable({.comparator = test::TestInternalComparator()}, model);
+  ASSERT_GT(bytes.size(), size_t{3} << 20);
+  Opened o;
+  OpenMapped(bytes, false, &o);
+  auto it = o.table->NewIterator({});
+  for (int i = 0; i < 200; i++) {
+    it->Seek(model[rnd.Uniform(model.size())].first);
+    for (int step = 0; step < 40 && it->Valid(); step++) it->Next();  // within ~2 blocks
+  }
+  EXPECT_EQ(0u, o.file->will_reads());
+  size_t n = 0;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) n++;
+  ASSERT_EQ(model.size(), n);
+  // About one hint per MiB of data blocks, from the fourth block on, together covering
+  // the rest of the data blocks (the file ends with its filter and index).
+  const uint64_t mib = bytes.size() >> 20;
+  EXPECT_GE(o.file->will_reads(), mib - 1);
+  EXPECT_LE(o.file->will_reads(), mib + 1);
+  EXPECT_EQ(o.file->will_reads() << 20, o.file->will_read_bytes());
+  EXPECT_GE(o.file->will_read_bytes() + (256 << 10), bytes.size());
+}
+
 // Readers on several threads verify and mark blocks at once (the marks are atomic; run
 // under TSan).
 TEST(TableInPlaceTest, ConcurrentReadersOfAMappedTable) {

@@ -52,6 +52,18 @@ void TableIterator::InitDataBlock() {
   data_offset_ = handle.offset();
 }
 
+namespace {
+// A scan is assumed to go on once it has entered this many blocks in a row by Next().
+constexpr int kScanBlocks = 4;
+constexpr size_t kReadAheadBytes = size_t{1} << 20;
+}  // namespace
+
+void TableIterator::NoteForwardBlock() {
+  if (++forward_blocks_ < kScanBlocks || data_offset_ < read_ahead_until_) return;
+  table_->file_->WillRead(data_offset_, kReadAheadBytes);
+  read_ahead_until_ = data_offset_ + kReadAheadBytes;
+}
+
 void TableIterator::SkipEmptyBlocksForward() {
   while (status_.ok() && !(has_data_ && data_iter_.Valid())) {
     if (CheckCursors()) return;
@@ -61,7 +73,10 @@ void TableIterator::SkipEmptyBlocksForward() {
     }
     index_iter_.Next();
     InitDataBlock();
-    if (has_data_) data_iter_.SeekToFirst();
+    if (has_data_) {
+      NoteForwardBlock();
+      data_iter_.SeekToFirst();
+    }
   }
 }
 
@@ -80,6 +95,7 @@ void TableIterator::SkipEmptyBlocksBackward() {
 
 void TableIterator::SeekToFirst() {
   if (!status_.ok()) return;
+  forward_blocks_ = 0;
   index_iter_.SeekToFirst();
   InitDataBlock();
   if (has_data_) data_iter_.SeekToFirst();
@@ -96,6 +112,7 @@ void TableIterator::SeekToLast() {
 
 void TableIterator::Seek(std::string_view target) {
   if (!status_.ok()) return;
+  forward_blocks_ = 0;
   table_->SeekIndex(&index_iter_, target);
   InitDataBlock();
   if (has_data_) data_iter_.Seek(target);

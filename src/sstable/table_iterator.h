@@ -1,6 +1,8 @@
 // TableIterator: the two-level iterator over a Table. An iterator over the pinned index
 // block yields data-block handles; the data block under the cursor is fetched through
-// the Table (and so the block cache) and held until the cursor leaves it.
+// the Table (and so the block cache) and held until the cursor leaves it. A forward scan
+// that has crossed a few blocks in a row announces the next MiB of the file to it
+// (RandomAccessFile::WillRead), so a mapped table is mapped ahead in one call.
 //
 // The first error (an unreadable or damaged block) makes the iterator invalid for good,
 // with status() naming the file and block offset: it never skips damaged data.
@@ -44,6 +46,9 @@ class TableIterator final : public InternalIterator {
   bool CheckCursors();
   void SetError(Status s);
   void ClearData();
+  // Called after each step forward into the next block: once a scan has crossed a few
+  // blocks in a row, asks the file to map the next stretch ahead (WillRead).
+  void NoteForwardBlock();
 
   const Table* const table_;
   const ReadOptions options_;
@@ -52,6 +57,8 @@ class TableIterator final : public InternalIterator {
   BlockIter data_iter_;
   bool has_data_ = false;
   uint64_t data_offset_ = 0;
+  int forward_blocks_ = 0;          // blocks entered by Next() since the last seek
+  uint64_t read_ahead_until_ = 0;   // end of the stretch already announced to the file
   Status status_;
 };
 
