@@ -5,6 +5,7 @@
 #include "io/mem_file_system.h"
 #include "lsmdb/comparator.h"
 #include "lsmdb/db.h"
+#include "tests/util/reverse_comparator.h"
 #include "tests/util/test_util.h"
 
 namespace lsmdb {
@@ -264,13 +265,7 @@ TEST_F(DBBasicTest, SecondOpenIsLocked) {
   EXPECT_EQ(nullptr, second);
 }
 
-class ReverseComparator final : public Comparator {
- public:
-  int Compare(std::string_view a, std::string_view b) const override { return b.compare(a); }
-  const char* Name() const override { return "test.Reverse"; }
-  void FindShortestSeparator(std::string*, std::string_view) const override {}
-  void FindShortSuccessor(std::string*) const override {}
-};
+using test::ReverseComparator;
 
 TEST_F(DBBasicTest, ComparatorNameIsChecked) {
   Open();

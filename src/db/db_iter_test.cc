@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "lsmdb/comparator.h"
+#include "tests/util/reverse_comparator.h"
 #include "tests/util/test_util.h"
 #include "util/internal_key.h"
 #include "util/random.h"
@@ -237,15 +238,7 @@ TEST(DBIterTest, DamagedInternalKeyIsCorruption) {
   EXPECT_TRUE(it->status().IsCorruption());
 }
 
-class ReverseComparator final : public Comparator {
- public:
-  int Compare(std::string_view a, std::string_view b) const override {
-    return BytewiseComparator()->Compare(b, a);
-  }
-  const char* Name() const override { return "test.Reverse"; }
-  void FindShortestSeparator(std::string*, std::string_view) const override {}
-  void FindShortSuccessor(std::string*) const override {}
-};
+using test::ReverseComparator;
 
 // Random histories of a small key space: keys of every length from 0 to 150 bytes (the
 // padded word comparison's partial words, its memcmp case, the saved key's heap buffer),

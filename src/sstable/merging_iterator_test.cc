@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "lsmdb/comparator.h"
+#include "tests/util/reverse_comparator.h"
 #include "tests/util/test_util.h"
 #include "util/internal_key.h"
 #include "util/random.h"
@@ -248,17 +249,7 @@ TEST(MergingIteratorTest, RandomDirectionSwitches) {
   }
 }
 
-// The user order reversed: exercises the internal-key order over a non-bytewise user
-// comparator.
-class ReverseComparator final : public Comparator {
- public:
-  int Compare(std::string_view a, std::string_view b) const override {
-    return BytewiseComparator()->Compare(b, a);
-  }
-  const char* Name() const override { return "test.Reverse"; }
-  void FindShortestSeparator(std::string*, std::string_view) const override {}
-  void FindShortSuccessor(std::string*) const override {}
-};
+using test::ReverseComparator;
 
 // Children of internal keys, as the DB merges them: user keys of every length around the
 // merge's word-at-a-time and memcmp cases (0..80 bytes, with shared prefixes), a few

@@ -184,29 +184,7 @@ TEST(TableInPlaceTest, ConcurrentReadersOfAMappedTable) {
       BuildTable({.comparator = test::TestInternalComparator(), .block_size = 512}, model);
   Opened o;
   OpenMapped(bytes, false, &o);
-  std::atomic<int> failures{0};
-  std::vector<std::thread> threads;
-  for (int t = 0; t < 4; t++) {
-    threads.emplace_back([&, t] {
-      Random r(2000 + t);
-      for (int i = 0; i < 1500; i++) {
-        const auto& [k, v] = model[r.Uniform(model.size())];
-        std::string got;
-        Status s = o.table->Get({}, k,
-                                [&got](std::string_view, std::string_view val) { got.assign(val); });
-        if (!s.ok() || got != v) failures++;
-      }
-      auto it = o.table->NewIterator({});
-      size_t n = 0;
-      for (it->SeekToFirst(); it->Valid(); it->Next()) {
-        if (it->key() != model[n].first) failures++;
-        n++;
-      }
-      if (n != model.size() || !it->status().ok()) failures++;
-    });
-  }
-  for (auto& th : threads) th.join();
-  EXPECT_EQ(0, failures.load());
+  EXPECT_EQ(0, test::ConcurrentReadFailures(*o.table, model, rnd.Next()));
   EXPECT_EQ(0u, o.cache->size());
 }
 

@@ -378,29 +378,7 @@ TEST(TableTest, ConcurrentReaders) {
   ro.stats = &stats;
   std::unique_ptr<Table> table;
   ASSERT_TRUE(OpenTable(bytes, ro, &table).ok());
-  std::atomic<int> failures{0};
-  std::vector<std::thread> threads;
-  for (int t = 0; t < 4; t++) {
-    threads.emplace_back([&, t] {
-      Random r(1000 + t);
-      for (int i = 0; i < 1500; i++) {
-        const auto& [k, v] = model[r.Uniform(model.size())];
-        std::string got;
-        Status s =
-            table->Get({}, k, [&got](std::string_view, std::string_view val) { got.assign(val); });
-        if (!s.ok() || got != v) failures++;
-      }
-      auto it = table->NewIterator({});
-      size_t n = 0;
-      for (it->SeekToFirst(); it->Valid(); it->Next()) {
-        if (it->key() != model[n].first) failures++;
-        n++;
-      }
-      if (n != model.size() || !it->status().ok()) failures++;
-    });
-  }
-  for (auto& th : threads) th.join();
-  EXPECT_EQ(0, failures.load());
+  EXPECT_EQ(0, test::ConcurrentReadFailures(*table, model, rnd.Next()));
 }
 
 TEST(TableTest, ApproximateOffsetOf) {

@@ -6,9 +6,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "sstable/sstable_test_util.h"
 #include "sstable/table.h"
@@ -132,6 +135,34 @@ inline void CheckTable(const Table& table, const KVVector& model, Random* rnd) {
     ASSERT_EQ(model[i].first, r.key);
     ASSERT_EQ(model[i].second, r.value);
   }
+}
+
+// Four threads at once each Get 1,500 random entries of model from table and then scan
+// it in full; returns how many answers were wrong (0 when the table is safe to share).
+inline int ConcurrentReadFailures(const Table& table, const KVVector& model, uint64_t seed) {
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; t++) {
+    threads.emplace_back([&, t] {
+      Random r(seed + static_cast<uint64_t>(t));
+      for (int i = 0; i < 1500; i++) {
+        const auto& [k, v] = model[r.Uniform(model.size())];
+        std::string got;
+        Status s =
+            table.Get({}, k, [&got](std::string_view, std::string_view val) { got.assign(val); });
+        if (!s.ok() || got != v) failures++;
+      }
+      auto it = table.NewIterator({});
+      size_t n = 0;
+      for (it->SeekToFirst(); it->Valid(); it->Next()) {
+        if (n >= model.size() || it->key() != model[n].first) failures++;
+        n++;
+      }
+      if (n != model.size() || !it->status().ok()) failures++;
+    });
+  }
+  for (auto& th : threads) th.join();
+  return failures.load();
 }
 
 }  // namespace lsmdb::test
