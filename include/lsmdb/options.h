@@ -71,7 +71,9 @@ struct LSMDB_EXPORT Options {
   bool paranoid_checks = false;
 
   // Bytes of writes a memtable holds before it is turned into a table. Default: 64 MiB.
-  // Range: [64 KiB, 4 GiB].
+  // Range: [64 KiB, 4 GiB]. The budget includes a bloom filter of the memtable's keys of
+  // write_buffer_size / 64 bytes, which lets point lookups skip a memtable that does not
+  // hold their key.
   size_t write_buffer_size = size_t{64} << 20;
   // Memtables (active + immutable) held at most; writers wait when all are full.
   // Default: 2. Range: [2, 64].
