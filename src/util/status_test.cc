@@ -40,7 +40,8 @@ TEST(StatusTest, CopiesAndMovesKeepCodeAndMessage) {
   Status c;
   c = b;
   EXPECT_EQ("IO error: path: EIO", c.ToString());
-  c = c;  // self-assignment keeps it
+  const Status& same = c;
+  c = same;  // self-assignment keeps it
   EXPECT_EQ("IO error: path: EIO", c.ToString());
   Status d = std::move(c);
   EXPECT_EQ("IO error: path: EIO", d.ToString());
