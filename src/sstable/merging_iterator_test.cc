@@ -166,6 +166,44 @@ TEST(MergingIteratorTest, EqualKeysInChildOrder) {
   ExpectAt(*it, c.merged, 3);
 }
 
+// Walks it at random for `steps` steps, checking every position against merged: a
+// repositioning (SeekToFirst, SeekToLast or a seek, one in three each) whenever it is
+// invalid and otherwise one step in reposition_one_in; else Next or Prev. seek(rnd)
+// picks a target and returns it with its position in merged.
+template <typename SeekFn>
+void RandomWalk(InternalIterator* it, const Entries& merged, Random* rnd, int steps,
+                int reposition_one_in, SeekFn seek) {
+  const size_t size = merged.size();
+  size_t pos = size;  // the model's position; size means invalid
+  for (int step = 0; step < steps; step++) {
+    if (pos >= size || rnd->OneIn(reposition_one_in)) {
+      switch (rnd->Uniform(3)) {
+        case 0:
+          it->SeekToFirst();
+          pos = 0;
+          break;
+        case 1:
+          it->SeekToLast();
+          pos = size == 0 ? 0 : size - 1;
+          break;
+        default: {
+          auto [target, at] = seek(rnd);
+          it->Seek(target);
+          pos = at;
+          break;
+        }
+      }
+    } else if (rnd->OneIn(2)) {
+      it->Next();
+      pos++;
+    } else {
+      it->Prev();
+      pos = (pos == 0) ? size : pos - 1;
+    }
+    ASSERT_NO_FATAL_FAILURE(ExpectAt(*it, merged, pos)) << "step " << step;
+  }
+}
+
 TEST(MergingIteratorTest, ForwardAndBackwardScans) {
   Random rnd(test::RandomSeed());
   for (size_t n : ChildCounts()) {
@@ -214,37 +252,12 @@ TEST(MergingIteratorTest, RandomDirectionSwitches) {
   for (size_t n : ChildCounts()) {
     for (int round = 0; round < 20; round++) {
       Case c = MakeCase(&rnd, n);
-      const size_t size = c.merged.size();
       auto it = Merge(c);
-      size_t pos = size;  // the model's position; size means invalid
-      for (int step = 0; step < 300; step++) {
-        if (pos >= size || rnd.OneIn(25)) {
-          switch (rnd.Uniform(3)) {
-            case 0:
-              it->SeekToFirst();
-              pos = 0;
-              break;
-            case 1:
-              it->SeekToLast();
-              pos = size == 0 ? 0 : size - 1;
-              break;
-            default: {
-              std::string t = "k" + std::to_string(rnd.Uniform(70));
-              it->Seek(t);
-              pos = ModelSeek(c.merged, t);
-              break;
-            }
-          }
-        } else if (rnd.OneIn(2)) {
-          it->Next();
-          pos++;
-        } else {
-          it->Prev();
-          pos = (pos == 0) ? size : pos - 1;
-        }
-        ASSERT_NO_FATAL_FAILURE(ExpectAt(*it, c.merged, pos))
-            << n << " children, round " << round << ", step " << step;
-      }
+      SCOPED_TRACE(testing::Message() << n << " children, round " << round);
+      ASSERT_NO_FATAL_FAILURE(RandomWalk(it.get(), c.merged, &rnd, 300, 25, [&](Random* r) {
+        std::string t = "k" + std::to_string(r->Uniform(70));
+        return std::make_pair(t, ModelSeek(c.merged, t));
+      }));
     }
   }
 }
@@ -304,38 +317,19 @@ TEST(MergingIteratorTest, InternalKeysMatchTheModel) {
           merged.emplace_back(r.key, std::to_string(r.child) + "/" + std::to_string(r.pos));
         }
         auto it = NewMergingIterator(&icmp, std::move(children));
-        const size_t size = merged.size();
-        size_t pos = size;
-        for (int step = 0; step < 200; step++) {
-          if (pos >= size || rnd.OneIn(20)) {
-            if (rnd.OneIn(3)) {
-              it->SeekToFirst();
-              pos = 0;
-            } else if (rnd.OneIn(2)) {
-              it->SeekToLast();
-              pos = size == 0 ? 0 : size - 1;
-            } else {
-              std::string t;
-              AppendInternalKey(&t, users[rnd.Uniform(users.size())], rnd.Uniform(5),
-                                ValueType::kValue);
-              it->Seek(t);
-              pos = static_cast<size_t>(
-                  std::lower_bound(merged.begin(), merged.end(), t,
-                                   [&](const auto& e, const std::string& target) {
-                                     return icmp.Compare(e.first, target) < 0;
-                                   }) -
-                  merged.begin());
-            }
-          } else if (rnd.OneIn(2)) {
-            it->Next();
-            pos++;
-          } else {
-            it->Prev();
-            pos = (pos == 0) ? size : pos - 1;
-          }
-          ASSERT_NO_FATAL_FAILURE(ExpectAt(*it, merged, pos))
-              << "round " << round << ", step " << step;
-        }
+        SCOPED_TRACE(testing::Message() << "round " << round);
+        ASSERT_NO_FATAL_FAILURE(RandomWalk(it.get(), merged, &rnd, 200, 20, [&](Random* r) {
+          std::string t;
+          AppendInternalKey(&t, users[r->Uniform(users.size())], r->Uniform(5),
+                            ValueType::kValue);
+          const auto pos = static_cast<size_t>(
+              std::lower_bound(merged.begin(), merged.end(), t,
+                               [&](const auto& e, const std::string& target) {
+                                 return icmp.Compare(e.first, target) < 0;
+                               }) -
+              merged.begin());
+          return std::make_pair(t, pos);
+        }));
       }
     }
   }
