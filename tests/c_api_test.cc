@@ -67,6 +67,7 @@ TEST_F(CApiTest, NonDefaultValidOptionsOpenAndWork) {
   lsmdb_options_set_level_compaction_dynamic_level_bytes(options_, 1);
   lsmdb_options_set_max_background_jobs(options_, 3);
   lsmdb_options_set_max_subcompactions(options_, 2);
+  lsmdb_options_set_seek_compaction(options_, 1);
   lsmdb_options_set_wal_recovery_mode(options_, LSMDB_WAL_ABSOLUTE_CONSISTENCY);
   lsmdb_options_set_max_manifest_file_size(options_, 1 << 20);
   lsmdb_options_set_max_bgerror_resume_count(options_, 0);

@@ -7,6 +7,7 @@
 #include <map>
 #include <sstream>
 #include <thread>
+#include <tuple>
 
 #include "io/mem_file_system.h"
 #include "lsmdb/comparator.h"
@@ -246,6 +247,87 @@ TEST_F(DBCompactionTest, DynamicLevelTargets) {
   Open();
   CheckAgainst(model);
 }
+
+// Reads that pass through an upper table to reach older data below it spend the upper
+// table's seek budget; the table is then compacted down, level by level, until the key
+// range is one sorted run. With seek_compaction off the tree stays as it is.
+// Parameters: reads by iterator Seek (else Get); seek_compaction on.
+class SeekCompactionTest : public DBCompactionTest,
+                           public ::testing::WithParamInterface<std::tuple<bool, bool>> {
+ protected:
+  int NonEmptyLevels() {
+    int n = 0;
+    for (int level = 0; level < options_.num_levels; level++) n += FilesAt(level) > 0 ? 1 : 0;
+    return n;
+  }
+};
+
+TEST_P(SeekCompactionTest, ReadsThroughAnUpperTableCompactItDown) {
+  const auto [by_seek, enabled] = GetParam();
+  options_.seek_compaction = enabled;
+  Open();
+  std::map<std::string, std::string> model;
+  auto put = [&](int i) {
+    char key[16];
+    std::snprintf(key, sizeof(key), "k%05d", i);
+    std::string v = std::string(100, static_cast<char>('a' + i % 26));
+    ASSERT_TRUE(db_->Put({}, key, v).ok());
+    model[key] = v;
+  };
+  // Even keys in one sorted run at the bottom; then odd keys of a slice in one L0 table.
+  for (int i = 0; i < 4000; i += 2) put(i);
+  ASSERT_TRUE(db_->CompactRange(nullptr, nullptr).ok());
+  ASSERT_EQ(1, NonEmptyLevels());
+  for (int i = 1001; i < 1200; i += 2) put(i);
+  ASSERT_TRUE(db_->Flush().ok());
+  ASSERT_TRUE(WaitForCompactions(db_.get()));
+  ASSERT_EQ(1, FilesAt(0));
+  ASSERT_EQ(2, NonEmptyLevels());
+
+  // Each read of an even key of the slice probes the L0 table (or positions it), then
+  // finds the key below. Bounded rounds: a budget is at most a few hundred reads, and
+  // the table may need to descend through every level.
+  int rounds = 0;
+  for (; rounds < 40 && NonEmptyLevels() > 1; rounds++) {
+    for (int j = 0; j < 500; j++) {
+      char key[16];
+      std::snprintf(key, sizeof(key), "k%05d", 1000 + 2 * (j % 100));
+      if (by_seek) {
+        auto it = db_->NewIterator({});
+        it->Seek(key);
+        ASSERT_TRUE(it->Valid());
+        ASSERT_EQ(key, it->key());
+        ASSERT_EQ(model[key], it->value());
+      } else {
+        std::string v;
+        ASSERT_TRUE(db_->Get({}, key, &v).ok());
+        ASSERT_EQ(model[key], v);
+      }
+    }
+    ASSERT_TRUE(WaitForCompactions(db_.get()));
+    if (!enabled && rounds == 10) break;
+  }
+  std::string stats;
+  ASSERT_TRUE(db_->GetProperty("lsmdb.stats", &stats));
+  if (enabled) {
+    EXPECT_EQ(1, NonEmptyLevels()) << "after " << rounds << " rounds of reads\n" << stats;
+    EXPECT_EQ(std::string::npos, stats.find("; 0 picked by seek budget")) << stats;
+  } else {
+    EXPECT_EQ(1, FilesAt(0)) << stats;
+    EXPECT_EQ(2, NonEmptyLevels()) << stats;
+    EXPECT_NE(std::string::npos, stats.find("; 0 picked by seek budget")) << stats;
+  }
+  CheckAgainst(model);
+  Open();
+  CheckAgainst(model);
+}
+
+INSTANTIATE_TEST_SUITE_P(ByGetAndSeek, SeekCompactionTest,
+                         ::testing::Combine(::testing::Bool(), ::testing::Bool()),
+                         [](const auto& param_info) {
+                           return std::string(std::get<0>(param_info.param) ? "Seek" : "Get") +
+                                  (std::get<1>(param_info.param) ? "On" : "Off");
+                         });
 
 }  // namespace
 }  // namespace lsmdb

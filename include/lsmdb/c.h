@@ -129,6 +129,7 @@ LSMDB_EXPORT void lsmdb_options_set_level_compaction_dynamic_level_bytes(lsmdb_o
                                                                          int v);
 LSMDB_EXPORT void lsmdb_options_set_max_background_jobs(lsmdb_options_t* options, int v);
 LSMDB_EXPORT void lsmdb_options_set_max_subcompactions(lsmdb_options_t* options, int v);
+LSMDB_EXPORT void lsmdb_options_set_seek_compaction(lsmdb_options_t* options, int v);
 /* One of LSMDB_WAL_*. */
 LSMDB_EXPORT void lsmdb_options_set_wal_recovery_mode(lsmdb_options_t* options, int v);
 LSMDB_EXPORT void lsmdb_options_set_max_manifest_file_size(lsmdb_options_t* options, uint64_t v);

@@ -129,6 +129,13 @@ struct LSMDB_EXPORT Options {
   // Key-range pieces a large L0 -> L1 compaction may be split into, run in parallel.
   // Default: 1 (no split). Range: [1, 64].
   int max_subcompactions = 1;
+  // Seek compaction (as LevelDB's): a table that point reads and iterator seeks keep
+  // passing through on their way to deeper levels is compacted into the level below
+  // once it has cost about one read per 16 KiB of its size (at least 100), when no
+  // level is over its target. A read-mostly tree then settles into fewer sorted runs,
+  // so each Get probes fewer tables and each Seek positions fewer. Costs extra compaction
+  // writes while reads and writes mix. Default: true.
+  bool seek_compaction = true;
 
   // What recovery does with a damaged write-ahead log.
   // Default: kTolerateCorruptedTailRecords.

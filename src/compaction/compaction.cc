@@ -147,8 +147,12 @@ std::string Compaction::Summary() const {
     r += ']';
   }
   char tail[64];
-  std::snprintf(tail, sizeof(tail), " -> L%d (%s %.2f)", output_level_,
-                is_manual_ ? "manual, score" : "score", score_);
+  if (seek_triggered_) {
+    std::snprintf(tail, sizeof(tail), " -> L%d (seek)", output_level_);
+  } else {
+    std::snprintf(tail, sizeof(tail), " -> L%d (%s %.2f)", output_level_,
+                  is_manual_ ? "manual, score" : "score", score_);
+  }
   r += tail;
   return r;
 }

@@ -100,6 +100,10 @@ class Compaction {
   // One line for the LOG, e.g. "L0 [#12 #11] + L1 [#7] -> L1 (score 1.25)".
   std::string Summary() const;
 
+  // Picked because reads spent a table's SeekBudget (not because of a level's size).
+  bool seek_triggered() const { return seek_triggered_; }
+  void set_seek_triggered() { seek_triggered_ = true; }
+
  private:
   const InternalKeyComparator* icmp_;
   std::shared_ptr<const Version> version_;
@@ -110,6 +114,7 @@ class Compaction {
   uint64_t max_output_file_size_;
   double score_;
   bool is_manual_;
+  bool seek_triggered_ = false;
   std::string smallest_user_key_;
   std::string largest_user_key_;
 

@@ -70,7 +70,58 @@ bool CompactionPicker::NeedsCompaction(const Version& v) const {
   for (double score : Scores(v)) {
     if (score >= 1) return true;
   }
+  for (const auto& [level, number] : seek_candidates_) {
+    const FileMetaData* f = FindSeekCandidate(v, level, number);
+    if (f != nullptr && !f->being_compacted) return true;
+  }
   return false;
+}
+
+void CompactionPicker::AddSeekCandidate(int level, uint64_t number) {
+  for (const auto& candidate : seek_candidates_) {
+    if (candidate == std::make_pair(level, number)) return;
+  }
+  seek_candidates_.emplace_back(level, number);
+}
+
+const FileMetaData* CompactionPicker::FindSeekCandidate(const Version& v, int level,
+                                                        uint64_t number) const {
+  // The last level has nowhere to go.
+  if (level < 0 || level >= v.num_levels() - 1) return nullptr;
+  for (const auto& f : v.files(level)) {
+    if (f->number == number) return f.get();
+  }
+  return nullptr;
+}
+
+std::unique_ptr<Compaction> CompactionPicker::PickSeekCompaction(
+    const std::shared_ptr<const Version>& v) {
+  for (size_t i = 0; i < seek_candidates_.size();) {
+    const auto [level, number] = seek_candidates_[i];
+    const FileMetaData* f = FindSeekCandidate(*v, level, number);
+    if (f == nullptr) {
+      seek_candidates_.erase(seek_candidates_.begin() + static_cast<std::ptrdiff_t>(i));
+      continue;
+    }
+    std::unique_ptr<Compaction> c;
+    if (f->being_compacted) {
+      // Already on its way down; its job ends the candidate.
+    } else if (level == 0) {
+      c = PickLevel0(v, BaseLevel(*v), 0.0);
+    } else {
+      std::string_view lo = ExtractUserKey(f->smallest), hi = ExtractUserKey(f->largest);
+      c = SetupInputs(v, level, level + 1, v->GetOverlappingInputs(level, &lo, &hi), 0.0,
+                      /*is_manual=*/false);
+    }
+    if (c != nullptr) {
+      seek_candidates_.erase(seek_candidates_.begin() + static_cast<std::ptrdiff_t>(i));
+      c->set_seek_triggered();
+      seek_compactions_picked_++;
+      return c;
+    }
+    i++;
+  }
+  return nullptr;
 }
 
 std::unique_ptr<Compaction> CompactionPicker::PickCompaction(std::shared_ptr<const Version> v,
@@ -91,7 +142,9 @@ std::unique_ptr<Compaction> CompactionPicker::PickCompaction(std::shared_ptr<con
       return c;
     }
   }
-  return nullptr;
+  std::unique_ptr<Compaction> c = PickSeekCompaction(v);
+  if (c != nullptr) Register(c.get());
+  return c;
 }
 
 std::unique_ptr<Compaction> CompactionPicker::PickLevel0(const std::shared_ptr<const Version>& v,

@@ -14,13 +14,15 @@
 // output would land in a key range that a running job writes in the same level.
 //
 // Thread-safety: every method except the constructor and LevelTarget/BaseLevel requires
-// the DB mutex (they read FileMetaData::being_compacted and the set of running jobs).
+// the DB mutex (they read FileMetaData::being_compacted, the set of running jobs and the
+// seek candidates).
 #ifndef LSMDB_COMPACTION_COMPACTION_PICKER_H_
 #define LSMDB_COMPACTION_COMPACTION_PICKER_H_
 
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "compaction/compaction.h"
@@ -54,11 +56,19 @@ class CompactionPicker {
   // level already being brought under its target does not start more jobs.
   std::vector<double> Scores(const Version& v) const;
 
-  // True if some level scores >= 1 (a pick may still find nothing runnable).
+  // True if some level scores >= 1 or a seek candidate of v waits (a pick may still
+  // find nothing runnable).
   bool NeedsCompaction(const Version& v) const;
 
+  // Seek compaction: the table number of level spent its SeekBudget. When no level scores
+  // >= 1, PickCompaction compacts it (L0: as a level-0 pick; a level >= 1: the table
+  // into the next level). Candidates no longer in the version picked from are dropped.
+  void AddSeekCandidate(int level, uint64_t number);
+  // Seek compactions picked so far.
+  uint64_t SeekCompactionsPicked() const { return seek_compactions_picked_; }
+
   // Picks the highest-scoring level with score >= 1 that has a runnable job, and returns
-  // that job, or null if there is none. A level >= 1 gives the table (not being
+  // that job; failing that, a runnable seek compaction; or null if there is none. A level >= 1 gives the table (not being
   // compacted) with the smallest ratio of overlapping bytes in the next level to its own
   // size (ties: the first after compact_pointers[level], round robin), expanded with the
   // overlapping tables of the next level. L0 gives its tables not being compacted that
@@ -98,6 +108,11 @@ class CompactionPicker {
                                          double score);
   std::unique_ptr<Compaction> PickLevel(const std::shared_ptr<const Version>& v, int level,
                                         double score, std::string* compact_pointer);
+  // A job for the first runnable seek candidate; drops candidates v no longer holds (or
+  // holds in its last level).
+  std::unique_ptr<Compaction> PickSeekCompaction(const std::shared_ptr<const Version>& v);
+  // The table number of level in v, or null.
+  const FileMetaData* FindSeekCandidate(const Version& v, int level, uint64_t number) const;
   // Builds the job with inputs0 from level into output_level: adds the overlapping tables
   // of output_level (and, for a level >= 1, more tables of level when that adds nothing
   // to the output level). Null if a table needed is being compacted or the output range
@@ -113,6 +128,9 @@ class CompactionPicker {
   const InternalKeyComparator* const icmp_;
   const Comparator* const ucmp_;
   std::vector<const Compaction*> running_;  // guarded by the DB mutex
+  // (level, table number) whose SeekBudget was spent, oldest first; guarded by the DB mutex.
+  std::vector<std::pair<int, uint64_t>> seek_candidates_;
+  uint64_t seek_compactions_picked_ = 0;  // guarded by the DB mutex
 };
 
 }  // namespace lsmdb

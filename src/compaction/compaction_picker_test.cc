@@ -327,5 +327,84 @@ TEST_F(CompactionPickerTest, CompactRangeSelection) {
   Release(c);
 }
 
+TEST_F(CompactionPickerTest, SeekCandidateCompactsIntoTheNextLevel) {
+  // No level over its target.
+  Add(0, 30, "a", "c", 100, 300);
+  Add(1, 10, "a", "d", 500);
+  Add(1, 11, "f", "h", 500);
+  Add(2, 20, "a", "e", 1000);
+  Add(2, 21, "g", "z", 1000);
+  Add(3, 40, "a", "z", 5000);
+  EXPECT_FALSE(picker_.NeedsCompaction(*v_));
+  EXPECT_EQ(nullptr, Pick());
+
+  picker_.AddSeekCandidate(1, 11);
+  picker_.AddSeekCandidate(1, 11);  // once only
+  EXPECT_TRUE(picker_.NeedsCompaction(*v_));
+  Compaction* c = Pick();
+  ASSERT_NE(nullptr, c);
+  EXPECT_TRUE(c->seek_triggered());
+  EXPECT_EQ(1, c->level());
+  EXPECT_EQ(2, c->output_level());
+  EXPECT_EQ((std::vector<uint64_t>{11}), Numbers(c->inputs(0)));
+  EXPECT_EQ((std::vector<uint64_t>{21}), Numbers(c->inputs(1)));
+  EXPECT_NE(std::string::npos, c->Summary().find("(seek)")) << c->Summary();
+  EXPECT_EQ(1u, picker_.SeekCompactionsPicked());
+  // The candidate is used up.
+  EXPECT_FALSE(picker_.NeedsCompaction(*v_));
+  EXPECT_EQ(nullptr, Pick());
+  Release(c);
+
+  // An L0 candidate gives a level-0 job into the base level.
+  picker_.AddSeekCandidate(0, 30);
+  c = Pick();
+  ASSERT_NE(nullptr, c);
+  EXPECT_TRUE(c->seek_triggered());
+  EXPECT_EQ(0, c->level());
+  EXPECT_EQ(1, c->output_level());
+  EXPECT_EQ((std::vector<uint64_t>{30}), Numbers(c->inputs(0)));
+  EXPECT_EQ((std::vector<uint64_t>{10}), Numbers(c->inputs(1)));
+  Release(c);
+  EXPECT_EQ(2u, picker_.SeekCompactionsPicked());
+}
+
+TEST_F(CompactionPickerTest, SeekCandidatesThatCannotRun) {
+  Add(1, 10, "a", "d", 500);
+  Add(2, 20, "a", "e", 1000);
+  Add(3, 40, "a", "z", 5000);
+  // Not in the version (compacted away since), in the last level, or a bad level:
+  // dropped.
+  picker_.AddSeekCandidate(1, 99);
+  picker_.AddSeekCandidate(3, 40);
+  picker_.AddSeekCandidate(7, 40);
+  EXPECT_FALSE(picker_.NeedsCompaction(*v_));
+  EXPECT_EQ(nullptr, Pick());
+
+  // A candidate whose job conflicts with a running one waits for it.
+  const std::string_view a = "a", b = "b";
+  Compaction* running = Range(v_, 2, &a, &b);  // #20 into L3
+  ASSERT_NE(nullptr, running);
+  picker_.AddSeekCandidate(1, 10);  // needs #20
+  EXPECT_EQ(nullptr, Pick());
+  Release(running);
+  Compaction* c = Pick();
+  ASSERT_NE(nullptr, c);
+  EXPECT_TRUE(c->seek_triggered());
+  EXPECT_EQ((std::vector<uint64_t>{10}), Numbers(c->inputs(0)));
+  Release(c);
+
+  // A level over its target goes first.
+  picker_.AddSeekCandidate(1, 10);
+  for (uint64_t n = 50; n < 62; n++) {
+    const std::string k(1, static_cast<char>('a' + (n - 50) * 2));
+    Add(0, n, k, k, 100, 1000 - n);
+  }
+  c = Pick();
+  ASSERT_NE(nullptr, c);
+  EXPECT_FALSE(c->seek_triggered());
+  EXPECT_EQ(0, c->level());
+  Release(c);
+}
+
 }  // namespace
 }  // namespace lsmdb

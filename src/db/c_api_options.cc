@@ -148,6 +148,7 @@ LSMDB_C_OPTION(level_compaction_dynamic_level_bytes, int, rep.level_compaction_d
                v != 0)
 LSMDB_C_OPTION(max_background_jobs, int, rep.max_background_jobs, v)
 LSMDB_C_OPTION(max_subcompactions, int, rep.max_subcompactions, v)
+LSMDB_C_OPTION(seek_compaction, int, rep.seek_compaction, v != 0)
 LSMDB_C_OPTION(wal_recovery_mode, int, wal_recovery_mode, v)
 LSMDB_C_OPTION(max_manifest_file_size, uint64_t, rep.max_manifest_file_size, v)
 LSMDB_C_OPTION(max_bgerror_resume_count, int, rep.max_bgerror_resume_count, v)

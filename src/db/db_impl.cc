@@ -147,7 +147,9 @@ Status DBImpl::Get(const ReadOptions& options, std::string_view key, std::string
     if (imm->Get(lkey, value, &s)) return s;
   }
   bool found = false;
-  s = view->version->Get(options, lkey, value, &found);
+  SeekCharge charge;
+  s = view->version->Get(options, lkey, value, &found, &charge);
+  if (charge.file != nullptr && charge.file->allowed_seeks.Charge()) SeekBudgetSpent(charge);
   if (!s.ok() && !s.IsNotFound()) return s;
   if (!found) return Status::NotFound("");
   return s;
@@ -172,7 +174,24 @@ std::unique_ptr<Iterator> DBImpl::NewIterator(const ReadOptions& options) {
                        : versions_->LastSequence();
   std::shared_ptr<const ReadView> view = GetReadView();
   auto internal = NewInternalIterator(options, *view);
-  return NewDBIterator(&icmp_, std::move(internal), seq, options, std::move(view));
+  SeekSampler sampler;
+  if (options_.seek_compaction) {
+    // The view outlives the sampler: the iterator holds both.
+    sampler = [this, version = view->version.get()](std::string_view user_key, int seeks) {
+      SeekCharge charge = version->ChargeForKey(user_key);
+      if (charge.file != nullptr && charge.file->allowed_seeks.Charge(seeks)) {
+        SeekBudgetSpent(charge);
+      }
+    };
+  }
+  return NewDBIterator(&icmp_, std::move(internal), seq, options, std::move(view),
+                       std::move(sampler));
+}
+
+void DBImpl::SeekBudgetSpent(const SeekCharge& charge) {
+  MutexLock l(&mu_);
+  picker_->AddSeekCandidate(charge.level, charge.file->number);
+  bg_cv_.SignalAll();
 }
 
 const Snapshot* DBImpl::GetSnapshot() {

@@ -135,6 +135,9 @@ class DBImpl final : public DB {
   void InstallReadView() REQUIRES(mu_);
   std::unique_ptr<InternalIterator> NewInternalIterator(const ReadOptions& options,
                                                         const ReadView& view);
+  // A read spent the SeekBudget of charge.file: make it a seek-compaction candidate.
+  // REQUIRES: charge.file is in a Version the caller holds.
+  void SeekBudgetSpent(const SeekCharge& charge) EXCLUDES(mu_);
   std::string StatsString() REQUIRES(mu_);
 
   const Options options_;  // sanitized: comparator and file_system are set

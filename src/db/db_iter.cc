@@ -72,8 +72,10 @@ class SavedBytes {
 class DBIter final : public Iterator {
  public:
   DBIter(const InternalKeyComparator* icmp, std::unique_ptr<InternalIterator> internal,
-         SequenceNumber sequence, const ReadOptions& options, std::shared_ptr<const void> pin)
+         SequenceNumber sequence, const ReadOptions& options, std::shared_ptr<const void> pin,
+         SeekSampler sampler)
       : pin_(std::move(pin)),
+        sampler_(std::move(sampler)),
         ucmp_(icmp->user_comparator()),
         bytewise_(ucmp_ == BytewiseComparator()),
         internal_(std::move(internal)),
@@ -109,6 +111,7 @@ class DBIter final : public Iterator {
     AppendInternalKey(&seek_key_, target, sequence_, kValueTypeForSeek);
     internal_->Seek(seek_key_);
     FindNextUserEntry(false);
+    MaybeSampleSeek();
   }
 
   void SeekToLast() override {
@@ -146,6 +149,7 @@ class DBIter final : public Iterator {
       internal_->Prev();
     }
     FindPrevUserEntry();
+    MaybeSampleSeek();
   }
 
   void Next() override {
@@ -198,6 +202,16 @@ class DBIter final : public Iterator {
   // Moves forward to the first visible, live entry; with skipping, entries whose user
   // key is <= saved_key_ are passed over (they are older versions of a key already shown
   // or deleted).
+  // Gives one seek in kSeekSamplePeriod (counted per thread: iterators are often made
+  // for one seek) to the sampler.
+  void MaybeSampleSeek() {
+    if (!sampler_ || !valid_) return;
+    thread_local int seeks_until_sample = kSeekSamplePeriod;
+    if (--seeks_until_sample > 0) return;
+    seeks_until_sample = kSeekSamplePeriod;
+    sampler_(key_, kSeekSamplePeriod);
+  }
+
   void FindNextUserEntry(bool skipping) {
     for (; internal_->Valid(); internal_->Next()) {
       const std::string_view ikey = internal_->key();
@@ -275,6 +289,7 @@ class DBIter final : public Iterator {
   }
 
   std::shared_ptr<const void> pin_;  // declared first: destroyed after internal_
+  SeekSampler sampler_;
   const Comparator* const ucmp_;
   const bool bytewise_;  // ucmp_ is the default order: compare inline
   std::unique_ptr<InternalIterator> internal_;
@@ -295,8 +310,10 @@ class DBIter final : public Iterator {
 std::unique_ptr<Iterator> NewDBIterator(const InternalKeyComparator* icmp,
                                         std::unique_ptr<InternalIterator> internal,
                                         SequenceNumber sequence, const ReadOptions& options,
-                                        std::shared_ptr<const void> pin) {
-  return std::make_unique<DBIter>(icmp, std::move(internal), sequence, options, std::move(pin));
+                                        std::shared_ptr<const void> pin,
+                                        SeekSampler sampler) {
+  return std::make_unique<DBIter>(icmp, std::move(internal), sequence, options, std::move(pin),
+                                  std::move(sampler));
 }
 
 }  // namespace lsmdb

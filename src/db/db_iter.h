@@ -4,6 +4,7 @@
 #define LSMDB_DB_DB_ITER_H_
 
 #include <any>
+#include <functional>
 #include <memory>
 
 #include "lsmdb/iterator.h"
@@ -13,13 +14,23 @@
 
 namespace lsmdb {
 
+// Told about a sample of the seeks of DB iterators: the user key a Seek or SeekForPrev
+// landed on, and how many seeks the sample stands for (the DB charges the tables such a
+// seek had to position; see SeekBudget).
+using SeekSampler = std::function<void(std::string_view user_key, int seeks)>;
+
+// One Seek or SeekForPrev in this many, per thread, is given to the SeekSampler.
+inline constexpr int kSeekSamplePeriod = 8;
+
 // internal must yield internal keys ordered by icmp. pin is kept alive as long as the
 // iterator (it owns what internal reads from: memtables, a version). options' bounds
-// must outlive the iterator.
+// must outlive the iterator. sampler (may be empty) must stay callable as long as the
+// iterator lives.
 std::unique_ptr<Iterator> NewDBIterator(const InternalKeyComparator* icmp,
                                         std::unique_ptr<InternalIterator> internal,
                                         SequenceNumber sequence, const ReadOptions& options,
-                                        std::shared_ptr<const void> pin);
+                                        std::shared_ptr<const void> pin,
+                                        SeekSampler sampler = {});
 
 }  // namespace lsmdb
 

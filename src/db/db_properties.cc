@@ -64,8 +64,10 @@ std::string DBImpl::StatsString() {
                 last_bytes > 0 ? static_cast<double>(total_bytes) / static_cast<double>(last_bytes)
                                : 0.0);
   r += line;
-  std::snprintf(line, sizeof(line), "Compaction: %s read, %s written\n",
-                HumanBytes(comp_read).c_str(), HumanBytes(comp_written).c_str());
+  std::snprintf(line, sizeof(line),
+                "Compaction: %s read, %s written; %" PRIu64 " picked by seek budget\n",
+                HumanBytes(comp_read).c_str(), HumanBytes(comp_written).c_str(),
+                picker_->SeekCompactionsPicked());
   r += line;
   size_t imm_bytes = 0;
   for (const auto& imm : imm_) imm_bytes += imm.mem->ApproximateMemoryUsage();
@@ -164,7 +166,8 @@ bool DBImpl::GetProperty(std::string_view name, std::string* value) {
     return true;
   }
   if (p == "compaction-pending") {
-    // Background work is due or running: a flush, or a level over its target.
+    // Background work is due or running: a flush, a level over its target, or a table
+    // whose seek budget reads have spent.
     const bool pending = !imm_.empty() || flush_running_ || picker_->NumRunning() > 0 ||
                          picker_->NeedsCompaction(*versions_->current());
     *value = pending ? "1" : "0";

@@ -30,7 +30,7 @@ struct GetState {
 }  // namespace
 
 Status Version::Get(const ReadOptions& options, const LookupKey& key, std::string* value,
-                    bool* found) const {
+                    bool* found, SeekCharge* charge) const {
   *found = false;
   const Comparator* ucmp = icmp_->user_comparator();
   std::string_view ikey = key.internal_key();
@@ -53,7 +53,15 @@ Status Version::Get(const ReadOptions& options, const LookupKey& key, std::strin
   // One std::function for all lookups of this Get (captures one pointer: no allocation).
   const std::function<void(std::string_view, std::string_view)> callback(handle);
 
-  auto search = [&](const FileMetaData& f) -> Status {
+  // The first table probed, and whether a second one was.
+  SeekCharge first;
+  bool probed_another = false;
+  auto search = [&](FileMetaData& f, int level) -> Status {
+    if (first.file == nullptr) {
+      first = SeekCharge{&f, level};
+    } else {
+      probed_another = true;
+    }
     Status s = table_cache_->Get(options, f, ikey, callback);
     if (!s.ok()) return s;
     if (state.result == GetState::kCorrupt) {
@@ -68,7 +76,7 @@ Status Version::Get(const ReadOptions& options, const LookupKey& key, std::strin
         ucmp->Compare(user_key, ExtractUserKey(f->largest)) > 0) {
       continue;
     }
-    Status s = search(*f);
+    Status s = search(*f, 0);
     if (!s.ok()) return s;
     if (state.result != GetState::kNotFound) break;
   }
@@ -78,14 +86,44 @@ Status Version::Get(const ReadOptions& options, const LookupKey& key, std::strin
     if (files.empty()) continue;
     size_t index = FindFile(*icmp_, files, ikey);
     if (index >= files.size()) continue;
-    const FileMetaData& f = *files[index];
+    FileMetaData& f = *files[index];
     if (ucmp->Compare(user_key, ExtractUserKey(f.smallest)) < 0) continue;
-    Status s = search(f);
+    Status s = search(f, level);
     if (!s.ok()) return s;
   }
+  if (charge != nullptr && probed_another) *charge = first;
   if (state.result == GetState::kNotFound) return Status::OK();
   *found = true;
   return state.result == GetState::kFound ? Status::OK() : Status::NotFound("");
+}
+
+SeekCharge Version::ChargeForKey(std::string_view user_key) const {
+  const Comparator* ucmp = icmp_->user_comparator();
+  auto holds = [&](const FileMetaData& f) {
+    return ucmp->Compare(user_key, ExtractUserKey(f.smallest)) >= 0 &&
+           ucmp->Compare(user_key, ExtractUserKey(f.largest)) <= 0;
+  };
+  SeekCharge first;
+  auto visit = [&](FileMetaData& f, int level) {
+    if (first.file != nullptr) return true;  // a second table: charge the first
+    first = SeekCharge{&f, level};
+    return false;
+  };
+  for (const auto& f : files_[0]) {
+    if (holds(*f) && visit(*f, 0)) return first;
+  }
+  // The smallest internal key of user_key: FindFile then gives the one table that can
+  // hold it.
+  std::string ikey;
+  AppendInternalKey(&ikey, user_key, kMaxSequenceNumber, kValueTypeForSeek);
+  for (int level = 1; level < num_levels_; level++) {
+    const FileList& files = files_[level];
+    size_t index = FindFile(*icmp_, files, ikey);
+    if (index < files.size() && holds(*files[index]) && visit(*files[index], level)) {
+      return first;
+    }
+  }
+  return SeekCharge{};
 }
 
 void Version::AddIterators(const ReadOptions& options,

@@ -24,6 +24,13 @@ namespace lsmdb {
 
 using FileList = std::vector<std::shared_ptr<FileMetaData>>;
 
+// The table a read charges for seek compaction (SeekBudget): the first table it probed,
+// when the read then had to probe another table. file is null when there is none.
+struct SeekCharge {
+  FileMetaData* file = nullptr;
+  int level = -1;
+};
+
 class Version {
  public:
   Version(const InternalKeyComparator* icmp, TableCache* table_cache, int num_levels)
@@ -32,8 +39,14 @@ class Version {
   // Looks up key in the tables. *found is false if no table holds the key. Otherwise
   // *s is OK with *value set (a value) or NotFound (a deletion). Returns non-OK for an
   // I/O error or corruption.
+  // When charge is given, it is set to the table this lookup charges (see SeekCharge).
   Status Get(const ReadOptions& options, const LookupKey& key, std::string* value,
-             bool* found) const;
+             bool* found, SeekCharge* charge = nullptr) const;
+
+  // For a sampled iterator read at user_key: the first (newest) table whose key range
+  // holds user_key, when a second one does too; none otherwise. An iterator positioned
+  // near user_key had to position every one of those tables.
+  SeekCharge ChargeForKey(std::string_view user_key) const;
 
   // Appends an iterator per L0 table and one per non-empty deeper level.
   // REQUIRES: this Version outlives the iterators.

@@ -3,10 +3,11 @@
 //
 // Thread-safety: a VersionEdit is a value used by one thread. A FileMetaData is
 // immutable once installed in a Version, except `being_compacted`, which is guarded by
-// the DB mutex.
+// the DB mutex, and `pin` and `allowed_seeks`, which are atomic.
 #ifndef LSMDB_VERSION_VERSION_EDIT_H_
 #define LSMDB_VERSION_VERSION_EDIT_H_
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -21,6 +22,50 @@
 
 namespace lsmdb {
 
+// How many more reads may pass through a table on their way to a deeper one before the
+// table is worth compacting into the level below ("seek compaction", as LevelDB's
+// allowed_seeks): a read that probes this table and must then probe another one pays for
+// this table's overlap with the deeper data; compacting the table removes that cost.
+// Starts empty (never charged); VersionSet fills it when the table joins a Version.
+// Copies start empty.
+//
+// Thread-safety: Charge may be called concurrently; Fill needs exclusive access.
+class SeekBudget {
+ public:
+  // One seek per this many bytes of table: LevelDB's estimate that one wasted seek costs
+  // about as much as compacting 16 KiB.
+  static constexpr uint64_t kBytesPerSeek = 16 * 1024;
+  static constexpr int32_t kMinSeeks = 100;
+
+  SeekBudget() = default;
+  SeekBudget(const SeekBudget&) noexcept {}
+  SeekBudget& operator=(const SeekBudget&) noexcept {
+    left_.store(0, std::memory_order_relaxed);
+    return *this;
+  }
+
+  // Sets the budget of a table of file_size bytes.
+  void Fill(uint64_t file_size) {
+    uint64_t seeks = file_size / kBytesPerSeek;
+    if (seeks < kMinSeeks) seeks = kMinSeeks;
+    if (seeks > INT32_MAX) seeks = INT32_MAX;
+    left_.store(static_cast<int32_t>(seeks), std::memory_order_relaxed);
+  }
+
+  // Spends n >= 1 seeks. True for exactly one call: the one that spends the last seek.
+  // An empty budget costs one load (no write to a shared cache line).
+  bool Charge(int32_t n = 1) {
+    if (left_.load(std::memory_order_relaxed) <= 0) return false;
+    const int32_t before = left_.fetch_sub(n, std::memory_order_relaxed);
+    return before > 0 && before <= n;
+  }
+
+  int32_t left() const { return left_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<int32_t> left_{0};
+};
+
 struct FileMetaData {
   uint64_t number = 0;
   uint64_t file_size = 0;
@@ -34,6 +79,9 @@ struct FileMetaData {
   bool being_compacted = false;
   // Runtime only: the open table, pinned by TableCache::Get (see table_pin.h).
   mutable TablePin pin;
+  // Runtime only: reads left before a seek compaction (filled by VersionSet when
+  // Options::seek_compaction is on).
+  mutable SeekBudget allowed_seeks;
 };
 
 class VersionEdit {

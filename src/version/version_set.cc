@@ -12,8 +12,9 @@ namespace lsmdb {
 // Applies a sequence of edits to a base version.
 class VersionSet::Builder {
  public:
-  Builder(const InternalKeyComparator* icmp, const Version* base, int num_levels)
-      : icmp_(icmp), num_levels_(num_levels) {
+  Builder(const InternalKeyComparator* icmp, const Version* base, int num_levels,
+          bool seek_compaction)
+      : icmp_(icmp), num_levels_(num_levels), seek_compaction_(seek_compaction) {
     for (int level = 0; level < num_levels; level++) {
       if (base == nullptr) continue;
       for (const auto& f : base->files(level)) files_[level][f->number] = f;
@@ -27,7 +28,9 @@ class VersionSet::Builder {
     }
     for (const auto& [level, f] : edit.new_files()) {
       if (level >= num_levels_) return BadLevel(level);
-      files_[level][f.number] = std::make_shared<FileMetaData>(f);
+      auto meta = std::make_shared<FileMetaData>(f);
+      if (seek_compaction_) meta->allowed_seeks.Fill(meta->file_size);
+      files_[level][f.number] = std::move(meta);
     }
     return Status::OK();
   }
@@ -70,6 +73,7 @@ class VersionSet::Builder {
 
   const InternalKeyComparator* const icmp_;
   const int num_levels_;
+  const bool seek_compaction_;
   std::map<uint64_t, std::shared_ptr<FileMetaData>> files_[kMaxLevels];
 };
 
@@ -154,7 +158,7 @@ Status VersionSet::Recover() {
     return Status::Corruption(manifest, "named by CURRENT but unreadable: " + s.ToString());
   }
 
-  Builder builder(icmp_, nullptr, options_->num_levels);
+  Builder builder(icmp_, nullptr, options_->num_levels, options_->seek_compaction);
   std::optional<uint64_t> log_number, next_file, last_sequence;
   ManifestReporter reporter;
   log::Reader reader(file.get(), manifest, &reporter);
@@ -229,7 +233,7 @@ Status VersionSet::LogAndApply(VersionEdit* edit) NO_THREAD_SAFETY_ANALYSIS {
   }
   for (const auto& [level, key] : edit->compact_pointers()) compact_pointer_[level] = key;
 
-  Builder builder(icmp_, current_.get(), options_->num_levels);
+  Builder builder(icmp_, current_.get(), options_->num_levels, options_->seek_compaction);
   Status s = builder.Apply(*edit);
   auto v = std::make_shared<Version>(icmp_, table_cache_, options_->num_levels);
   FileList levels[kMaxLevels];
