@@ -133,7 +133,9 @@ TEST_F(ParanoidChecksTest, DamagedWalTailIsAnErrorTornTailIsNot) {
 TEST_F(ParanoidChecksTest, NewTablesAreReadBackBeforeInstall) {
   // A fault hook that fails every open of a table for reading: with paranoid_checks the
   // output of a flush and of a compaction is opened (read back) before it is installed,
-  // so the failure stops the work and nothing is installed.
+  // so the failure stops the work and nothing is installed. Without it, the output is
+  // still opened once (to warm it for readers, TableCache::Warm), but a failure there
+  // is left for readers to find and the work is installed.
   for (bool paranoid : {false, true}) {
     SCOPED_TRACE(paranoid);
     ASSERT_TRUE(DestroyDB("/db", MakeOptions(false)).ok());
@@ -154,7 +156,7 @@ TEST_F(ParanoidChecksTest, NewTablesAreReadBackBeforeInstall) {
     Fill(200, "c");
     Status flush = db_->Flush();
     EXPECT_EQ(paranoid, !flush.ok()) << flush.ToString();
-    EXPECT_EQ(paranoid ? 1 : 0, table_opens);
+    EXPECT_EQ(1, table_opens);
     fs_->SetFaultHook(nullptr);
     ASSERT_TRUE(db_->Resume().ok());
     std::string files;
@@ -176,7 +178,7 @@ TEST_F(ParanoidChecksTest, NewTablesAreReadBackBeforeInstall) {
     });
     Status compact = db_->CompactRange(nullptr, nullptr);
     EXPECT_EQ(paranoid, !compact.ok()) << compact.ToString();
-    EXPECT_EQ(paranoid, table_opens > 0);
+    EXPECT_GT(table_opens, 0);
     fs_->SetFaultHook(nullptr);
     ASSERT_TRUE(db_->GetProperty("lsmdb.num-files-at-level0", &files));
     EXPECT_EQ(paranoid ? "3" : "0", files);

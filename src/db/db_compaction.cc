@@ -75,6 +75,10 @@ Status DBImpl::RunCompaction(std::unique_ptr<Compaction> c) {
       if (!s.ok()) break;
     }
   }
+  if (s.ok()) {
+    // Readers will want the outputs soon, and their bytes are in the page cache now.
+    for (const FileMetaData& f : job.outputs()) table_cache_->Warm(f);
+  }
   mu_.Lock();
   if (s.ok()) {
     job.AddToEdit(&edit);

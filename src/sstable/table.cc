@@ -166,6 +166,26 @@ Status Table::BlockStatus(const Status& s, uint64_t offset) const {
   return BlockCorruption(options_.file_name, offset, s.message());
 }
 
+void Table::Warm() const {
+  file_->WillRead(0, file_size_);
+  if (mapped_.empty()) return;
+  BlockIter index(options_.comparator, index_block_.get(), MinKeySize());
+  uint32_t i = 0;
+  for (index.SeekToFirst(); index.Valid() && i < num_data_blocks_; index.Next(), i++) {
+    BlockHandle handle;
+    std::string_view v = index.value();
+    if (!handle.DecodeFrom(&v) || !CheckBlockHandle(options_.file_name, file_size_, handle).ok()) {
+      return;  // readers report it
+    }
+    const char* block = mapped_.data() + handle.offset();
+    const auto n = static_cast<size_t>(handle.size());
+    if (static_cast<uint8_t>(block[n]) != static_cast<uint8_t>(CompressionType::kNone)) continue;
+    if (BlockChecksumMatches(block, n)) {
+      verified_[i / 64].fetch_or(uint64_t{1} << (i % 64), std::memory_order_release);
+    }
+  }
+}
+
 bool Table::ReadInPlace(const ReadOptions& options, const BlockHandle& handle,
                         uint32_t block_index, PinnedBlock* out, Status* s) const {
   *s = CheckBlockHandle(options_.file_name, file_size_, handle);

@@ -132,6 +132,15 @@ class Table {
   // structure. For `lsmdb verify`.
   Status VerifyChecksums() const;
 
+  // Readies a table just written, whose bytes are still in the page cache, for readers:
+  // announces the whole file (RandomAccessFile::WillRead; a mapped file maps every page
+  // now, so the first reads take no page faults) and, when blocks are read in place,
+  // verifies the checksum of each uncompressed data block now and records it (the first
+  // read then skips the check). A block that fails is left unrecorded: its first read
+  // checks it again and reports Corruption. Best effort: reports nothing. Meant for a
+  // background thread (a flush or compaction that just wrote the table).
+  void Warm() const;
+
  private:
   friend class TableIterator;
 

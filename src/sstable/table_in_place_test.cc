@@ -147,6 +147,51 @@ TEST(TableInPlaceTest, ADamagedBlockIsCorruptionOnEveryRead) {
   EXPECT_EQ(model.back().second, DoGet(*o.table, model.back().first).value);
 }
 
+// Warm (for a table just written) announces the whole file and verifies its blocks
+// ahead of readers; a damaged block is left unrecorded, so reads still find it damaged.
+TEST(TableInPlaceTest, WarmAnnouncesTheFileAndLeavesDamagedBlocksToReaders) {
+  Random rnd(test::RandomSeed());
+  KVVector model = test::InternalModel(&rnd, 1000);
+  std::string bytes =
+      BuildTable({.comparator = test::TestInternalComparator(), .block_size = 1024}, model);
+  Opened good;
+  OpenMapped(bytes, false, &good);
+  good.table->Warm();
+  EXPECT_EQ(1u, good.file->will_reads());
+  EXPECT_EQ(bytes.size(), good.file->will_read_bytes());
+  for (const auto& [k, v] : model) ASSERT_EQ(v, DoGet(*good.table, k).value);
+
+  const uint64_t second = good.table->ApproximateOffsetOf(model[model.size() / 2].first);
+  ASSERT_GT(second, 0u);
+  bytes[second + 10] ^= 0x20;
+  Opened o;
+  OpenMapped(bytes, false, &o);
+  o.table->Warm();
+  o.table->Warm();  // again: nothing changes
+  const std::string& victim = model[model.size() / 2].first;
+  for (int round = 0; round < 2; round++) {
+    Status s = o.table->Get({}, victim, [](std::string_view, std::string_view) {
+      ADD_FAILURE() << "no entry may come from a damaged block";
+    });
+    ASSERT_TRUE(s.IsCorruption()) << round << " " << s.ToString();
+    EXPECT_NE(std::string::npos, s.ToString().find("checksum mismatch")) << s.ToString();
+  }
+  EXPECT_EQ(model[0].second, DoGet(*o.table, model[0].first).value);
+  EXPECT_EQ(model.back().second, DoGet(*o.table, model.back().first).value);
+
+  // A table read through the cache (not mapped) is only announced.
+  TableReaderOptions ro = ReaderOptions();
+  auto source = std::make_unique<test::StringSource>(bytes, /*mapped=*/false);
+  test::StringSource* file = source.get();
+  std::unique_ptr<Table> unmapped;
+  ASSERT_TRUE(Table::Open(ro, std::move(source), bytes.size(), &unmapped).ok());
+  const uint64_t reads_after_open = file->reads();
+  unmapped->Warm();
+  EXPECT_EQ(1u, file->will_reads());
+  EXPECT_EQ(reads_after_open, file->reads());
+  EXPECT_TRUE(unmapped->Get({}, victim, [](std::string_view, std::string_view) {}).IsCorruption());
+}
+
 // A scan that crosses blocks announces the stretch ahead once per MiB; seeks followed by
 // short reads announce nothing.
 TEST(TableInPlaceTest, ForwardScansAnnounceTheStretchAhead) {

@@ -128,6 +128,13 @@ Status TableCache::Verify(const FileMetaData& file) {
   return s;
 }
 
+void TableCache::Warm(const FileMetaData& file) {
+  Cache::Handle* handle = nullptr;
+  if (!FindTable(file.number, file.file_size, &handle).ok()) return;
+  static_cast<Table*>(cache_->Value(handle))->Warm();
+  cache_->Release(handle);
+}
+
 void TableCache::Evict(uint64_t file_number) {
   char key_buf[8];
   EncodeFixed64(key_buf, file_number);
