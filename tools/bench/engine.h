@@ -30,6 +30,9 @@ struct EngineOptions {
   size_t write_buffer_size = size_t{4} << 20;
   // Uncompressed bytes per table block.
   size_t block_size = 4096;
+  // Keys between restart points of a block (prefix compression restarts); 0 keeps each
+  // store's own default (16 in all three).
+  int block_restart_interval = 0;
   // Bytes of the block cache; 0 disables it.
   size_t cache_size = size_t{8} << 20;
   // Bloom filter bits per key; 0 builds no filter.

@@ -74,6 +74,7 @@ class LevelDBEngine final : public Engine {
     options.create_if_missing = true;
     options.write_buffer_size = o.write_buffer_size;
     options.block_size = o.block_size;
+    if (o.block_restart_interval > 0) options.block_restart_interval = o.block_restart_interval;
     if (o.target_file_size > 0) options.max_file_size = o.target_file_size;
     // A capacity of 0 turns LevelDB's cache off (LevelDB >= 1.21).
     cache_.reset(leveldb::NewLRUCache(o.cache_size));

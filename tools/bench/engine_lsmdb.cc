@@ -62,6 +62,7 @@ class LsmdbEngine final : public Engine {
     options.create_if_missing = true;
     options.write_buffer_size = o.write_buffer_size;
     options.block_size = o.block_size;
+    if (o.block_restart_interval > 0) options.block_restart_interval = o.block_restart_interval;
     options.block_cache_capacity = o.cache_size;
     options.bloom_bits_per_key = o.bloom_bits;
     options.compression = ToLsmdb(o.compression);

@@ -94,6 +94,7 @@ class RocksDBEngine final : public Engine {
     if (o.dynamic_level_bytes) options.level_compaction_dynamic_level_bytes = true;
     rocksdb::BlockBasedTableOptions table;
     table.block_size = o.block_size;
+    if (o.block_restart_interval > 0) table.block_restart_interval = o.block_restart_interval;
     if (o.cache_size > 0) {
       table.block_cache = rocksdb::NewLRUCache(o.cache_size);
     } else {

@@ -82,6 +82,9 @@ bool SetFlag(std::string_view name, std::string_view value, bool has_value, Flag
   if (name == "bloom_bits") return IntFlag(value, 0, 64, &e.bloom_bits);
   if (name == "write_buffer_size") return IntFlag(value, 64 << 10, kMax, &e.write_buffer_size);
   if (name == "block_size") return IntFlag(value, 256, 64 << 20, &e.block_size);
+  if (name == "block_restart_interval") {
+    return IntFlag(value, 0, 1 << 16, &e.block_restart_interval);
+  }
   if (name == "cache_size") return IntFlag(value, 0, kMax, &e.cache_size);
   if (name == "disable_wal") return ParseBool(value, &e.disable_wal);
   if (name == "target_file_size") return IntFlag(value, 0, kMax, &e.target_file_size);
@@ -155,6 +158,8 @@ std::string Usage() {
          "  --bloom_bits=N           bloom filter bits per key, 0 = none (default 10)\n"
          "  --write_buffer_size=N    memtable bytes (default 4M)\n"
          "  --block_size=N           table block bytes (default 4K)\n"
+         "  --block_restart_interval=N  keys per prefix-compression run (default: each\n"
+         "                           store's own, 16 in all three)\n"
          "  --cache_size=N           block cache bytes, 0 = none (default 8M)\n"
          "  --target_file_size=N     table file bytes (default: each store's own)\n"
          "  --max_bytes_for_level_base=N  L1 byte target (default: each store's own;\n"

@@ -190,9 +190,9 @@ std::string FormatHeader(const Flags& f, const std::vector<std::string>& engines
                 static_cast<double>(f.key_size + f.value_size) * static_cast<double>(f.num) /
                     1048576.0);
   out += Printf(
-      "Options:    write_buffer_size=%zu block_size=%zu cache_size=%zu bloom_bits=%d "
-      "compression=%s sync=%d disable_wal=%d seed=%llu\n",
-      e.write_buffer_size, e.block_size, e.cache_size, e.bloom_bits,
+      "Options:    write_buffer_size=%zu block_size=%zu block_restart_interval=%d "
+      "cache_size=%zu bloom_bits=%d compression=%s sync=%d disable_wal=%d seed=%llu\n",
+      e.write_buffer_size, e.block_size, e.block_restart_interval, e.cache_size, e.bloom_bits,
       CompressionName(e.compression), f.sync ? 1 : 0, e.disable_wal ? 1 : 0,
       static_cast<unsigned long long>(f.seed));
   return out;
