@@ -38,6 +38,14 @@ class SavedBytes {
     size_ = bytes.size();
   }
 
+  // Sets the internal key of user_key, seq and t.
+  void AssignInternalKey(std::string_view user_key, SequenceNumber seq, ValueType t) {
+    Reserve(user_key.size() + kInternalKeyTrailer);
+    if (!user_key.empty()) std::memcpy(data_, user_key.data(), user_key.size());
+    EncodeFixed64(data_ + user_key.size(), PackSequenceAndType(seq, t));
+    size_ = user_key.size() + kInternalKeyTrailer;
+  }
+
  private:
   static constexpr size_t kInlineBytes = 120;
   static constexpr size_t kSlack = 8;
@@ -107,9 +115,8 @@ class DBIter final : public Iterator {
   void Seek(std::string_view target) override {
     if (lower_ && CompareUser(target, *lower_) < 0) target = *lower_;
     direction_ = kForward;
-    seek_key_.clear();
-    AppendInternalKey(&seek_key_, target, sequence_, kValueTypeForSeek);
-    internal_->Seek(seek_key_);
+    seek_key_.AssignInternalKey(target, sequence_, kValueTypeForSeek);
+    internal_->Seek(seek_key_.view());
     FindNextUserEntry(false);
     MaybeSampleSeek();
   }
@@ -118,9 +125,8 @@ class DBIter final : public Iterator {
     direction_ = kReverse;
     if (upper_) {
       // The last entry with user key < upper.
-      seek_key_.clear();
-      AppendInternalKey(&seek_key_, *upper_, kMaxSequenceNumber, kValueTypeForSeek);
-      internal_->Seek(seek_key_);
+      seek_key_.AssignInternalKey(*upper_, kMaxSequenceNumber, kValueTypeForSeek);
+      internal_->Seek(seek_key_.view());
       if (internal_->Valid()) {
         internal_->Prev();
       } else {
@@ -140,9 +146,8 @@ class DBIter final : public Iterator {
     direction_ = kReverse;
     // Position at the last internal entry whose user key is <= target: seek past every
     // entry of target (sequence 0 and the lowest kind sort last), then step back.
-    seek_key_.clear();
-    AppendInternalKey(&seek_key_, target, 0, ValueType::kDeletion);
-    internal_->Seek(seek_key_);
+    seek_key_.AssignInternalKey(target, 0, ValueType::kDeletion);
+    internal_->Seek(seek_key_.view());
     if (!internal_->Valid()) {
       internal_->SeekToLast();
     } else if (CompareUser(ExtractUserKey(internal_->key()), target) > 0) {
@@ -301,7 +306,7 @@ class DBIter final : public Iterator {
   std::string_view key_;  // the current user key, when valid_
   SavedBytes saved_key_;
   SavedBytes saved_value_;
-  std::string seek_key_;  // the internal key of the last seek
+  SavedBytes seek_key_;  // the internal key of the last seek
   Status status_;
 };
 
