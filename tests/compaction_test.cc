@@ -248,6 +248,54 @@ TEST_F(DBCompactionTest, DynamicLevelTargets) {
   CheckAgainst(model);
 }
 
+// The tables flushes and compactions write are warmed for readers (opened, mapped in,
+// checksummed) by the background thread once it has nothing else to do; a table
+// compacted away first is skipped, and warming keeps no obsolete file alive.
+TEST_F(DBCompactionTest, NewTablesAreWarmedWhenTheBackgroundIsIdle) {
+  options_.level0_file_num_compaction_trigger = 10;  // no compaction until asked
+  Open();
+  auto warmed = [this]() -> int {
+    std::string stats;
+    EXPECT_TRUE(db_->GetProperty("lsmdb.stats", &stats));
+    const size_t end = stats.find(" new tables warmed");
+    if (end == std::string::npos) return -1;
+    const size_t begin = stats.rfind(' ', end - 1) + 1;
+    return std::stoi(stats.substr(begin, end - begin));
+  };
+  // Bounded polling: the warm-up runs on the background thread after the flush returns.
+  auto wait_for_warmed = [&](int n) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (warmed() < n && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    return warmed();
+  };
+  EXPECT_EQ(0, warmed());
+  std::map<std::string, std::string> model;
+  for (int t = 0; t < 3; t++) {
+    for (int i = 0; i < 300; i++) {
+      const std::string k = "k" + std::to_string(i * 3 + t), v(50, static_cast<char>('a' + t));
+      ASSERT_TRUE(db_->Put({}, k, v).ok());
+      model[k] = v;
+    }
+    ASSERT_TRUE(db_->Flush().ok());
+  }
+  EXPECT_EQ(3, wait_for_warmed(3));
+  ASSERT_TRUE(db_->CompactRange(nullptr, nullptr).ok());
+  ASSERT_TRUE(WaitForCompactions(db_.get()));
+  const int outputs = FilesAt(1) + FilesAt(2) + FilesAt(3) + FilesAt(4) + FilesAt(5) + FilesAt(6);
+  ASSERT_GT(outputs, 0);
+  EXPECT_EQ(0, FilesAt(0));
+  // Outputs of earlier steps of a multi-level CompactRange may be compacted away unwarmed.
+  EXPECT_GE(wait_for_warmed(3 + outputs), 3 + outputs);
+  std::vector<std::string> names;
+  ASSERT_TRUE(fs_->GetChildren("/db", &names).ok());
+  int tables_on_disk = 0;
+  for (const auto& n : names) tables_on_disk += n.ends_with(".sst") ? 1 : 0;
+  EXPECT_EQ(outputs, tables_on_disk);
+  CheckAgainst(model);
+}
+
 // Reads that pass through an upper table to reach older data below it spend the upper
 // table's seek budget; the table is then compacted down, level by level, until the key
 // range is one sorted run. With seek_compaction off the tree stays as it is.

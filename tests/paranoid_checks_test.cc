@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -133,9 +134,9 @@ TEST_F(ParanoidChecksTest, DamagedWalTailIsAnErrorTornTailIsNot) {
 TEST_F(ParanoidChecksTest, NewTablesAreReadBackBeforeInstall) {
   // A fault hook that fails every open of a table for reading: with paranoid_checks the
   // output of a flush and of a compaction is opened (read back) before it is installed,
-  // so the failure stops the work and nothing is installed. Without it, the output is
-  // still opened once (to warm it for readers, TableCache::Warm), but a failure there
-  // is left for readers to find and the work is installed.
+  // so the failure stops the work and nothing is installed. Without it, an idle
+  // background thread may still open the output later (to warm it for readers,
+  // TableCache::Warm), but a failure there is left for readers to find.
   for (bool paranoid : {false, true}) {
     SCOPED_TRACE(paranoid);
     ASSERT_TRUE(DestroyDB("/db", MakeOptions(false)).ok());
@@ -147,7 +148,7 @@ TEST_F(ParanoidChecksTest, NewTablesAreReadBackBeforeInstall) {
     ASSERT_TRUE(db_->Flush().ok());
     db_.reset();
     ASSERT_TRUE(Open(paranoid).ok());  // a fresh table cache: nothing opened yet
-    int table_opens = 0;
+    std::atomic<int> table_opens{0};  // the hook may run on a background thread
     fs_->SetFaultHook([&table_opens](Op op, const std::string& path) {
       if (op != Op::kOpen || !path.ends_with(".sst")) return Status::OK();
       table_opens++;
@@ -156,7 +157,11 @@ TEST_F(ParanoidChecksTest, NewTablesAreReadBackBeforeInstall) {
     Fill(200, "c");
     Status flush = db_->Flush();
     EXPECT_EQ(paranoid, !flush.ok()) << flush.ToString();
-    EXPECT_EQ(1, table_opens);
+    if (paranoid) {
+      EXPECT_EQ(1, table_opens);
+    } else {
+      EXPECT_LE(table_opens, 1);  // at most the warm-up, after the flush
+    }
     fs_->SetFaultHook(nullptr);
     ASSERT_TRUE(db_->Resume().ok());
     std::string files;
@@ -178,7 +183,9 @@ TEST_F(ParanoidChecksTest, NewTablesAreReadBackBeforeInstall) {
     });
     Status compact = db_->CompactRange(nullptr, nullptr);
     EXPECT_EQ(paranoid, !compact.ok()) << compact.ToString();
-    EXPECT_GT(table_opens, 0);
+    if (paranoid) {
+      EXPECT_GT(table_opens, 0);
+    }
     fs_->SetFaultHook(nullptr);
     ASSERT_TRUE(db_->GetProperty("lsmdb.num-files-at-level0", &files));
     EXPECT_EQ(paranoid ? "3" : "0", files);

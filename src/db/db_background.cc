@@ -1,5 +1,5 @@
-// Background work: flushing immutable memtables to L0 tables, and deleting files no
-// live version needs.
+// Background work: flushing immutable memtables to L0 tables, deleting files no live
+// version needs, and, with nothing else to do, warming new tables for readers.
 #include <cinttypes>
 #include <string>
 
@@ -20,8 +20,51 @@ void DBImpl::BackgroundThread() {
       continue;
     }
     if (MaybeRunCompaction()) continue;
+    if (WarmNextTable()) continue;
     bg_cv_.Wait();
   }
+}
+
+void DBImpl::QueueWarm(uint64_t number) {
+  if (warm_queue_.size() >= kMaxWarmQueue) warm_queue_.pop_front();
+  warm_queue_.push_back(number);
+}
+
+bool DBImpl::WarmNextTable() {
+  // The file of a table in the current version, or null.
+  auto find_live = [this](uint64_t number) -> const FileMetaData* {
+    const Version& v = *versions_->current();
+    for (int level = 0; level < v.num_levels(); level++) {
+      for (const auto& f : v.files(level)) {
+        if (f->number == number) return f.get();
+      }
+    }
+    return nullptr;
+  };
+  // Only when no other background work runs either: warming costs a CPU (page table
+  // entries and checksums for every byte written), which a flush or compaction, or the
+  // foreground writer on a small machine, needs more.
+  if (flush_running_ || !imm_.empty() || picker_->NumRunning() > 0) return false;
+  while (!warm_queue_.empty() && bg_error_.ok()) {
+    const uint64_t number = warm_queue_.front();
+    warm_queue_.pop_front();
+    const FileMetaData* live = find_live(number);
+    if (live == nullptr) continue;  // compacted away before it was read
+    // No version is held while warming (that would keep obsolete files on disk past
+    // their compaction), so the table may become obsolete meanwhile: then its file is
+    // deleted (the open fails, or the table enters the cache after its eviction, which
+    // is undone below).
+    FileMetaData meta;
+    meta.number = live->number;
+    meta.file_size = live->file_size;
+    mu_.Unlock();
+    table_cache_->Warm(meta);
+    mu_.Lock();
+    tables_warmed_++;
+    if (find_live(number) == nullptr) table_cache_->Evict(number);
+    return true;
+  }
+  return false;
 }
 
 bool DBImpl::NeedsFlush() const {
@@ -45,6 +88,7 @@ void DBImpl::BackgroundFlush() {
     imm_.pop_back();
     InstallReadView();
     RemoveObsoleteFiles();
+    for (const auto& [level, f] : edit.new_files()) QueueWarm(f.number);
   } else {
     // The table (if written) is not installed; Resume or Open deletes it.
     RecordBackgroundError(s, "flush of the memtable of WAL #" + std::to_string(oldest.log_number))

@@ -75,10 +75,6 @@ Status DBImpl::RunCompaction(std::unique_ptr<Compaction> c) {
       if (!s.ok()) break;
     }
   }
-  if (s.ok()) {
-    // Readers will want the outputs soon, and their bytes are in the page cache now.
-    for (const FileMetaData& f : job.outputs()) table_cache_->Warm(f);
-  }
   mu_.Lock();
   if (s.ok()) {
     job.AddToEdit(&edit);
@@ -105,6 +101,7 @@ Status DBImpl::RunCompaction(std::unique_ptr<Compaction> c) {
                    static_cast<double>(st.micros) / 1e6);
     InstallReadView();
     RemoveObsoleteFiles();
+    for (const FileMetaData& f : job.outputs()) QueueWarm(f.number);
   } else {
     info_log_->Log("compaction: failed %s: %s", summary.c_str(), s.ToString().c_str());
     s = RecordBackgroundError(s, "compaction " + summary);

@@ -126,6 +126,10 @@ class DBImpl final : public DB {
   Status VerifyNewTable(const FileMetaData& meta) EXCLUDES(mu_);
   // Compaction (db_compaction.cc). RunCompaction releases mu_ during the work.
   bool MaybeRunCompaction() REQUIRES(mu_);
+  // Warm-up of new tables (db_background.cc). WarmNextTable warms the oldest queued table
+  // still live, releasing mu_ meanwhile; false when there was none.
+  void QueueWarm(uint64_t number) REQUIRES(mu_);
+  bool WarmNextTable() REQUIRES(mu_);
   Status RunCompaction(std::unique_ptr<Compaction> c) REQUIRES(mu_);
   TableOptions MakeTableOptions() const;
   void RemoveObsoleteFiles() REQUIRES(mu_);
@@ -163,6 +167,12 @@ class DBImpl final : public DB {
   std::unique_ptr<log::Writer> log_;
   std::deque<Immutable> imm_ GUARDED_BY(mu_);  // newest at the front
   bool flush_running_ GUARDED_BY(mu_) = false;
+  // Tables written by flushes and compactions, not yet warmed (TableCache::Warm), oldest
+  // first. A background thread warms them when no flush or compaction runs or waits, so
+  // that warming never delays one; those compacted away first are skipped.
+  static constexpr size_t kMaxWarmQueue = 4096;
+  std::deque<uint64_t> warm_queue_ GUARDED_BY(mu_);
+  uint64_t tables_warmed_ GUARDED_BY(mu_) = 0;
   // The current ReadView, in kViewSlots copies with their own reference counts: each
   // reader thread copies the shared_ptr of its own slot (threads take slots round-robin),
   // so concurrent Gets neither queue on the DB mutex nor bounce one reference count

@@ -103,11 +103,12 @@ std::string DBImpl::StatsString() {
   r += line;
   std::snprintf(line, sizeof(line),
                 "Block cache: capacity %s, used %s, %" PRIu64 " hits, %" PRIu64
-                " misses; %" PRIu64 " blocks read in place from mapped tables\n",
+                " misses; %" PRIu64 " blocks read in place from mapped tables; %" PRIu64
+                " new tables warmed\n",
                 HumanBytes(options_.block_cache_capacity).c_str(),
                 HumanBytes(block_cache_ ? block_cache_->TotalCharge() : 0).c_str(),
                 read_stats_.block_cache_hit.load(), read_stats_.block_cache_miss.load(),
-                read_stats_.block_read_in_place.load());
+                read_stats_.block_read_in_place.load(), tables_warmed_);
   r += line;
   std::snprintf(line, sizeof(line),
                 "Bloom filter: %" PRIu64 " lookups avoided (useful), %" PRIu64

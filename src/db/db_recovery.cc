@@ -215,8 +215,6 @@ Status DBImpl::WriteLevel0Table(MemTable* mem, VersionEdit* edit) {
   Status s = BuildTable(dbname_, fs_, topts, iter.get(), &meta);
   if (s.ok() && meta.file_size > 0 && options_.paranoid_checks) s = VerifyNewTable(meta);
   if (s.ok() && meta.file_size > 0) s = fs_->SyncDir(dbname_);
-  // Readers will want it soon, and its bytes are in the page cache now.
-  if (s.ok() && meta.file_size > 0) table_cache_->Warm(meta);
   mu_.Lock();
   if (s.ok() && meta.file_size > 0) {
     edit->AddFile(0, meta);

@@ -138,7 +138,7 @@ class Table {
   // verifies the checksum of each uncompressed data block now and records it (the first
   // read then skips the check). A block that fails is left unrecorded: its first read
   // checks it again and reports Corruption. Best effort: reports nothing. Meant for a
-  // background thread (a flush or compaction that just wrote the table).
+  // background thread (the DB's, when idle, for tables its flushes and compactions wrote).
   void Warm() const;
 
  private:

@@ -50,8 +50,8 @@ class TableCache {
   Status Verify(const FileMetaData& file);
 
   // Opens the table (if needed) and readies it for readers (Table::Warm). For a table
-  // just written by a flush or compaction. Best effort: an error is left for the first
-  // reader to report.
+  // recently written by a flush or compaction. Best effort: an error is left for the
+  // first reader to report.
   void Warm(const FileMetaData& file);
   // Drops the table from the cache (its file is about to be deleted). A table pinned in
   // a FileMetaData (see above) stays open until that FileMetaData is destroyed.
