@@ -129,12 +129,14 @@ struct LSMDB_EXPORT Options {
   // Key-range pieces a large L0 -> L1 compaction may be split into, run in parallel.
   // Default: 1 (no split). Range: [1, 64].
   int max_subcompactions = 1;
-  // Seek compaction (as LevelDB's): a table that point reads and iterator seeks keep
-  // passing through on their way to deeper levels is compacted into the level below
-  // once it has cost about one read per 16 KiB of its size (at least 100), when no
-  // level is over its target. A read-mostly tree then settles into fewer sorted runs,
-  // so each Get probes fewer tables and each Seek positions fewer. Costs extra compaction
-  // writes while reads and writes mix. Default: true.
+  // Seek compaction (after LevelDB's): a table that reads keep passing through on their
+  // way to deeper levels is compacted into the level below once it has cost about one
+  // read per 16 KiB of its size (at least 100), when no level is over its target. The
+  // reads counted are iterator seeks that had to position it (one in 8 is sampled) and
+  // point lookups that searched one of its blocks in vain (its bloom filter let the key
+  // through; LevelDB also counts the lookups its filter answers, which in a mix of reads
+  // and writes compacts each new L0 table on its own). A tree read by seeks then settles
+  // into fewer sorted runs, so each seek positions fewer. Default: true.
   bool seek_compaction = true;
 
   // What recovery does with a damaged write-ahead log.

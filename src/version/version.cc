@@ -25,6 +25,7 @@ struct GetState {
   std::string_view user_key;
   std::string* value;
   enum { kNotFound, kFound, kDeleted, kCorrupt } result = kNotFound;
+  bool block_searched = false;  // the table's filter let the key through
 };
 
 }  // namespace
@@ -37,6 +38,7 @@ Status Version::Get(const ReadOptions& options, const LookupKey& key, std::strin
   std::string_view user_key = key.user_key();
   GetState state{ucmp, user_key, value};
   auto handle = [&state](std::string_view k, std::string_view v) {
+    state.block_searched = true;
     ParsedInternalKey parsed;
     if (!ParseInternalKey(k, &parsed)) {
       state.result = GetState::kCorrupt;
@@ -53,16 +55,18 @@ Status Version::Get(const ReadOptions& options, const LookupKey& key, std::strin
   // One std::function for all lookups of this Get (captures one pointer: no allocation).
   const std::function<void(std::string_view, std::string_view)> callback(handle);
 
-  // The first table probed, and whether a second one was.
+  // The first table whose data block was searched in vain, and whether another table
+  // was probed after it. A probe the filter answers costs about a cache miss, not worth
+  // a compaction; a block searched in vain is (LevelDB charges both).
   SeekCharge first;
   bool probed_another = false;
   auto search = [&](FileMetaData& f, int level) -> Status {
-    if (first.file == nullptr) {
-      first = SeekCharge{&f, level};
-    } else {
-      probed_another = true;
-    }
+    if (first.file != nullptr) probed_another = true;
+    state.block_searched = false;
     Status s = table_cache_->Get(options, f, ikey, callback);
+    if (first.file == nullptr && state.block_searched && state.result == GetState::kNotFound) {
+      first = SeekCharge{&f, level};
+    }
     if (!s.ok()) return s;
     if (state.result == GetState::kCorrupt) {
       return Status::Corruption("table #" + std::to_string(f.number), "bad internal key");

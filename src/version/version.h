@@ -24,8 +24,10 @@ namespace lsmdb {
 
 using FileList = std::vector<std::shared_ptr<FileMetaData>>;
 
-// The table a read charges for seek compaction (SeekBudget): the first table it probed,
-// when the read then had to probe another table. file is null when there is none.
+// The table a read charges for seek compaction (SeekBudget): for a point lookup, the
+// first table whose data block it searched in vain (its filter let the key through), when
+// it then had to probe another table; for an iterator seek, see ChargeForKey. file is
+// null when there is none.
 struct SeekCharge {
   FileMetaData* file = nullptr;
   int level = -1;
