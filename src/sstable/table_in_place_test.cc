@@ -114,82 +114,91 @@ TEST(TableInPlaceTest, ParanoidReadersGoThroughTheCache) {
   EXPECT_EQ(o.table->properties().num_data_blocks, o.cache->size());
 }
 
-// A damaged block is reported on every read, not only the first: a failed check
-// records nothing. Its neighbours read fine.
-TEST(TableInPlaceTest, ADamagedBlockIsCorruptionOnEveryRead) {
-  Random rnd(test::RandomSeed());
-  KVVector model = test::InternalModel(&rnd, 1000);
-  std::string bytes =
-      BuildTable({.comparator = test::TestInternalComparator(), .block_size = 1024}, model);
-  Opened good;
-  OpenMapped(bytes, false, &good);
-  ASSERT_GE(good.table->properties().num_data_blocks, 3u);
-  // Damage the second data block: find a key in it via its file offset.
-  const uint64_t second = good.table->ApproximateOffsetOf(model[model.size() / 2].first);
-  ASSERT_GT(second, 0u);
-  bytes[second + 10] ^= 0x20;
+// A table of 1,000 entries in 1 KiB blocks, and a copy of it with one bit flipped in
+// its second data block, which holds `victim`.
+struct DamagedTable {
+  KVVector model;
+  std::string good;     // the table's bytes
+  std::string damaged;  // the same with the flip
+  uint64_t offset = 0;  // of the damaged block
+  std::string victim;   // a key in the damaged block
+};
+
+void MakeDamagedTable(Random* rnd, DamagedTable* t) {
+  t->model = test::InternalModel(rnd, 1000);
+  t->good =
+      BuildTable({.comparator = test::TestInternalComparator(), .block_size = 1024}, t->model);
   Opened o;
-  OpenMapped(bytes, false, &o);
-  const std::string& victim = model[model.size() / 2].first;
-  for (int round = 0; round < 3; round++) {
-    Status s = o.table->Get({}, victim, [](std::string_view, std::string_view) {
+  OpenMapped(t->good, false, &o);
+  ASSERT_GE(o.table->properties().num_data_blocks, 3u);
+  t->victim = t->model[t->model.size() / 2].first;
+  t->offset = o.table->ApproximateOffsetOf(t->victim);
+  ASSERT_GT(t->offset, 0u);
+  t->damaged = t->good;
+  t->damaged[t->offset + 10] ^= 0x20;
+}
+
+// Reading t's victim from table (opened over t.damaged) is Corruption naming the block,
+// `rounds` times over, while the first and last entries (other blocks) read fine.
+void ExpectDamaged(const Table& table, const DamagedTable& t, int rounds) {
+  for (int round = 0; round < rounds; round++) {
+    Status s = table.Get({}, t.victim, [](std::string_view, std::string_view) {
       ADD_FAILURE() << "no entry may come from a damaged block";
     });
     ASSERT_TRUE(s.IsCorruption()) << round << " " << s.ToString();
     EXPECT_NE(std::string::npos, s.ToString().find("checksum mismatch")) << s.ToString();
-    EXPECT_NE(std::string::npos, s.ToString().find(std::to_string(second))) << s.ToString();
-    auto it = o.table->NewIterator({});
-    it->Seek(victim);
+    EXPECT_NE(std::string::npos, s.ToString().find(std::to_string(t.offset))) << s.ToString();
+    auto it = table.NewIterator({});
+    it->Seek(t.victim);
     EXPECT_FALSE(it->Valid());
     EXPECT_TRUE(it->status().IsCorruption()) << it->status().ToString();
   }
-  EXPECT_EQ(model[0].second, DoGet(*o.table, model[0].first).value);
-  EXPECT_EQ(model.back().second, DoGet(*o.table, model.back().first).value);
+  EXPECT_EQ(t.model[0].second, DoGet(table, t.model[0].first).value);
+  EXPECT_EQ(t.model.back().second, DoGet(table, t.model.back().first).value);
+}
+
+// A damaged block is reported on every read, not only the first: a failed check
+// records nothing. Its neighbours read fine.
+TEST(TableInPlaceTest, ADamagedBlockIsCorruptionOnEveryRead) {
+  Random rnd(test::RandomSeed());
+  DamagedTable t;
+  MakeDamagedTable(&rnd, &t);
+  if (HasFatalFailure()) return;
+  Opened o;
+  OpenMapped(t.damaged, false, &o);
+  ExpectDamaged(*o.table, t, 3);
 }
 
 // Warm (for a table just written) announces the whole file and verifies its blocks
 // ahead of readers; a damaged block is left unrecorded, so reads still find it damaged.
 TEST(TableInPlaceTest, WarmAnnouncesTheFileAndLeavesDamagedBlocksToReaders) {
   Random rnd(test::RandomSeed());
-  KVVector model = test::InternalModel(&rnd, 1000);
-  std::string bytes =
-      BuildTable({.comparator = test::TestInternalComparator(), .block_size = 1024}, model);
+  DamagedTable t;
+  MakeDamagedTable(&rnd, &t);
+  if (HasFatalFailure()) return;
   Opened good;
-  OpenMapped(bytes, false, &good);
+  OpenMapped(t.good, false, &good);
   good.table->Warm();
   EXPECT_EQ(1u, good.file->will_reads());
-  EXPECT_EQ(bytes.size(), good.file->will_read_bytes());
-  for (const auto& [k, v] : model) ASSERT_EQ(v, DoGet(*good.table, k).value);
+  EXPECT_EQ(t.good.size(), good.file->will_read_bytes());
+  for (const auto& [k, v] : t.model) ASSERT_EQ(v, DoGet(*good.table, k).value);
 
-  const uint64_t second = good.table->ApproximateOffsetOf(model[model.size() / 2].first);
-  ASSERT_GT(second, 0u);
-  bytes[second + 10] ^= 0x20;
   Opened o;
-  OpenMapped(bytes, false, &o);
+  OpenMapped(t.damaged, false, &o);
   o.table->Warm();
   o.table->Warm();  // again: nothing changes
-  const std::string& victim = model[model.size() / 2].first;
-  for (int round = 0; round < 2; round++) {
-    Status s = o.table->Get({}, victim, [](std::string_view, std::string_view) {
-      ADD_FAILURE() << "no entry may come from a damaged block";
-    });
-    ASSERT_TRUE(s.IsCorruption()) << round << " " << s.ToString();
-    EXPECT_NE(std::string::npos, s.ToString().find("checksum mismatch")) << s.ToString();
-  }
-  EXPECT_EQ(model[0].second, DoGet(*o.table, model[0].first).value);
-  EXPECT_EQ(model.back().second, DoGet(*o.table, model.back().first).value);
+  ExpectDamaged(*o.table, t, 2);
 
   // A table read through the cache (not mapped) is only announced.
-  TableReaderOptions ro = ReaderOptions();
-  auto source = std::make_unique<test::StringSource>(bytes, /*mapped=*/false);
+  auto source = std::make_unique<test::StringSource>(t.damaged, /*mapped=*/false);
   test::StringSource* file = source.get();
   std::unique_ptr<Table> unmapped;
-  ASSERT_TRUE(Table::Open(ro, std::move(source), bytes.size(), &unmapped).ok());
+  ASSERT_TRUE(Table::Open(ReaderOptions(), std::move(source), t.damaged.size(), &unmapped).ok());
   const uint64_t reads_after_open = file->reads();
   unmapped->Warm();
   EXPECT_EQ(1u, file->will_reads());
   EXPECT_EQ(reads_after_open, file->reads());
-  EXPECT_TRUE(unmapped->Get({}, victim, [](std::string_view, std::string_view) {}).IsCorruption());
+  ExpectDamaged(*unmapped, t, 1);
 }
 
 // A scan that crosses blocks announces the stretch ahead once per MiB; seeks followed by
