@@ -88,10 +88,7 @@ const FileMetaData* CompactionPicker::FindSeekCandidate(const Version& v, int le
                                                         uint64_t number) const {
   // The last level has nowhere to go.
   if (level < 0 || level >= v.num_levels() - 1) return nullptr;
-  for (const auto& f : v.files(level)) {
-    if (f->number == number) return f.get();
-  }
-  return nullptr;
+  return v.FileByNumber(number, level);
 }
 
 std::unique_ptr<Compaction> CompactionPicker::PickSeekCompaction(

@@ -32,15 +32,7 @@ void DBImpl::QueueWarm(uint64_t number) {
 
 bool DBImpl::WarmNextTable() {
   // The file of a table in the current version, or null.
-  auto find_live = [this](uint64_t number) -> const FileMetaData* {
-    const Version& v = *versions_->current();
-    for (int level = 0; level < v.num_levels(); level++) {
-      for (const auto& f : v.files(level)) {
-        if (f->number == number) return f.get();
-      }
-    }
-    return nullptr;
-  };
+  auto find_live = [this](uint64_t number) { return versions_->current()->FileByNumber(number); };
   // Only when no other background work runs either: warming costs a CPU (page table
   // entries and checksums for every byte written), which a flush or compaction, or the
   // foreground writer on a small machine, needs more.

@@ -140,6 +140,17 @@ void Version::AddIterators(const ReadOptions& options,
   }
 }
 
+const FileMetaData* Version::FileByNumber(uint64_t number, int level) const {
+  const int first = level < 0 ? 0 : level;
+  const int last = level < 0 ? num_levels_ - 1 : level;
+  for (int l = first; l <= last && l < num_levels_; l++) {
+    for (const auto& f : files_[l]) {
+      if (f->number == number) return f.get();
+    }
+  }
+  return nullptr;
+}
+
 uint64_t Version::LevelBytes(int level) const {
   uint64_t sum = 0;
   for (const auto& f : files_[level]) sum += f->file_size;

@@ -67,6 +67,9 @@ class Version {
   bool OverlapInLevel(int level, const std::string_view* smallest_user_key,
                       const std::string_view* largest_user_key) const;
 
+  // The table numbered number in level (any level when level < 0), or null.
+  const FileMetaData* FileByNumber(uint64_t number, int level = -1) const;
+
   std::string DebugString() const;
 
   // For tests that build versions by hand: appends f to level. The caller keeps the
