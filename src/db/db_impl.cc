@@ -165,7 +165,7 @@ std::unique_ptr<InternalIterator> DBImpl::NewInternalIterator(const ReadOptions&
   children.push_back(view.mem->NewIterator());
   for (const auto& imm : view.imm) children.push_back(imm->NewIterator());
   view.version->AddIterators(options, &children);
-  return NewMergingIterator(&icmp_, std::move(children));
+  return NewMergingIterator(&icmp_, std::move(children), ChildOrder::kNewestFirst);
 }
 
 std::unique_ptr<Iterator> DBImpl::NewIterator(const ReadOptions& options) {

@@ -27,7 +27,7 @@ int MemTable::KeyComparator::operator()(const char* a, const char* b) const {
 // Walks the skip list; key() and value() decode the entry under the cursor.
 class MemTable::Iterator final : public InternalIterator {
  public:
-  explicit Iterator(const Table* table) : iter_(table) {}
+  Iterator(const Table* table, const MemTableFilter* filter) : iter_(table), filter_(filter) {}
 
   bool Valid() const override { return iter_.Valid(); }
   void SeekToFirst() override { iter_.SeekToFirst(); }
@@ -58,9 +58,13 @@ class MemTable::Iterator final : public InternalIterator {
     return DecodeLengthPrefixed(ikey.data() + ikey.size());
   }
   Status status() const override { return Status::OK(); }
+  bool MayContainUserKey(std::string_view user_key) override {
+    return filter_->MayContain(user_key);
+  }
 
  private:
   Table::Iterator iter_;
+  const MemTableFilter* const filter_;
   // The encoded Seek target: inline for short keys, else a buffer kept for reuse.
   char inline_seek_[64];
   std::unique_ptr<char[]> heap_seek_;
@@ -136,7 +140,7 @@ bool MemTable::Get(const LookupKey& key, std::string* value, Status* s) const {
 }
 
 std::unique_ptr<InternalIterator> MemTable::NewIterator() const {
-  return std::make_unique<Iterator>(&table_);
+  return std::make_unique<Iterator>(&table_, &filter_);
 }
 
 }  // namespace lsmdb

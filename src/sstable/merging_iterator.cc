@@ -26,14 +26,24 @@ struct BytewiseInternalOrder {
     const uint64_t ta = ExtractTag(a), tb = ExtractTag(b);
     return ta > tb ? -1 : (ta < tb ? 1 : 0);
   }
+  static constexpr bool kInternalKeys = true;
+  bool SameUserKey(std::string_view ikey, std::string_view user_key) const {
+    return ExtractUserKey(ikey) == user_key;
+  }
 };
 struct InternalKeyOrder {
   const InternalKeyComparator* cmp;
   int operator()(std::string_view a, std::string_view b) const { return cmp->Compare(a, b); }
+  static constexpr bool kInternalKeys = true;
+  bool SameUserKey(std::string_view ikey, std::string_view user_key) const {
+    return cmp->user_comparator()->Compare(ExtractUserKey(ikey), user_key) == 0;
+  }
 };
 struct AnyOrder {
   const Comparator* cmp;
   int operator()(std::string_view a, std::string_view b) const { return cmp->Compare(a, b); }
+  static constexpr bool kInternalKeys = false;
+  bool SameUserKey(std::string_view, std::string_view) const { return false; }
 };
 
 // The merged order is the order of (key, child index) pairs, ascending when moving forward
@@ -49,14 +59,20 @@ struct AnyOrder {
 // backward, mirror image. Switching direction re-establishes the invariant by seeking the
 // other children around the current key.
 //
+// With ChildOrder::kNewestFirst a Seek may leave some children deferred: unpositioned and
+// out of the heap, every entry they hold >= target coming after the heap's root. The
+// first move (Next or Prev) positions them at the root's key and rebuilds the heap,
+// which restores the invariant above.
+//
 // A step usually leaves the same child on top (runs of keys from one table): the heap
 // remembers which of the root's two children comes first, so confirming that the root
 // stays costs one comparison whatever the number of children.
 template <typename Order>
 class MergingIterator final : public InternalIterator {
  public:
-  MergingIterator(Order order, std::vector<std::unique_ptr<InternalIterator>> children)
-      : order_(order), children_(std::move(children)) {
+  MergingIterator(Order order, std::vector<std::unique_ptr<InternalIterator>> children,
+                  bool newest_first)
+      : order_(order), newest_first_(newest_first), children_(std::move(children)) {
     const size_t n = children_.size();
     if (n > kInlineChildren) {
       big_slots_ = std::make_unique<Slot[]>(n);
@@ -73,25 +89,35 @@ class MergingIterator final : public InternalIterator {
   bool Valid() const override { return heap_size_ != 0; }
 
   void SeekToFirst() override {
+    ClearDeferred();
     for (auto& child : children_) child->SeekToFirst();
     direction_ = Direction::kForward;
     RebuildHeap<true>();
   }
 
   void SeekToLast() override {
+    ClearDeferred();
     for (auto& child : children_) child->SeekToLast();
     direction_ = Direction::kReverse;
     RebuildHeap<false>();
   }
 
   void Seek(std::string_view target) override {
-    for (auto& child : children_) child->Seek(target);
     direction_ = Direction::kForward;
+    if (newest_first_ && target.size() >= kInternalKeyTrailer) {
+      SeekNewestFirst(target);
+      return;
+    }
+    ClearDeferred();
+    for (auto& child : children_) child->Seek(target);
     RebuildHeap<true>();
   }
 
   void Next() override {
     assert(Valid());
+    if (deferred_ != 0) [[unlikely]] {
+      PositionDeferred();
+    }
     if (direction_ != Direction::kForward) [[unlikely]] {
       SwitchToForward();
     }
@@ -102,6 +128,9 @@ class MergingIterator final : public InternalIterator {
 
   void Prev() override {
     assert(Valid());
+    if (deferred_ != 0) [[unlikely]] {
+      PositionDeferred();
+    }
     if (direction_ != Direction::kReverse) [[unlikely]] {
       SwitchToReverse();
     }
@@ -135,7 +164,59 @@ class MergingIterator final : public InternalIterator {
     InternalIterator* iter = nullptr;
     std::string_view key;  // iter->key(), while the slot is in the heap
     uint32_t index = 0;    // the child's position: breaks ties between equal keys
+    bool deferred = false;  // left unpositioned by the last Seek (not in the heap)
   };
+
+  // Seek for ChildOrder::kNewestFirst: children in order, each positioned unless its
+  // MayContainUserKey denies target's user key (the last one is always positioned: no
+  // later child could hold the key instead), until one lands on that user key. The
+  // entry it lands on is the newest of the key visible at target's sequence number and
+  // comes before every entry >= target of the children not positioned, so they are
+  // deferred. If none lands on the key, the deferred children are positioned after all.
+  void SeekNewestFirst(std::string_view target) {
+    const std::string_view user_key = ExtractUserKey(target);
+    const std::span<Slot> slots = Slots();
+    const size_t last = slots.size() - 1;
+    bool found = false;
+    deferred_ = 0;
+    for (size_t i = 0; i < slots.size(); i++) {
+      Slot& slot = slots[i];
+      InternalIterator* child = slot.iter;
+      slot.deferred = found || (i != last && !child->MayContainUserKey(user_key));
+      if (slot.deferred) {
+        deferred_++;
+        continue;
+      }
+      child->Seek(target);
+      found = child->Valid() && order_.SameUserKey(child->key(), user_key);
+    }
+    if (!found && deferred_ != 0) {
+      for (Slot& slot : slots) {
+        if (slot.deferred) slot.iter->Seek(target);
+      }
+      ClearDeferred();
+    }
+    RebuildHeap<true>();
+  }
+
+  // Positions the deferred children at the current entry's key (each has only entries
+  // after it) and rebuilds the heap, whose root stays the current entry.
+  void PositionDeferred() {
+    const Slot* current = heap_[0];
+    const std::string_view target = current->key;  // current does not move
+    for (Slot& slot : Slots()) {
+      if (slot.deferred) slot.iter->Seek(target);
+    }
+    ClearDeferred();
+    RebuildHeap<true>();
+    assert(heap_[0] == current);
+  }
+
+  void ClearDeferred() {
+    if (deferred_ == 0) return;
+    for (Slot& slot : Slots()) slot.deferred = false;
+    deferred_ = 0;
+  }
 
   // Positions every child but the current one just after the current entry in forward
   // order: children before it (lower index) past every entry equal to the current key,
@@ -194,7 +275,7 @@ class MergingIterator final : public InternalIterator {
   void RebuildHeap() {
     heap_size_ = 0;
     for (Slot& slot : Slots()) {
-      if (slot.iter->Valid()) {
+      if (!slot.deferred && slot.iter->Valid()) {
         slot.key = slot.iter->key();
         heap_[heap_size_++] = &slot;
       }
@@ -254,6 +335,7 @@ class MergingIterator final : public InternalIterator {
   static constexpr size_t kInlineChildren = 8;
 
   const Order order_;
+  const bool newest_first_;  // ChildOrder::kNewestFirst
   std::vector<std::unique_ptr<InternalIterator>> children_;
   Slot inline_slots_[kInlineChildren];
   Slot* inline_heap_[kInlineChildren];
@@ -264,28 +346,31 @@ class MergingIterator final : public InternalIterator {
   size_t heap_size_ = 0;
   // Which of the root's children (heap position 1 or 2) comes first; 0 when unknown.
   size_t first_child_ = 0;
+  size_t deferred_ = 0;  // children with Slot::deferred set
   Direction direction_ = Direction::kForward;
 };
 
 template <typename Order>
 std::unique_ptr<InternalIterator> MakeMerging(
-    Order order, std::vector<std::unique_ptr<InternalIterator>> children) {
-  return std::make_unique<MergingIterator<Order>>(order, std::move(children));
+    Order order, std::vector<std::unique_ptr<InternalIterator>> children, ChildOrder child_order) {
+  const bool newest_first = Order::kInternalKeys && child_order == ChildOrder::kNewestFirst;
+  return std::make_unique<MergingIterator<Order>>(order, std::move(children), newest_first);
 }
 
 }  // namespace
 
 std::unique_ptr<InternalIterator> NewMergingIterator(
-    const Comparator* comparator, std::vector<std::unique_ptr<InternalIterator>> children) {
+    const Comparator* comparator, std::vector<std::unique_ptr<InternalIterator>> children,
+    ChildOrder order) {
   if (children.empty()) return NewEmptyIterator();
   if (children.size() == 1) return std::move(children[0]);
   if (const auto* icmp = dynamic_cast<const InternalKeyComparator*>(comparator)) {
     if (icmp->user_comparator() == BytewiseComparator()) {
-      return MakeMerging(BytewiseInternalOrder{}, std::move(children));
+      return MakeMerging(BytewiseInternalOrder{}, std::move(children), order);
     }
-    return MakeMerging(InternalKeyOrder{icmp}, std::move(children));
+    return MakeMerging(InternalKeyOrder{icmp}, std::move(children), order);
   }
-  return MakeMerging(AnyOrder{comparator}, std::move(children));
+  return MakeMerging(AnyOrder{comparator}, std::move(children), order);
 }
 
 }  // namespace lsmdb

@@ -23,11 +23,27 @@
 
 namespace lsmdb {
 
+// What the merge may assume about its children.
+enum class ChildOrder {
+  kAny,
+  // The children are the sources of one read, newest first (memtable, immutable
+  // memtables, L0 tables newest first, then levels 1, 2, ...), over internal keys: every
+  // entry of a user key in a child has a higher sequence number than any entry of that
+  // user key in a later child. Then a Seek whose user key a child holds stops there:
+  // that entry comes first, so the children after it, and those before it whose
+  // MayContainUserKey denies the key, are left unpositioned until the merge moves (one
+  // seek of the data a key is in, as a Get, instead of one seek per source).
+  kNewestFirst,
+};
+
 // Merges children, each sorted by comparator, into one sorted iterator. Takes ownership
 // of the children. With no child, returns an empty iterator; with one, returns that child.
-// REQUIRES: comparator outlives the returned iterator; no child is null.
+// kNewestFirst takes effect only with an InternalKeyComparator.
+// REQUIRES: comparator outlives the returned iterator; no child is null; with
+// kNewestFirst, the children are ordered as it says.
 std::unique_ptr<InternalIterator> NewMergingIterator(
-    const Comparator* comparator, std::vector<std::unique_ptr<InternalIterator>> children);
+    const Comparator* comparator, std::vector<std::unique_ptr<InternalIterator>> children,
+    ChildOrder order = ChildOrder::kAny);
 
 }  // namespace lsmdb
 

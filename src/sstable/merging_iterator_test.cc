@@ -31,6 +31,7 @@ class VectorIterator final : public InternalIterator {
   void SeekToFirst() override { pos_ = 0; }
   void SeekToLast() override { pos_ = entries_.empty() ? 0 : entries_.size() - 1; }
   void Seek(std::string_view target) override {
+    seeks_++;
     pos_ = static_cast<size_t>(std::lower_bound(entries_.begin(), entries_.end(), target,
                                                 [this](const auto& e, std::string_view t) {
                                                   return cmp_->Compare(e.first, t) < 0;
@@ -49,11 +50,31 @@ class VectorIterator final : public InternalIterator {
   std::string_view value() const override { return entries_.at(pos_).second; }
   Status status() const override { return error_; }
 
+  // With a user comparator set (the entries then being internal keys), answers
+  // MayContainUserKey as a filter would: false only when no entry has the user key, and
+  // with false_positives, also true for one absent key in three. Unset: always true.
+  void AnswerUserKeys(const Comparator* user, Random* false_positives = nullptr) {
+    user_ = user;
+    false_positives_ = false_positives;
+  }
+  bool MayContainUserKey(std::string_view user_key) override {
+    pos_ = entries_.size();  // the position is unspecified afterwards: make it invalid
+    if (user_ == nullptr) return true;
+    for (const auto& e : entries_) {
+      if (user_->Compare(ExtractUserKey(e.first), user_key) == 0) return true;
+    }
+    return false_positives_ != nullptr && false_positives_->OneIn(3);
+  }
+  int seeks() const { return seeks_; }
+
  private:
   Entries entries_;
   Status error_;
   const Comparator* cmp_;
   size_t pos_;
+  const Comparator* user_ = nullptr;
+  Random* false_positives_ = nullptr;
+  int seeks_ = 0;
 };
 
 // Random children and the merged order they must produce: (key, value) pairs sorted by
@@ -331,6 +352,149 @@ TEST(MergingIteratorTest, InternalKeysMatchTheModel) {
           return std::make_pair(t, pos);
         }));
       }
+    }
+  }
+}
+
+std::string IKey(std::string_view user_key, SequenceNumber seq) {
+  std::string k;
+  AppendInternalKey(&k, user_key, seq, ValueType::kValue);
+  return k;
+}
+
+// With ChildOrder::kNewestFirst, a Seek stops at the first child holding the user key it
+// asked for; the children it skipped are positioned by the first move, in either
+// direction, and the merged order is the same as with every child positioned.
+TEST(MergingIteratorTest, NewestFirstSeekPositionsOnlyWhatItNeeds) {
+  InternalKeyComparator icmp(BytewiseComparator());
+  struct Children {
+    std::vector<VectorIterator*> raw;
+    std::unique_ptr<InternalIterator> merged;
+  };
+  // child 0: b@9; child 1: a@5 c@6; child 2: b@3 c@2 d@1 (newer versions first).
+  auto make = [&] {
+    std::vector<Entries> entries = {{{IKey("b", 9), "b9"}},
+                                    {{IKey("a", 5), "a5"}, {IKey("c", 6), "c6"}},
+                                    {{IKey("b", 3), "b3"}, {IKey("c", 2), "c2"}, {IKey("d", 1), "d1"}}};
+    Children c;
+    std::vector<std::unique_ptr<InternalIterator>> children;
+    for (Entries& e : entries) {
+      auto child = std::make_unique<VectorIterator>(std::move(e), Status::OK(), &icmp);
+      child->AnswerUserKeys(BytewiseComparator());
+      c.raw.push_back(child.get());
+      children.push_back(std::move(child));
+    }
+    c.merged = NewMergingIterator(&icmp, std::move(children), ChildOrder::kNewestFirst);
+    return c;
+  };
+  auto seeks = [](const Children& c) {
+    return std::to_string(c.raw[0]->seeks()) + std::to_string(c.raw[1]->seeks()) +
+           std::to_string(c.raw[2]->seeks());
+  };
+  auto rest_forward = [](InternalIterator* it) {
+    std::string out;
+    for (; it->Valid(); it->Next()) out += std::string(it->value()) + " ";
+    return out;
+  };
+
+  // b is in child 0: children 1 and 2 wait; Next brings in b@3 from child 2.
+  Children c = make();
+  c.merged->Seek(IKey("b", kMaxSequenceNumber));
+  ASSERT_TRUE(c.merged->Valid());
+  EXPECT_EQ(c.merged->value(), "b9");
+  EXPECT_EQ(seeks(c), "100");
+  EXPECT_EQ(rest_forward(c.merged.get()), "b9 b3 c6 c2 d1 ");
+  EXPECT_EQ(seeks(c), "111");
+
+  // c: child 0's filter denies it, child 1 holds it; Prev brings in child 0's b@9.
+  c = make();
+  c.merged->Seek(IKey("c", kMaxSequenceNumber));
+  ASSERT_TRUE(c.merged->Valid());
+  EXPECT_EQ(c.merged->value(), "c6");
+  EXPECT_EQ(seeks(c), "010");
+  c.merged->Prev();
+  ASSERT_TRUE(c.merged->Valid());
+  EXPECT_EQ(c.merged->value(), "b3");
+  c.merged->Prev();
+  ASSERT_TRUE(c.merged->Valid());
+  EXPECT_EQ(c.merged->value(), "b9");
+
+  // At sequence 5, child 0's b@9 is too new and child 1 lacks b: the last child is
+  // sought (no filter question for it) and holds b@3.
+  c = make();
+  c.merged->Seek(IKey("b", 5));
+  ASSERT_TRUE(c.merged->Valid());
+  EXPECT_EQ(c.merged->value(), "b3");
+  EXPECT_EQ(seeks(c), "101");
+  EXPECT_EQ(rest_forward(c.merged.get()), "b3 c6 c2 d1 ");
+
+  // bb is nowhere: every child is sought, the ones the filter skipped included.
+  c = make();
+  c.merged->Seek(IKey("bb", kMaxSequenceNumber));
+  ASSERT_TRUE(c.merged->Valid());
+  EXPECT_EQ(c.merged->value(), "c6");
+  EXPECT_EQ(seeks(c), "111");
+  EXPECT_EQ(rest_forward(c.merged.get()), "c6 c2 d1 ");
+
+  // A later full repositioning forgets what the last Seek deferred.
+  c = make();
+  c.merged->Seek(IKey("b", kMaxSequenceNumber));
+  c.merged->SeekToLast();
+  ASSERT_TRUE(c.merged->Valid());
+  EXPECT_EQ(c.merged->value(), "d1");
+  c.merged->Prev();
+  ASSERT_TRUE(c.merged->Valid());
+  EXPECT_EQ(c.merged->value(), "c2");
+}
+
+// Random sources shaped like a DB's (each user key's versions in child i are newer than
+// in child i + 1), filters with false positives, seeks at random snapshots, and random
+// moves after them: kNewestFirst matches the model of the full merge.
+TEST(MergingIteratorTest, NewestFirstMatchesTheModel) {
+  const uint64_t seed = test::RandomSeed();
+  Random rnd(seed);
+  InternalKeyComparator icmp(BytewiseComparator());
+  for (size_t n : {2, 3, 5, 9}) {
+    for (int round = 0; round < 30; round++) {
+      SCOPED_TRACE(testing::Message() << n << " children, round " << round << ", seed " << seed);
+      const uint64_t universe = 1 + rnd.Uniform(25);
+      Entries merged;
+      std::vector<std::unique_ptr<InternalIterator>> children;
+      for (size_t i = 0; i < n; i++) {
+        // Child i's sequence numbers lie in [(n - i) * 100, (n - i) * 100 + 99].
+        std::vector<std::string> keys;
+        for (size_t k = rnd.Uniform(20); k > 0; k--) {
+          const SequenceNumber seq = (n - i) * 100 + rnd.Uniform(100);
+          keys.push_back(IKey("k" + std::to_string(rnd.Uniform(universe)), seq));
+        }
+        std::sort(keys.begin(), keys.end(), [&](const std::string& a, const std::string& b) {
+          return icmp.Compare(a, b) < 0;
+        });
+        keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+        Entries child;
+        for (const std::string& k : keys) {
+          child.emplace_back(k, std::to_string(i));
+          merged.emplace_back(k, std::to_string(i));
+        }
+        auto it = std::make_unique<VectorIterator>(std::move(child), Status::OK(), &icmp);
+        it->AnswerUserKeys(BytewiseComparator(), &rnd);
+        children.push_back(std::move(it));
+      }
+      std::sort(merged.begin(), merged.end(), [&](const auto& a, const auto& b) {
+        return icmp.Compare(a.first, b.first) < 0;
+      });
+      auto it = NewMergingIterator(&icmp, std::move(children), ChildOrder::kNewestFirst);
+      ASSERT_NO_FATAL_FAILURE(RandomWalk(it.get(), merged, &rnd, 300, 3, [&](Random* r) {
+        const SequenceNumber seq = r->OneIn(2) ? kMaxSequenceNumber : r->Uniform(100 * (n + 1));
+        std::string t = IKey("k" + std::to_string(r->Uniform(universe + 1)), seq);
+        const auto pos = static_cast<size_t>(
+            std::lower_bound(merged.begin(), merged.end(), t,
+                             [&](const auto& e, const std::string& target) {
+                               return icmp.Compare(e.first, target) < 0;
+                             }) -
+            merged.begin());
+        return std::make_pair(t, pos);
+      }));
     }
   }
 }

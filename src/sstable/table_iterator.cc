@@ -119,6 +119,10 @@ void TableIterator::Seek(std::string_view target) {
   SkipEmptyBlocksForward();
 }
 
+bool TableIterator::MayContainUserKey(std::string_view user_key) {
+  return !table_->options_.keys_are_internal || table_->KeyMayMatch(user_key);
+}
+
 void TableIterator::Next() {
   assert(Valid());
   data_iter_.Next();

@@ -35,6 +35,8 @@ class TableIterator final : public InternalIterator {
   std::string_view key() const override { return data_iter_.key(); }
   std::string_view value() const override { return data_iter_.value(); }
   Status status() const override { return status_; }
+  // The table's bloom filter (tables of internal keys; true for tables of plain keys).
+  bool MayContainUserKey(std::string_view user_key) override;
 
  private:
   // Loads the data block the index cursor points at (if not already loaded).

@@ -33,6 +33,15 @@ class InternalIterator {
   virtual std::string_view key() const = 0;
   virtual std::string_view value() const = 0;
   virtual Status status() const = 0;
+
+  // False only if this iterator holds no entry whose user key is user_key (a bloom
+  // filter or the key range rules it out); true when it may, or cannot tell. Afterwards
+  // the cursor's position is unspecified until the next Seek, SeekToFirst or SeekToLast
+  // (a level iterator opens the table the key would be in). A merge of sources ordered
+  // newest first uses it to leave a source unpositioned when a newer one holds the key
+  // a seek asked for (merging_iterator.h). Meaningful only for iterators over internal
+  // keys.
+  virtual bool MayContainUserKey(std::string_view user_key) { return true; }
 };
 
 // An iterator over nothing, with the given status.

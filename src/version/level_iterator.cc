@@ -42,6 +42,16 @@ class LevelIterator final : public InternalIterator {
     if (!status_.ok()) return status_;
     return file_iter_ ? file_iter_->status() : Status::OK();
   }
+  // The key ranges of the files, then the filter of the one file that can hold user_key.
+  // That file stays open, unpositioned, so that a Seek to the key reuses it.
+  bool MayContainUserKey(std::string_view user_key) override {
+    const Comparator& ucmp = *icmp_->user_comparator();
+    const size_t index = FindFileForUserKey(ucmp, files_, user_key);
+    if (index >= files_.size()) return false;
+    if (ucmp.Compare(user_key, ExtractUserKey(files_[index]->smallest)) < 0) return false;
+    OpenFile(index);
+    return file_iter_ == nullptr || file_iter_->MayContainUserKey(user_key);
+  }
 
  private:
   // Opens files_[index] (closing the current one); index == files_.size() means "past

@@ -27,6 +27,9 @@ class PinnedTableIterator final : public InternalIterator {
   std::string_view key() const override { return iter_.key(); }
   std::string_view value() const override { return iter_.value(); }
   Status status() const override { return iter_.status(); }
+  bool MayContainUserKey(std::string_view user_key) override {
+    return iter_.MayContainUserKey(user_key);
+  }
 
  private:
   // Releases the table's cache handle; declared before iter_, so destroyed after it.

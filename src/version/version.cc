@@ -17,6 +17,20 @@ size_t FindFile(const InternalKeyComparator& icmp, const FileList& files, std::s
   return lo;
 }
 
+size_t FindFileForUserKey(const Comparator& ucmp, const FileList& files,
+                          std::string_view user_key) {
+  size_t lo = 0, hi = files.size();
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (ucmp.Compare(ExtractUserKey(files[mid]->largest), user_key) < 0) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
 namespace {
 
 // What a table lookup found for the key being read.
@@ -116,13 +130,9 @@ SeekCharge Version::ChargeForKey(std::string_view user_key) const {
   for (const auto& f : files_[0]) {
     if (holds(*f) && visit(*f, 0)) return first;
   }
-  // The smallest internal key of user_key: FindFile then gives the one table that can
-  // hold it.
-  std::string ikey;
-  AppendInternalKey(&ikey, user_key, kMaxSequenceNumber, kValueTypeForSeek);
   for (int level = 1; level < num_levels_; level++) {
     const FileList& files = files_[level];
-    size_t index = FindFile(*icmp_, files, ikey);
+    size_t index = FindFileForUserKey(*ucmp, files, user_key);
     if (index < files.size() && holds(*files[index]) && visit(*files[index], level)) {
       return first;
     }

@@ -91,6 +91,11 @@ class Version {
 // ikey; files.size() if there is none.
 size_t FindFile(const InternalKeyComparator& icmp, const FileList& files, std::string_view ikey);
 
+// Index of the first file in such a list whose largest user key is >= user_key (the only
+// file that can hold user_key's newest entry); files.size() if there is none.
+size_t FindFileForUserKey(const Comparator& ucmp, const FileList& files,
+                          std::string_view user_key);
+
 // An iterator over the concatenation of a sorted, non-overlapping list of tables, which
 // opens each table only when it reaches it. The list is borrowed, not copied (copying
 // it would touch the reference count of every file of the level per iterator).
