@@ -1,5 +1,6 @@
 #include "sstable/table.h"
 
+#include <algorithm>
 #include <cassert>
 
 #include "sstable/table_iterator.h"
@@ -186,6 +187,23 @@ void Table::Warm() const {
   }
 }
 
+namespace {
+
+// A search of a block reads its restart array (at the end), then keys scattered across
+// it: one dependent cache miss after another, the first on a page not touched for long
+// (a TLB miss too). Asking for all the lines up front, the end first, lets the misses
+// overlap. Past kPrefetchLimit bytes only the start is asked for.
+// REQUIRES: n > 0.
+void PrefetchBlock(const char* data, size_t n) {
+  constexpr size_t kLine = 64;
+  constexpr size_t kPrefetchLimit = 8 << 10;
+  __builtin_prefetch(data + n - 1);
+  const size_t end = std::min(n, kPrefetchLimit);
+  for (size_t off = 0; off < end; off += kLine) __builtin_prefetch(data + off);
+}
+
+}  // namespace
+
 bool Table::ReadInPlace(const ReadOptions& options, const BlockHandle& handle,
                         uint32_t block_index, PinnedBlock* out, Status* s) const {
   *s = CheckBlockHandle(options_.file_name, file_size_, handle);
@@ -196,6 +214,7 @@ bool Table::ReadInPlace(const ReadOptions& options, const BlockHandle& handle,
   if (!s->ok()) return true;
   const char* block = mapped_.data() + handle.offset();
   const auto n = static_cast<size_t>(handle.size());
+  PrefetchBlock(block, n + 1);  // with the trailer's type byte, read first
   if (static_cast<uint8_t>(block[n]) != static_cast<uint8_t>(CompressionType::kNone)) {
     return false;  // decompressed once, into the cache
   }
@@ -234,7 +253,9 @@ Status Table::ReadDataBlock(const ReadOptions& options, const BlockHandle& handl
     EncodeFixed64(key + 8, handle.offset());
     if (Cache::Handle* h = cache->Lookup(std::string_view(key, kCacheKeySize))) {
       Count(options_.stats, &ReadStats::block_cache_hit);
-      out->SetCached(cache, h, static_cast<const Block*>(cache->Value(h)));
+      const auto* block = static_cast<const Block*>(cache->Value(h));
+      if (block->size() != 0) PrefetchBlock(block->data().data(), block->size());
+      out->SetCached(cache, h, block);
       return Status::OK();
     }
     Count(options_.stats, &ReadStats::block_cache_miss);
