@@ -397,21 +397,26 @@ TEST(MergingIteratorTest, NewestFirstSeekPositionsOnlyWhatItNeeds) {
     return out;
   };
 
+  // A fresh merge sought to target: lands on `first` having sought the children that
+  // `sought` marks (one digit per child: how many seeks it took).
+  auto seek = [&](const std::string& target, std::string_view first, std::string_view sought) {
+    Children c = make();
+    c.merged->Seek(target);
+    EXPECT_TRUE(c.merged->Valid());
+    if (c.merged->Valid()) {
+      EXPECT_EQ(c.merged->value(), first);
+    }
+    EXPECT_EQ(seeks(c), sought);
+    return c;
+  };
+
   // b is in child 0: children 1 and 2 wait; Next brings in b@3 from child 2.
-  Children c = make();
-  c.merged->Seek(IKey("b", kMaxSequenceNumber));
-  ASSERT_TRUE(c.merged->Valid());
-  EXPECT_EQ(c.merged->value(), "b9");
-  EXPECT_EQ(seeks(c), "100");
+  Children c = seek(IKey("b", kMaxSequenceNumber), "b9", "100");
   EXPECT_EQ(rest_forward(c.merged.get()), "b9 b3 c6 c2 d1 ");
   EXPECT_EQ(seeks(c), "111");
 
   // c: child 0's filter denies it, child 1 holds it; Prev brings in child 0's b@9.
-  c = make();
-  c.merged->Seek(IKey("c", kMaxSequenceNumber));
-  ASSERT_TRUE(c.merged->Valid());
-  EXPECT_EQ(c.merged->value(), "c6");
-  EXPECT_EQ(seeks(c), "010");
+  c = seek(IKey("c", kMaxSequenceNumber), "c6", "010");
   c.merged->Prev();
   ASSERT_TRUE(c.merged->Valid());
   EXPECT_EQ(c.merged->value(), "b3");
@@ -421,24 +426,15 @@ TEST(MergingIteratorTest, NewestFirstSeekPositionsOnlyWhatItNeeds) {
 
   // At sequence 5, child 0's b@9 is too new and child 1 lacks b: the last child is
   // sought (no filter question for it) and holds b@3.
-  c = make();
-  c.merged->Seek(IKey("b", 5));
-  ASSERT_TRUE(c.merged->Valid());
-  EXPECT_EQ(c.merged->value(), "b3");
-  EXPECT_EQ(seeks(c), "101");
+  c = seek(IKey("b", 5), "b3", "101");
   EXPECT_EQ(rest_forward(c.merged.get()), "b3 c6 c2 d1 ");
 
   // bb is nowhere: every child is sought, the ones the filter skipped included.
-  c = make();
-  c.merged->Seek(IKey("bb", kMaxSequenceNumber));
-  ASSERT_TRUE(c.merged->Valid());
-  EXPECT_EQ(c.merged->value(), "c6");
-  EXPECT_EQ(seeks(c), "111");
+  c = seek(IKey("bb", kMaxSequenceNumber), "c6", "111");
   EXPECT_EQ(rest_forward(c.merged.get()), "c6 c2 d1 ");
 
   // A later full repositioning forgets what the last Seek deferred.
-  c = make();
-  c.merged->Seek(IKey("b", kMaxSequenceNumber));
+  c = seek(IKey("b", kMaxSequenceNumber), "b9", "100");
   c.merged->SeekToLast();
   ASSERT_TRUE(c.merged->Valid());
   EXPECT_EQ(c.merged->value(), "d1");
