@@ -120,11 +120,14 @@ std::unique_ptr<InternalIterator> Merge(const Case& c) {
   return NewMergingIterator(BytewiseComparator(), std::move(children));
 }
 
-// Index of the first merged entry with key >= target.
-size_t ModelSeek(const Entries& merged, std::string_view target) {
+// Index of the first merged entry with key >= target, in cmp's order.
+size_t ModelSeek(const Entries& merged, std::string_view target,
+                 const Comparator* cmp = BytewiseComparator()) {
   return static_cast<size_t>(
       std::lower_bound(merged.begin(), merged.end(), target,
-                       [](const auto& e, std::string_view t) { return e.first < t; }) -
+                       [cmp](const auto& e, std::string_view t) {
+                         return cmp->Compare(e.first, t) < 0;
+                       }) -
       merged.begin());
 }
 
@@ -343,13 +346,7 @@ TEST(MergingIteratorTest, InternalKeysMatchTheModel) {
           std::string t;
           AppendInternalKey(&t, users[r->Uniform(users.size())], r->Uniform(5),
                             ValueType::kValue);
-          const auto pos = static_cast<size_t>(
-              std::lower_bound(merged.begin(), merged.end(), t,
-                               [&](const auto& e, const std::string& target) {
-                                 return icmp.Compare(e.first, target) < 0;
-                               }) -
-              merged.begin());
-          return std::make_pair(t, pos);
+          return std::make_pair(t, ModelSeek(merged, t, &icmp));
         }));
       }
     }
@@ -480,13 +477,7 @@ TEST(MergingIteratorTest, NewestFirstMatchesTheModel) {
       ASSERT_NO_FATAL_FAILURE(RandomWalk(it.get(), merged, &rnd, 300, 3, [&](Random* r) {
         const SequenceNumber seq = r->OneIn(2) ? kMaxSequenceNumber : r->Uniform(100 * (n + 1));
         std::string t = IKey("k" + std::to_string(r->Uniform(universe + 1)), seq);
-        const auto pos = static_cast<size_t>(
-            std::lower_bound(merged.begin(), merged.end(), t,
-                             [&](const auto& e, const std::string& target) {
-                               return icmp.Compare(e.first, target) < 0;
-                             }) -
-            merged.begin());
-        return std::make_pair(t, pos);
+        return std::make_pair(t, ModelSeek(merged, t, &icmp));
       }));
     }
   }
