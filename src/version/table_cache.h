@@ -3,10 +3,12 @@
 // A table is opened (its file, footer, index and filter read) on first use and kept in
 // an LRU cache keyed by file number; the least recently used unpinned table is closed
 // when the cache is full. An iterator pins its table until it is destroyed, so the
-// process holds at most capacity + (tables pinned by live iterators) tables open. Get()
-// and NewIterator() also pin up to capacity / 2 tables in their FileMetaData
-// (FileMetaData::pin), until the file leaves every Version: later calls on those files
-// skip the cache lookup.
+// process holds at most capacity + (tables pinned by live iterators) tables open, plus
+// one for each thread opening a table at that moment (a table is opened before the least
+// recently used one is closed; DBImpl keeps 10 of max_open_files aside for this and for
+// the WAL, MANIFEST and LOG). Get() and NewIterator() also pin up to capacity / 2 tables
+// in their FileMetaData (FileMetaData::pin), until the file leaves every Version: later
+// calls on those files skip the cache lookup.
 //
 // Thread-safety: safe for concurrent use.
 #ifndef LSMDB_VERSION_TABLE_CACHE_H_
