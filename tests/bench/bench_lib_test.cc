@@ -1,5 +1,5 @@
 // Unit tests of lsmdb_bench's pieces: keys, values, the zipfian and latest generators, the
-// histogram and flag parsing.
+// histogram, flag parsing and the end of a thread's share.
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -10,6 +10,7 @@
 #include "generators.h"
 #include "gtest/gtest.h"
 #include "histogram.h"
+#include "runner.h"
 #include "tests/util/test_util.h"
 
 namespace lsmdb::bench {
@@ -204,6 +205,7 @@ TEST(FlagsTest, DefaultsAndValues) {
   EXPECT_FALSE(g.json);
   EXPECT_EQ(g.benchmarks, (std::vector<std::string>{"a", "b"}));
   EXPECT_EQ(g.engine, "all");
+  EXPECT_EQ(g.duration, 0);
   // Level-shape flags default to "each store's own" (0 / false).
   EXPECT_EQ(g.engine_options.target_file_size, 0u);
   EXPECT_EQ(g.engine_options.max_bytes_for_level_base, 0u);
@@ -218,6 +220,49 @@ TEST(FlagsTest, DefaultsAndValues) {
   EXPECT_EQ(h.engine_options.target_file_size, uint64_t{2} << 20);
   EXPECT_EQ(h.engine_options.max_bytes_for_level_base, uint64_t{16} << 20);
   EXPECT_TRUE(h.engine_options.dynamic_level_bytes);
+
+  Flags d;
+  ASSERT_EQ(Parse({"--duration=30"}, &d, &error), FlagsAction::kRun) << error;
+  EXPECT_EQ(d.duration, 30);
+}
+
+// A thread's share ends at share_count operations, or with a duration at its deadline
+// (looked at every 64 operations), whichever comes first.
+TEST(ThreadStateTest, MoreEndsAtTheShareOrTheDeadline) {
+  Flags flags;
+  ValueSource values(1, 100);
+  SharedState shared;
+  shared.flags = &flags;
+  shared.values = &values;
+
+  ThreadState counted(0, 1, shared, false, false, "counted");
+  counted.share_count = 100;
+  EXPECT_TRUE(counted.More(0));
+  EXPECT_TRUE(counted.More(99));
+  EXPECT_FALSE(counted.More(100));
+
+  const uint64_t kHour = 3600ull * 1000000000;
+  ThreadState long_run(0, 1, shared, false, false, "long", kHour);
+  long_run.share_count = UINT64_MAX;
+  EXPECT_TRUE(long_run.More(0));
+  EXPECT_TRUE(long_run.More(64 * 1000000));
+  long_run.share_count = 5;
+  EXPECT_FALSE(long_run.More(5));  // the count still ends it
+
+  const uint64_t before = NowNanos();
+  ThreadState short_run(0, 1, shared, false, false, "short", /*duration_nanos=*/1000000);
+  short_run.share_count = UINT64_MAX;
+  while (NowNanos() < before + 2000000) {
+  }
+  EXPECT_FALSE(short_run.More(0));
+  EXPECT_TRUE(short_run.More(1));  // not a multiple of 64: the clock is not read
+  EXPECT_FALSE(short_run.More(64));
+  const uint64_t reset_at = NowNanos();
+  short_run.ResetTimer();  // a new deadline, 1 ms from now
+  const bool more = short_run.More(0);
+  if (NowNanos() < reset_at + 1000000) {  // unless descheduled for 1 ms
+    EXPECT_TRUE(more);
+  }
 }
 
 TEST(FlagsTest, RejectsBadInput) {

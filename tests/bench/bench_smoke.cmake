@@ -100,8 +100,17 @@ if(NOT rc EQUAL 0 OR NOT out MATCHES "\nfillseq +: skipped"
   message(FATAL_ERROR "--use_existing_db run (rc=${rc}):\n${out}")
 endif()
 
+# --duration replaces the op count of the reads: far more than --reads=10 in 1 second.
+run(out rc --engine=${first} --num=1000 --use_existing_db --benchmarks=readrandom --reads=10
+    --duration=1 --threads=2 --json --stats=0 --db=${WORK_DIR})
+if(NOT rc EQUAL 0 OR NOT out MATCHES "\"benchmark\":\"readrandom\",\"ops\":([0-9]+)"
+   OR CMAKE_MATCH_1 LESS 1000)
+  message(FATAL_ERROR "--duration run (rc=${rc}):\n${out}")
+endif()
+
 # Bad input is refused with exit code 2.
-foreach(bad "--benchmarks=nosuch" "--compression=gzip" "--num=0" "--engine=foo" "--bogus=1")
+foreach(bad "--benchmarks=nosuch" "--compression=gzip" "--num=0" "--engine=foo" "--bogus=1"
+        "--duration=-1")
   run(out rc ${bad})
   if(NOT rc EQUAL 2)
     message(FATAL_ERROR "lsmdb_bench ${bad}: expected exit code 2, got ${rc}:\n${out}")

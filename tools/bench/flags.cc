@@ -74,6 +74,7 @@ bool SetFlag(std::string_view name, std::string_view value, bool has_value, Flag
   if (name == "benchmarks") { f->benchmarks = SplitCommas(value); return true; }
   if (name == "num") return IntFlag(value, 1, kMax / 4, &f->num);
   if (name == "reads") return IntFlag(value, -1, kMax / 4, &f->reads);
+  if (name == "duration") return IntFlag(value, 0, 86400, &f->duration);
   if (name == "key_size") return IntFlag(value, 8, 1024, &f->key_size);
   if (name == "value_size") return IntFlag(value, 0, 64 << 20, &f->value_size);
   if (name == "threads") return IntFlag(value, 1, 1024, &f->threads);
@@ -150,6 +151,8 @@ std::string Usage() {
          "  --engine=NAME            lsmdb | leveldb | rocksdb | all (default lsmdb)\n"
          "  --num=N                  keys written by the fills (default 1000000)\n"
          "  --reads=N                operations of reads, scans and YCSB (default: num)\n"
+         "  --duration=S             run reads, scans and YCSB for S seconds per thread\n"
+         "                           instead of --reads operations (default 0: off)\n"
          "  --key_size=N             bytes per key, zero-padded decimal (default 16)\n"
          "  --value_size=N           bytes per value (default 100)\n"
          "  --threads=N              client threads; the op count is split among them (1)\n"

@@ -24,6 +24,7 @@ struct Flags {
   std::vector<std::string> benchmarks;  // --benchmarks, split at commas
   int64_t num = 1000000;                // --num: keys written by the fills
   int64_t reads = -1;                   // --reads: operations of the reads; < 0 means num
+  int duration = 0;  // --duration: seconds each --reads workload runs instead; 0 = off
   int key_size = 16;
   int value_size = 100;
   int threads = 1;

@@ -183,9 +183,11 @@ std::string FormatHeader(const Flags& f, const std::vector<std::string>& engines
   out += Printf("Keys:       %d bytes each\n", f.key_size);
   out += Printf("Values:     %d bytes each (about %d bytes after compression)\n", f.value_size,
                 f.value_size / 2);
-  out += Printf("Entries:    %lld (reads: %lld, threads: %d, batch: %d)\n",
-                static_cast<long long>(f.num), static_cast<long long>(f.ReadCount()), f.threads,
-                f.batch_size);
+  const std::string reads = f.duration > 0
+                                ? std::to_string(f.duration) + " s per thread"
+                                : std::to_string(f.ReadCount());
+  out += Printf("Entries:    %lld (reads: %s, threads: %d, batch: %d)\n",
+                static_cast<long long>(f.num), reads.c_str(), f.threads, f.batch_size);
   out += Printf("RawSize:    %.1f MB (estimated)\n",
                 static_cast<double>(f.key_size + f.value_size) * static_cast<double>(f.num) /
                     1048576.0);

@@ -29,19 +29,22 @@ void SharedState::AckInsert(uint64_t k) {
 }
 
 ThreadState::ThreadState(int thread_index, uint64_t seed, const SharedState& shared,
-                         bool measure_latency, bool show_progress, std::string_view benchmark)
+                         bool measure_latency, bool show_progress, std::string_view benchmark,
+                         uint64_t duration_nanos)
     : index(thread_index),
       rng(seed),
       keys(shared.flags->key_size),
       values(shared.values, Rng(seed ^ 0x5bd1e995).Next64()),
       measure_latency_(measure_latency),
       show_progress_(show_progress),
+      duration_nanos_(duration_nanos),
       benchmark_(benchmark) {
   ResetTimer();
 }
 
 void ThreadState::ResetTimer() {
   start_ = last_ = NowNanos();
+  deadline_ = duration_nanos_ == 0 ? 0 : start_ + duration_nanos_;
   ops_ = bytes_ = lookups_ = found_ = 0;
   hist_ = Histogram();
 }
@@ -112,7 +115,12 @@ BenchResult RunBenchmark(SharedState* shared, const Workload& workload,
   const Flags& flags = *shared->flags;
   const int readers = workload.count == OpCount::kOne ? 1 : flags.threads;
   const int total_threads = readers + (workload.background_writer ? 1 : 0);
-  const uint64_t total = TotalOps(flags, workload.count);
+  // --duration replaces the op count of the --reads workloads: each thread runs until
+  // its deadline, so a thread on a slower core does fewer operations instead of leaving
+  // the other to wait for it.
+  const bool timed = flags.duration > 0 && workload.count == OpCount::kReads;
+  const uint64_t total = timed ? UINT64_MAX : TotalOps(flags, workload.count);
+  const uint64_t duration_nanos = timed ? static_cast<uint64_t>(flags.duration) * 1000000000 : 0;
   const bool progress = isatty(2) != 0;
 
   std::vector<std::unique_ptr<ThreadState>> states;
@@ -120,10 +128,13 @@ BenchResult RunBenchmark(SharedState* shared, const Workload& workload,
   for (int t = 0; t < total_threads; t++) {
     auto state = std::make_unique<ThreadState>(
         t, MixSeed(flags.seed, benchmark_index, static_cast<uint64_t>(t)), *shared,
-        flags.histogram, progress && t == 0, workload.name);
+        flags.histogram, progress && t == 0, workload.name, duration_nanos);
     if (t < readers) {
-      uint64_t n = total / static_cast<uint64_t>(readers) +
-                   (static_cast<uint64_t>(t) < total % static_cast<uint64_t>(readers) ? 1 : 0);
+      uint64_t n = timed ? UINT64_MAX
+                         : total / static_cast<uint64_t>(readers) +
+                               (static_cast<uint64_t>(t) < total % static_cast<uint64_t>(readers)
+                                    ? 1
+                                    : 0);
       state->share_begin = begin;
       state->share_count = n;
       begin += n;

@@ -35,10 +35,15 @@ struct SharedState {
   void AckInsert(uint64_t k);
 };
 
+// Nanoseconds of a monotonic clock.
+uint64_t NowNanos();
+
 class ThreadState {
  public:
+  // duration_nanos > 0: the thread's share ends that long after the timer (re)starts,
+  // or at share_count operations, whichever comes first.
   ThreadState(int index, uint64_t seed, const SharedState& shared, bool measure_latency,
-              bool show_progress, std::string_view benchmark);
+              bool show_progress, std::string_view benchmark, uint64_t duration_nanos = 0);
 
   const int index;
   Rng rng;
@@ -51,8 +56,15 @@ class ThreadState {
   // The background writer of readwhilewriting: its operations are not reported.
   bool background_writer = false;
 
-  // Restarts the clock (after setup that should not be measured).
+  // Restarts the clock (after setup that should not be measured), and the duration.
   void ResetTimer();
+  // Whether to run another operation of the share after done of them: done <
+  // share_count and, with a duration, the deadline not passed (the clock is read every
+  // 64 operations).
+  bool More(uint64_t done) const {
+    if (done >= share_count) return false;
+    return deadline_ == 0 || (done & 63) != 0 || NowNanos() < deadline_;
+  }
   // Counts ops operations that moved bytes of keys and values, ended by one engine call
   // whose latency (since the previous call, or the timer start) goes to the histogram.
   void FinishedOps(uint64_t ops, uint64_t bytes);
@@ -74,6 +86,8 @@ class ThreadState {
  private:
   bool measure_latency_;
   bool show_progress_;
+  uint64_t duration_nanos_;
+  uint64_t deadline_ = 0;
   std::string_view benchmark_;
   uint64_t ops_ = 0;
   uint64_t bytes_ = 0;
@@ -85,9 +99,6 @@ class ThreadState {
   uint64_t next_report_ = 1000;
   Histogram hist_;
 };
-
-// Nanoseconds of a monotonic clock.
-uint64_t NowNanos();
 
 struct Workload;
 

@@ -69,7 +69,7 @@ Status Fill100K(SharedState* s, ThreadState* t) {
 Status DoRead(SharedState* shared, ThreadState* thread, uint64_t range, bool missing) {
   std::string value;
   std::string missing_key;
-  for (uint64_t i = 0; i < thread->share_count; i++) {
+  for (uint64_t i = 0; thread->More(i); i++) {
     std::string_view key = thread->keys.Format(thread->rng.Uniform(range));
     if (missing) {
       missing_key.assign(key);
@@ -108,7 +108,7 @@ Status DoScan(SharedState* shared, ThreadState* thread, bool reverse) {
   } else {
     it->SeekToFirst();
   }
-  for (uint64_t i = 0; i < thread->share_count && it->Valid(); i++) {
+  for (uint64_t i = 0; thread->More(i) && it->Valid(); i++) {
     thread->FinishedOps(1, it->key().size() + it->value().size());
     if (reverse) {
       it->Prev();
@@ -125,7 +125,7 @@ Status ReadReverse(SharedState* s, ThreadState* t) { return DoScan(s, t, true); 
 // A new iterator per operation seeks to a random key (as LevelDB's db_bench).
 Status SeekRandom(SharedState* shared, ThreadState* thread) {
   const auto num = static_cast<uint64_t>(shared->flags->num);
-  for (uint64_t i = 0; i < thread->share_count; i++) {
+  for (uint64_t i = 0; thread->More(i); i++) {
     std::string_view key = thread->keys.Format(thread->rng.Uniform(num));
     std::unique_ptr<EngineIterator> it = shared->engine->NewIterator();
     it->Seek(key);

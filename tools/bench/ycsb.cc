@@ -139,7 +139,7 @@ Status RunYcsb(SharedState* shared, ThreadState* thread, const YcsbMix& mix) {
   }
   YcsbClient client(shared, thread, mix);
   thread->ResetTimer();  // the latest generator's setup is O(records)
-  for (uint64_t i = 0; i < thread->share_count; i++) {
+  for (uint64_t i = 0; thread->More(i); i++) {
     Status s = client.RunOne();
     if (!s.ok()) return s;
   }
