@@ -2,6 +2,9 @@
 // iterators, snapshots, options validation and bad input.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <map>
+
 #include "io/mem_file_system.h"
 #include "lsmdb/comparator.h"
 #include "lsmdb/db.h"
@@ -184,6 +187,57 @@ TEST_F(DBBasicTest, IteratorKeepsItsViewAcrossWritesAndFlush) {
   for (it->SeekToFirst(); it->Valid(); it->Next()) r += std::string(it->key());
   EXPECT_EQ("ab", r);
   EXPECT_EQ("b=2 c=3 ", Scan());
+}
+
+// An iterator over a memtable, a level and 25 L0 tables: more iterators than the DB
+// iterator keeps inside itself (its arena continues on the heap), all merged right.
+TEST_F(DBBasicTest, IteratorOverManyTablesAndALevel) {
+  options_.level0_file_num_compaction_trigger = 1000;
+  options_.level0_slowdown_writes_trigger = 1000;
+  options_.level0_stop_writes_trigger = 1000;
+  Open();
+  std::map<std::string, std::string> model;
+  auto put_range = [&](int first, int count, const std::string& value) {
+    for (int k = first; k < first + count; k++) {
+      char key[16];
+      std::snprintf(key, sizeof(key), "k%03d", k);
+      ASSERT_TRUE(db_->Put({}, key, value).ok());
+      model[key] = value;
+    }
+  };
+  put_range(0, 200, "base");
+  ASSERT_TRUE(db_->Flush().ok());
+  ASSERT_TRUE(db_->CompactRange(nullptr, nullptr).ok());
+  for (int t = 0; t < 25; t++) {
+    put_range(t * 7, 20, "t" + std::to_string(t));
+    ASSERT_TRUE(db_->Flush().ok());
+  }
+  put_range(100, 5, "mem");
+  std::string files;
+  ASSERT_TRUE(db_->GetProperty("lsmdb.num-files-at-level0", &files));
+  ASSERT_EQ("25", files);
+
+  std::string expected, expected_reverse;
+  for (const auto& [k, v] : model) expected += k + "=" + v + " ";
+  for (auto it = model.rbegin(); it != model.rend(); ++it) {
+    expected_reverse += it->first + "=" + it->second + " ";
+  }
+  EXPECT_EQ(expected, Scan());
+  EXPECT_EQ(expected_reverse, ScanReverse());
+  auto it = db_->NewIterator({});
+  it->Seek("k050");
+  ASSERT_TRUE(it->Valid());
+  EXPECT_EQ("k050", it->key());
+  EXPECT_EQ(model["k050"], it->value());
+  it->Next();
+  ASSERT_TRUE(it->Valid());
+  EXPECT_EQ("k051", it->key());
+  EXPECT_EQ(model["k051"], it->value());
+  it->Prev();
+  it->Prev();
+  ASSERT_TRUE(it->Valid());
+  EXPECT_EQ("k049", it->key());
+  EXPECT_EQ(model["k049"], it->value());
 }
 
 TEST_F(DBBasicTest, FlushThenReadFromTables) {

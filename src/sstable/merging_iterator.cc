@@ -360,16 +360,24 @@ std::unique_ptr<InternalIterator> MakeMerging(
 }  // namespace
 
 std::unique_ptr<InternalIterator> NewMergingIterator(
-    const Comparator* comparator, std::vector<std::unique_ptr<InternalIterator>> children,
+    const InternalKeyComparator* icmp, std::vector<std::unique_ptr<InternalIterator>> children,
     ChildOrder order) {
   if (children.empty()) return NewEmptyIterator();
   if (children.size() == 1) return std::move(children[0]);
-  if (const auto* icmp = dynamic_cast<const InternalKeyComparator*>(comparator)) {
-    if (icmp->user_comparator() == BytewiseComparator()) {
-      return MakeMerging(BytewiseInternalOrder{}, std::move(children), order);
-    }
-    return MakeMerging(InternalKeyOrder{icmp}, std::move(children), order);
+  if (icmp->user_comparator() == BytewiseComparator()) {
+    return MakeMerging(BytewiseInternalOrder{}, std::move(children), order);
   }
+  return MakeMerging(InternalKeyOrder{icmp}, std::move(children), order);
+}
+
+std::unique_ptr<InternalIterator> NewMergingIterator(
+    const Comparator* comparator, std::vector<std::unique_ptr<InternalIterator>> children,
+    ChildOrder order) {
+  if (const auto* icmp = dynamic_cast<const InternalKeyComparator*>(comparator)) {
+    return NewMergingIterator(icmp, std::move(children), order);
+  }
+  if (children.empty()) return NewEmptyIterator();
+  if (children.size() == 1) return std::move(children[0]);
   return MakeMerging(AnyOrder{comparator}, std::move(children), order);
 }
 

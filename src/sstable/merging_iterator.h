@@ -20,6 +20,7 @@
 
 #include "lsmdb/comparator.h"
 #include "util/internal_iterator.h"
+#include "util/internal_key.h"
 
 namespace lsmdb {
 
@@ -43,6 +44,11 @@ enum class ChildOrder {
 // kNewestFirst, the children are ordered as it says.
 std::unique_ptr<InternalIterator> NewMergingIterator(
     const Comparator* comparator, std::vector<std::unique_ptr<InternalIterator>> children,
+    ChildOrder order = ChildOrder::kAny);
+// The same for internal keys, without a dynamic_cast to learn the comparator's type (a
+// DB iterator is built per seek in some workloads).
+std::unique_ptr<InternalIterator> NewMergingIterator(
+    const InternalKeyComparator* icmp, std::vector<std::unique_ptr<InternalIterator>> children,
     ChildOrder order = ChildOrder::kAny);
 
 }  // namespace lsmdb
