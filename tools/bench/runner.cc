@@ -130,14 +130,15 @@ BenchResult RunBenchmark(SharedState* shared, const Workload& workload,
         t, MixSeed(flags.seed, benchmark_index, static_cast<uint64_t>(t)), *shared,
         flags.histogram, progress && t == 0, workload.name, duration_nanos);
     if (t < readers) {
-      uint64_t n = timed ? UINT64_MAX
-                         : total / static_cast<uint64_t>(readers) +
-                               (static_cast<uint64_t>(t) < total % static_cast<uint64_t>(readers)
-                                    ? 1
-                                    : 0);
-      state->share_begin = begin;
-      state->share_count = n;
-      begin += n;
+      if (timed) {
+        state->share_count = UINT64_MAX;  // until the deadline; no key range of its own
+      } else {
+        const auto r = static_cast<uint64_t>(readers);
+        const uint64_t n = total / r + (static_cast<uint64_t>(t) < total % r ? 1 : 0);
+        state->share_begin = begin;
+        state->share_count = n;
+        begin += n;
+      }
     } else {
       state->background_writer = true;
     }
