@@ -189,8 +189,8 @@ TEST_F(DBBasicTest, IteratorKeepsItsViewAcrossWritesAndFlush) {
   EXPECT_EQ("b=2 c=3 ", Scan());
 }
 
-// An iterator over a memtable, a level and 25 L0 tables: more iterators than the DB
-// iterator keeps inside itself (its arena continues on the heap), all merged right.
+// An iterator over a memtable, a level and 25 overlapping L0 tables (27 sources, more
+// than the merge keeps its slots inline for), all merged right both ways.
 TEST_F(DBBasicTest, IteratorOverManyTablesAndALevel) {
   options_.level0_file_num_compaction_trigger = 1000;
   options_.level0_slowdown_writes_trigger = 1000;
