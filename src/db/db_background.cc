@@ -79,6 +79,9 @@ void DBImpl::BackgroundFlush() {
   if (s.ok()) {
     imm_.pop_back();
     InstallReadView();
+    // Logs whose writes are all in tables now never need their sync.
+    std::erase_if(closed_logs_,
+                  [&](const ClosedLog& closed) { return closed.number < next_log; });
     RemoveObsoleteFiles();
     for (const auto& [level, f] : edit.new_files()) QueueWarm(f.number);
   } else {

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "db/db_iter.h"
+#include "db/log_link.h"
 #include "db/options_check.h"
 #include "sstable/merging_iterator.h"
 #include "version/filename.h"
@@ -62,6 +63,7 @@ Status DBImpl::Open() {
   VersionEdit edit;
   Status s = Recover(&edit);
   if (!s.ok()) return s;
+  wal_last_sequence_ = versions_->LastSequence();
   s = NewLogFile();
   if (!s.ok()) return s;
   edit.SetLogNumber(log_number_);
@@ -78,31 +80,53 @@ Status DBImpl::Open() {
   return Status::OK();
 }
 
+bool DBImpl::StrictWal() const {
+  return options_.paranoid_checks ||
+         options_.wal_recovery_mode == WalRecoveryMode::kAbsoluteConsistency;
+}
+
 Status DBImpl::NewLogFile(bool sync_old) {
   uint64_t number = versions_->NewFileNumber();
   std::unique_ptr<WritableFile> file;
+  // A switch from a working log leaves syncing it (and the directory) to the first synced
+  // write after it, or to nobody if a flush makes it obsolete first: no fdatasync on the
+  // writer's path, and no log bytes written to disk that are deleted unread. The strict
+  // modes, in which a log cut short by a power loss fails Open, sync as they switch.
+  const bool switching = log_file_ != nullptr;
+  const bool defer = switching && sync_old && !StrictWal();
+  // Every log starts with its link (Open's first log links to log 0: nothing before it
+  // is replayed once Open has recorded it).
+  LogLink link;
+  link.prev_log_number = log_number_;
+  link.prev_last_sequence = wal_last_sequence_;
   // Only the write leader (or Open) gets here, so mem_ and log_ cannot change while the
   // file is created without the mutex.
   mu_.Unlock();
-  // Sync the old log first: a synced write in the new log must not survive a power loss
-  // that takes unsynced writes of the old one (that would break prefix recovery).
-  Status s = log_file_ && sync_old ? log_file_->Sync() : Status::OK();
+  Status s = switching && sync_old && !defer ? log_file_->Sync() : Status::OK();
   if (s.ok()) {
     // A memory-mapped log (no system call per write group) leaves a record that a crash
     // cut short followed by zeros, which reads as damage rather than as a torn tail: the
     // strict modes, which tell the two apart, get a log written with write().
-    const bool strict = options_.paranoid_checks ||
-                        options_.wal_recovery_mode == WalRecoveryMode::kAbsoluteConsistency;
     const std::string name = LogFileName(dbname_, number);
-    s = strict ? fs_->NewWritableFile(name, &file) : fs_->NewWalFile(name, &file);
+    s = StrictWal() ? fs_->NewWritableFile(name, &file) : fs_->NewWalFile(name, &file);
+  }
+  std::unique_ptr<log::Writer> writer;
+  if (s.ok()) {
+    writer = std::make_unique<log::Writer>(file.get());
+    s = writer->AddRecord(EncodeLogLink(link));
   }
   // The log's name must be durable before a synced write in it is acknowledged.
-  if (s.ok()) s = fs_->SyncDir(dbname_);
+  if (s.ok() && !defer) s = fs_->SyncDir(dbname_);
   mu_.Lock();
   if (!s.ok()) return s;
-  if (log_file_) log_file_->Close().PermitUncheckedError();
+  if (defer) {
+    closed_logs_.push_back(ClosedLog{log_number_, std::move(log_file_)});
+    log_dir_synced_ = false;
+  } else if (log_file_) {
+    log_file_->Close().PermitUncheckedError();
+  }
   log_file_ = std::move(file);
-  log_ = std::make_unique<log::Writer>(log_file_.get());
+  log_ = std::move(writer);
   log_number_ = number;
   // A bloom filter of 1/64 of the memtable's budget (about 16 bits per 130-byte entry)
   // spares most point lookups the skip-list search (MemTableFilter).

@@ -26,6 +26,7 @@
 #include "cache/cache.h"
 #include "compaction/compaction_picker.h"
 #include "sstable/table_builder.h"
+#include "db/log_link.h"
 #include "db/snapshot.h"
 #include "io/info_log.h"
 #include "lsmdb/db.h"
@@ -85,12 +86,37 @@ class DBImpl final : public DB {
   // Recovery (db_recovery.cc).
   Status Recover(VersionEdit* edit) REQUIRES(mu_);
   Status CheckNewDirectory() REQUIRES(mu_);
-  Status ReplayLog(uint64_t log_number, bool last_log, SequenceNumber* max_sequence,
-                   VersionEdit* edit, bool* stop) REQUIRES(mu_);
+  // What the logs replayed so far tell the next one (docs/format/wal.md §5).
+  struct LogChain {
+    // `last` is known: a log's link or batch has been replayed.
+    bool started = false;
+    // The last sequence number replayed from the logs (or, for the first log, that its
+    // link shows to be in tables): a later log's link must not name a higher one.
+    SequenceNumber last = 0;
+    // Damage or a torn write at the end of the last log that held a record, which the
+    // next log's link shows to be harmless (past every write) or the point where a power
+    // loss cut the logs. OK if none.
+    Status pending_tail;
+    size_t pending_bytes = 0;
+  };
+  // Replays one log into L0 tables; *stop ends the replay of this and later logs,
+  // keeping what came before.
+  Status ReplayLog(uint64_t log_number, bool last_log, LogChain* chain,
+                   SequenceNumber* max_sequence, VersionEdit* edit, bool* stop) REQUIRES(mu_);
+  // Checks a log's link against the logs replayed before it (see LogChain).
+  Status CheckLogLink(const std::string& fname, const LogLink& link, LogChain* chain,
+                      bool* stop) REQUIRES(mu_);
   Status WriteLevel0Table(MemTable* mem, VersionEdit* edit) REQUIRES(mu_);
-  // Starts a new WAL and memtable. With sync_old, the old WAL is synced first (the
-  // normal case); Resume after a WAL failure skips that and flushes instead.
+  // Starts a new WAL and memtable. A switch from a working log (sync_old) does not sync
+  // it: the old log joins closed_logs_, and the new one begins with a LogLink to it
+  // (strict modes, see StrictWal, still sync it here). Resume after a WAL failure
+  // passes sync_old = false: the old log is closed unsynced and every memtable is
+  // flushed before the new log takes a write.
   Status NewLogFile(bool sync_old = true) REQUIRES(mu_);
+  // paranoid_checks or kAbsoluteConsistency: logs written with write(), each synced
+  // (and its successor's name) when the memtable is switched, as any damage in a log
+  // fails Open.
+  bool StrictWal() const;
 
   // Write path (db_write.cc).
   // Write for a batch whose entries are known to be within the size limits.
@@ -100,6 +126,18 @@ class DBImpl final : public DB {
   // Before a sync group: gives the writers of the last sync group, released just now,
   // a moment (at most half a sync) to queue again, so that one sync carries them all.
   void WaitForSyncPeers() REQUIRES(mu_);
+  // Before a group's first synced write into the current log: syncs the closed logs
+  // still needed, and the directory (the current log's name), so that no power loss
+  // keeps the synced write and loses a write before it. Called by the leader without
+  // mu_ on what TakeUnsyncedLogs handed it; ForgetSyncedLogs records the success.
+  struct LogsToSync {
+    std::vector<std::shared_ptr<WritableFile>> files;
+    bool dir = false;
+    bool empty() const { return files.empty() && !dir; }
+  };
+  LogsToSync TakeUnsyncedLogs() REQUIRES(mu_);
+  Status SyncClosedLogs(const LogsToSync& logs) EXCLUDES(mu_);
+  void ForgetSyncedLogs(const LogsToSync& logs) REQUIRES(mu_);
   Status SwitchMemTable(bool sync_old = true) REQUIRES(mu_);
   // The error a writer that started waiting when bg_error_count_ was `seen` returns: the
   // current background error, or one recorded (and cleared) since; OK otherwise.
@@ -163,8 +201,21 @@ class DBImpl final : public DB {
   // (under mu_); the leader inserts into it without mu_.
   std::shared_ptr<MemTable> mem_ GUARDED_BY(mu_);
   uint64_t log_number_ GUARDED_BY(mu_) = 0;
-  std::unique_ptr<WritableFile> log_file_;
+  std::shared_ptr<WritableFile> log_file_;
   std::unique_ptr<log::Writer> log_;
+  // The last sequence number written to any log (set by Open from the recovered state):
+  // what the next log's LogLink says came before it.
+  SequenceNumber wal_last_sequence_ GUARDED_BY(mu_) = 0;
+  // Logs switched away from without a sync whose memtables are not tables yet, oldest
+  // first. Shared with a leader syncing them without mu_; closed when synced (see
+  // SyncClosedLogs) or when a flush makes them obsolete.
+  struct ClosedLog {
+    uint64_t number;
+    std::shared_ptr<WritableFile> file;
+  };
+  std::vector<ClosedLog> closed_logs_ GUARDED_BY(mu_);
+  // False from a deferred switch until the directory is synced (the new log's name).
+  bool log_dir_synced_ GUARDED_BY(mu_) = true;
   std::deque<Immutable> imm_ GUARDED_BY(mu_);  // newest at the front
   bool flush_running_ GUARDED_BY(mu_) = false;
   // Tables written by flushes and compactions, not yet warmed (TableCache::Warm), oldest

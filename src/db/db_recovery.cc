@@ -5,6 +5,7 @@
 
 #include "db/builder.h"
 #include "db/db_impl.h"
+#include "db/log_link.h"
 #include "db/write_batch_internal.h"
 #include "version/filename.h"
 #include "wal/log_reader.h"
@@ -87,10 +88,17 @@ Status DBImpl::Recover(VersionEdit* edit) {
     }
   }
   SequenceNumber max_sequence = versions_->LastSequence();
+  LogChain chain;
   bool stop = false;
   for (size_t i = 0; i < logs.size() && !stop; i++) {
-    s = ReplayLog(logs[i], i >= last_nonempty, &max_sequence, edit, &stop);
+    s = ReplayLog(logs[i], i >= last_nonempty, &chain, &max_sequence, edit, &stop);
     if (!s.ok()) return s;
+  }
+  if (!chain.pending_tail.ok()) {
+    // No later log holds a record: the damage ends the logs, as a torn last write would.
+    info_log_->Log("recovery: dropped a damaged end of %zu bytes that no later write "
+                   "follows: %s",
+                   chain.pending_bytes, chain.pending_tail.ToString().c_str());
   }
   versions_->SetLastSequence(max_sequence);
   return Status::OK();
@@ -122,8 +130,8 @@ class ReplayReporter final : public log::Reader::Reporter {
 
 }  // namespace
 
-Status DBImpl::ReplayLog(uint64_t log_number, bool last_log, SequenceNumber* max_sequence,
-                         VersionEdit* edit, bool* stop) {
+Status DBImpl::ReplayLog(uint64_t log_number, bool last_log, LogChain* chain,
+                         SequenceNumber* max_sequence, VersionEdit* edit, bool* stop) {
   const std::string fname = LogFileName(dbname_, log_number);
   std::unique_ptr<SequentialFile> file;
   Status s = fs_->NewSequentialFile(fname, &file);
@@ -135,6 +143,7 @@ Status DBImpl::ReplayLog(uint64_t log_number, bool last_log, SequenceNumber* max
   std::string scratch;
   std::string_view record;
   uint64_t records = 0;
+  bool first_record = true;
   bool records_after_damage = false;
   while (reader.ReadRecord(&record, &scratch)) {
     if (!reporter.first_damage.ok()) {
@@ -143,24 +152,42 @@ Status DBImpl::ReplayLog(uint64_t log_number, bool last_log, SequenceNumber* max
       if (mode == WalRecoveryMode::kPointInTimeRecovery) break;
       return reporter.first_damage;
     }
-    if (record.size() < kWriteBatchHeader) {
-      reporter.Corruption(reader.LastRecordOffset(), record.size(),
-                          Status::Corruption(fname, "record shorter than a batch header at "
-                                                    "offset " +
-                                                        std::to_string(reader.LastRecordOffset())));
+    const uint64_t offset = reader.LastRecordOffset();
+    bool is_link = false;
+    LogLink link;
+    s = DecodeLogLink(record, &is_link, &link);
+    if (s.ok() && is_link && !first_record) {
+      s = Status::Corruption("a log link that is not the first record");
+    }
+    if (!s.ok()) {
+      reporter.Corruption(offset, record.size(),
+                          Status::Corruption(fname, std::string(s.message()) + " at offset " +
+                                                        std::to_string(offset)));
       continue;
+    }
+    if (first_record) {
+      first_record = false;
+      if (is_link) {
+        s = CheckLogLink(fname, link, chain, stop);
+        if (!s.ok() || *stop) return s;
+        continue;
+      }
+      // An unlinked log (written before logs had links) after damage: that damage is
+      // not at the end of the logs.
+      if (!chain->pending_tail.ok()) return chain->pending_tail;
     }
     WriteBatch batch;
     WriteBatchInternal::SetContents(&batch, record);
     s = WriteBatchInternal::InsertInto(&batch, mem.get());
     if (!s.ok()) {
-      return Status::Corruption(fname, "bad batch at offset " +
-                                           std::to_string(reader.LastRecordOffset()) + ": " +
+      return Status::Corruption(fname, "bad batch at offset " + std::to_string(offset) + ": " +
                                            std::string(s.message()));
     }
     records++;
     SequenceNumber last = WriteBatchInternal::Sequence(&batch) + batch.Count() - 1;
     *max_sequence = std::max(*max_sequence, last);
+    chain->started = true;
+    chain->last = std::max(chain->last, last);
     if (mem->ApproximateMemoryUsage() > options_.write_buffer_size) {
       s = WriteLevel0Table(mem.get(), edit);
       if (!s.ok()) return s;
@@ -169,6 +196,12 @@ Status DBImpl::ReplayLog(uint64_t log_number, bool last_log, SequenceNumber* max
   }
   if (!reader.status().ok()) return reader.status();
 
+  // In the default mode, damage that ends a log that is not the last is judged by the
+  // next log's link: past every write the log held (a failed append), or where a power
+  // loss cut the logs; either way replay keeps a prefix. An unlinked next log makes it
+  // Corruption (ReplayLog of that log).
+  const bool tolerant =
+      mode == WalRecoveryMode::kTolerateCorruptedTailRecords && !options_.paranoid_checks;
   if (!reporter.first_damage.ok()) {
     // Damage with no good record after it. At the end of the last log this is what a
     // crash in the middle of a write leaves; elsewhere, in strict mode, or with
@@ -177,17 +210,17 @@ Status DBImpl::ReplayLog(uint64_t log_number, bool last_log, SequenceNumber* max
       info_log_->Log("recovery: %s: stopping at damage, %zu bytes dropped: %s", fname.c_str(),
                      reporter.dropped, reporter.first_damage.ToString().c_str());
       *stop = true;
-    } else if (mode == WalRecoveryMode::kTolerateCorruptedTailRecords && last_log &&
-               !records_after_damage && !options_.paranoid_checks) {
+    } else if (tolerant && last_log && !records_after_damage) {
       info_log_->Log("recovery: %s: dropped a damaged tail of %zu bytes at offset %" PRIu64,
                      fname.c_str(), reporter.dropped, reporter.damage_offset);
+    } else if (tolerant && !records_after_damage) {
+      chain->pending_tail = reporter.first_damage;
+      chain->pending_bytes = reporter.dropped;
     } else {
       return reporter.first_damage;
     }
   }
   if (reporter.torn) {
-    // An old log is synced before the next one is started, so only the last log can
-    // end in a torn write.
     const Status torn = Status::Corruption(
         fname, "incomplete record at offset " + std::to_string(reporter.torn_offset) +
                    (last_log ? " (torn write)" : " in a log that is not the last"));
@@ -195,14 +228,56 @@ Status DBImpl::ReplayLog(uint64_t log_number, bool last_log, SequenceNumber* max
     if (mode == WalRecoveryMode::kPointInTimeRecovery) {
       if (!last_log) *stop = true;
     } else if (!last_log) {
-      return torn;
+      if (!tolerant) return torn;
+      if (chain->pending_tail.ok()) {
+        chain->pending_tail = torn;
+        chain->pending_bytes = reporter.torn_bytes;
+      }
     }
-    info_log_->Log("recovery: %s: dropped a torn last record of %zu bytes at offset %" PRIu64,
-                   fname.c_str(), reporter.torn_bytes, reporter.torn_offset);
+    if (last_log || *stop) {
+      info_log_->Log("recovery: %s: dropped a torn last record of %zu bytes at offset %" PRIu64,
+                     fname.c_str(), reporter.torn_bytes, reporter.torn_offset);
+    }
   }
   info_log_->Log("recovery: replayed %" PRIu64 " records from %s", records, fname.c_str());
   if (!mem->empty()) s = WriteLevel0Table(mem.get(), edit);
   return s;
+}
+
+Status DBImpl::CheckLogLink(const std::string& fname, const LogLink& link, LogChain* chain,
+                            bool* stop) {
+  // The link names the last write logged before this log began. For the first log
+  // replayed, that is in tables if the log it names is older than the MANIFEST's log
+  // number; after that, it must have been replayed.
+  const bool whole = chain->started ? chain->last >= link.prev_last_sequence
+                                    : link.prev_log_number < versions_->log_number();
+  if (!whole) {
+    const std::string why =
+        "follows log #" + std::to_string(link.prev_log_number) + ", written up to sequence " +
+        std::to_string(link.prev_last_sequence) + ", but the logs before it end at " +
+        (chain->started ? "sequence " + std::to_string(chain->last) : "a missing log");
+    if (StrictWal()) return Status::Corruption(fname, why);
+    // A power loss took writes of an older log that were never synced (the switch to
+    // this log does not sync the old one). Nothing in this log or a later one was synced
+    // either (a synced write syncs every log before it), so dropping them keeps a prefix.
+    info_log_->Log("recovery: %s %s: unsynced writes were lost; replay stops here, "
+                   "dropping this log and any later one",
+                   fname.c_str(), why.c_str());
+    chain->pending_tail = Status();
+    *stop = true;
+    return Status::OK();
+  }
+  if (!chain->pending_tail.ok()) {
+    info_log_->Log("recovery: %s: dropped a damaged end of %zu bytes past every write of "
+                   "its log: %s",
+                   fname.c_str(), chain->pending_bytes, chain->pending_tail.ToString().c_str());
+    chain->pending_tail = Status();
+  }
+  if (!chain->started) {
+    chain->started = true;
+    chain->last = link.prev_last_sequence;
+  }
+  return Status::OK();
 }
 
 Status DBImpl::WriteLevel0Table(MemTable* mem, VersionEdit* edit) {

@@ -84,6 +84,9 @@ Status DBImpl::WriteValidated(const WriteOptions& options, WriteBatch* batch) {
     MemTable* mem = mem_.get();
     const bool use_wal = !w.disable_wal;
     const char* wal_failure = nullptr;
+    bool appended = false;
+    LogsToSync older;
+    if (use_wal && need_sync) older = TakeUnsyncedLogs();
     {
       // Only the leader touches the log and the memtable's write side; others wait.
       mu_.Unlock();
@@ -91,10 +94,12 @@ Status DBImpl::WriteValidated(const WriteOptions& options, WriteBatch* batch) {
         std::string_view rec = WriteBatchInternal::Contents(group);
         s = log_->AddRecord(rec);
         counters_.wal_bytes.fetch_add(rec.size(), std::memory_order_relaxed);
+        appended = s.ok();
         if (!s.ok()) wal_failure = "WAL append";
         if (s.ok() && need_sync) {
           const auto start = std::chrono::steady_clock::now();
-          s = log_file_->Sync();
+          if (!older.empty()) s = SyncClosedLogs(older);
+          if (s.ok()) s = log_file_->Sync();
           sync_micros = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
                                                   std::chrono::steady_clock::now() - start)
                                                   .count());
@@ -106,6 +111,8 @@ Status DBImpl::WriteValidated(const WriteOptions& options, WriteBatch* batch) {
       counters_.write_groups.fetch_add(1, std::memory_order_relaxed);
       mu_.Lock();
     }
+    if (appended) wal_last_sequence_ = last_sequence;
+    if (s.ok() && !older.empty()) ForgetSyncedLogs(older);
     if (s.ok()) {
       versions_->SetLastSequence(last_sequence);  // readers see the group only now
     } else if (wal_failure != nullptr) {
@@ -153,6 +160,30 @@ void DBImpl::WaitForSyncPeers() {
     std::this_thread::yield();
     mu_.Lock();
   }
+}
+
+DBImpl::LogsToSync DBImpl::TakeUnsyncedLogs() {
+  LogsToSync logs;
+  for (const auto& closed : closed_logs_) logs.files.push_back(closed.file);
+  logs.dir = !log_dir_synced_;
+  return logs;
+}
+
+Status DBImpl::SyncClosedLogs(const LogsToSync& logs) {
+  // Oldest first: each log is whole before any later one's writes can be relied on.
+  for (const auto& file : logs.files) {
+    Status s = file->Sync();
+    if (!s.ok()) return s;
+  }
+  return logs.dir ? fs_->SyncDir(dbname_) : Status::OK();
+}
+
+void DBImpl::ForgetSyncedLogs(const LogsToSync& logs) {
+  // A flush may have dropped some meanwhile; only the leader adds to closed_logs_.
+  std::erase_if(closed_logs_, [&](const ClosedLog& closed) {
+    return std::find(logs.files.begin(), logs.files.end(), closed.file) != logs.files.end();
+  });
+  if (logs.dir) log_dir_synced_ = true;
 }
 
 // Merges the batches of the writers queued behind the leader (up to a size limit, and

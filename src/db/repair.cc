@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "db/builder.h"
+#include "db/log_link.h"
 #include "db/options_check.h"
 #include "db/table_file_writer.h"
 #include "db/table_run_merger.h"
@@ -177,8 +178,14 @@ class Repairer {
       WriteBatch batch;
       const char* problem = nullptr;
       BatchChecker checker;
+      bool is_link = false;
+      LogLink link;
       if (record.size() < kWriteBatchHeader) {
         problem = "shorter than a batch header";
+      } else if (!DecodeLogLink(record, &is_link, &link).ok()) {
+        problem = "a record with no entries that is not a log link";
+      } else if (is_link) {
+        continue;  // says which log came before; repair replays every log it finds
       } else {
         WriteBatchInternal::SetContents(&batch, record);
         const SequenceNumber first = WriteBatchInternal::Sequence(&batch);

@@ -117,10 +117,9 @@ class PosixWalFile final : public WritableFile {
   Status NextWindow() {
     if (::munmap(base_, window_size_) != 0) return WalError(path_ + ": munmap", errno);
     base_ = nullptr;
-    // Start writing the full window back now (asynchronously, best effort), so that the
-    // Sync() when the log is switched waits for at most the last window, not the whole log.
-    (void)::sync_file_range(fd_, static_cast<off_t>(window_offset_),
-                            static_cast<off_t>(window_size_), SYNC_FILE_RANGE_WRITE);
+    // No writeback is started here: most logs are deleted (their memtable flushed) before
+    // the kernel would write them, and their pages never reach the disk, unless a synced
+    // write needs them there.
     const uint64_t offset = window_offset_ + window_size_;
     const size_t size = std::min(window_size_ * 2, kMaxWindow);
     Status s = MapRegion(path_, fd_, offset, size, &base_);

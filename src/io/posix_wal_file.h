@@ -12,9 +12,9 @@
 // copying - then mapped. Until Close() the file is longer than what was appended, the
 // rest being zeros; Close() unmaps and truncates it to Size(). A process that dies first
 // leaves the zeros, which log::Reader reads as the end of the log. Pages are made
-// writable 64 KiB ahead (MADV_POPULATE_WRITE, not a fault per page), and each finished
-// window's writeback is started at once (sync_file_range), so that Sync() at a log
-// switch waits for little more than the last window.
+// writable 64 KiB ahead (MADV_POPULATE_WRITE, not a fault per page). No writeback is
+// started ahead of Sync(): a log the DB deletes before the kernel writes it back costs
+// no disk bandwidth at all.
 //
 // Thread-safety: not synchronised; one thread at a time.
 #ifndef LSMDB_IO_POSIX_WAL_FILE_H_

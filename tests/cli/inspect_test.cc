@@ -89,14 +89,22 @@ TEST_F(InspectTest, DumpWal) {
   CliResult r = RunCli({"dump", "wal", Path(".log")});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");
-  EXPECT_TRUE(Contains(r.out, ": write-ahead log, 22 bytes\n")) << r.out;
-  EXPECT_TRUE(Contains(r.out, "record at offset 0: seq 4, count 1, 15 bytes\n  del b\n")) << r.out;
-  EXPECT_TRUE(Contains(r.out, "total: 1 records, 1 updates, last seq 4, 0 damaged bytes\n"));
+  // Every log starts with its link (21 bytes): the first log after an open names log 0.
+  EXPECT_TRUE(Contains(r.out, ": write-ahead log, 43 bytes\n")) << r.out;
+  EXPECT_TRUE(Contains(r.out, "link at offset 0: first log since an open, writes up to seq 3 "
+                              "logged before it\n"))
+      << r.out;
+  EXPECT_TRUE(Contains(r.out, "record at offset 21: seq 4, count 1, 15 bytes\n  del b\n"))
+      << r.out;
+  EXPECT_TRUE(Contains(r.out, "total: 2 records, 1 updates, last seq 4, 0 damaged bytes\n"));
 
   r = RunCli({"dump", "wal", "--json", Path(".log")});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   ExpectJsonLines(r.out);
-  EXPECT_TRUE(Contains(r.out, "{\"type\": \"record\", \"offset\": 0, \"seq\": 4, \"count\": 1, "
+  EXPECT_TRUE(Contains(r.out, "{\"type\": \"link\", \"offset\": 0, \"prev_log\": 0, "
+                              "\"prev_last_seq\": 3}\n"))
+      << r.out;
+  EXPECT_TRUE(Contains(r.out, "{\"type\": \"record\", \"offset\": 21, \"seq\": 4, \"count\": 1, "
                               "\"bytes\": 15, \"updates\": [{\"op\": \"del\", \"key\": \"b\"}]}\n"))
       << r.out;
 }
@@ -225,7 +233,7 @@ TEST_F(InspectTest, VerifyIntactDatabase) {
   EXPECT_TRUE(lines[1].ends_with("(1 tables)")) << lines[1];
   EXPECT_EQ(lines[2], "ok " + Files(".sst")[0] + " " +
                           std::to_string(Read(Path(".sst")).size()) + " B");
-  EXPECT_EQ(lines[3], "ok " + Files(".log").back() + " 22 B");
+  EXPECT_EQ(lines[3], "ok " + Files(".log").back() + " 43 B");
   EXPECT_TRUE(lines[4].starts_with("verified 4 files (")) << lines[4];
   EXPECT_TRUE(lines[4].ends_with("): all intact")) << lines[4];
 }

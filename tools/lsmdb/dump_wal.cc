@@ -3,6 +3,7 @@
 #include <memory>
 #include <vector>
 
+#include "db/log_link.h"
 #include "db/write_batch_internal.h"
 #include "dump.h"
 #include "escape.h"
@@ -107,9 +108,26 @@ Status DumpWal(const std::string& path, const DumpOptions& options, FILE* out) {
     }
     records++;
     const uint64_t offset = reader.LastRecordOffset();
-    if (record.size() < kWriteBatchHeader) {
+    bool is_link = false;
+    LogLink link;
+    const Status ls = DecodeLogLink(record, &is_link, &link);
+    if (is_link) {
+      DumpLine line(json, "link");
+      line.Text("link at offset ").Num("offset", offset);
+      if (json || link.prev_log_number != 0) {
+        line.Text(": follows log #").Num("prev_log", link.prev_log_number);
+      } else {
+        line.Text(": first log since an open");
+      }
+      line.Text(", writes up to seq ")
+          .Num("prev_last_seq", link.prev_last_sequence)
+          .Text(" logged before it")
+          .Print(out);
+      continue;
+    }
+    if (!ls.ok()) {
       const Status e = Status::Corruption(path, "record at offset " + std::to_string(offset) +
-                                                    " is shorter than a batch header");
+                                                    ": " + std::string(ls.message()));
       DumpLine(json, "bad_record").Text("bad record: ").Str("error", e.ToString()).Print(out);
       if (bad_batch.ok()) bad_batch = e;
       continue;
