@@ -182,20 +182,49 @@ TEST(LogDamageTest, FirstOrFullInsideFragmentedRecord) {
   }
 }
 
-TEST(LogDamageTest, ZeroPaddingToBlockEndIsSkipped) {
+// Zeros to the end of a block and then more records: blocks that a power loss did not
+// persist while later ones did (no writer of ours pads a block with a zero header). The
+// zeros are damage, so recovery does not replay past a hole; the records after it are
+// still read (for repair and dumps).
+TEST(LogDamageTest, ZerosBeforeMoreOfTheLogAreDamage) {
   StringSink sink;
   {
     Writer writer(&sink);
     ASSERT_TRUE(writer.AddRecord("foo").ok());
   }
-  sink.contents_.resize(kBlockSize, '\0');  // a writer that aligned to the next block
+  const uint64_t hole = sink.Size();
+  sink.contents_.resize(2 * kBlockSize, '\0');  // the rest of block 0 and all of block 1
   {
     Writer writer(&sink, sink.Size());
     ASSERT_TRUE(writer.AddRecord("bar").ok());
   }
   ReadResult r = ReadLog(sink.contents_);
-  EXPECT_EQ(r.records, (std::vector<Record>{{0, "foo"}, {kBlockSize, "bar"}}));
-  EXPECT_TRUE(r.reports.empty());
+  EXPECT_EQ(r.records, (std::vector<Record>{{0, "foo"}, {2 * kBlockSize, "bar"}}));
+  ASSERT_EQ(r.reports.size(), 1u);
+  EXPECT_FALSE(r.reports[0].torn);
+  EXPECT_EQ(r.reports[0].offset, hole);
+  EXPECT_EQ(r.reports[0].bytes, 2 * kBlockSize - hole);
+  EXPECT_EQ(r.reports[0].message,
+            CorruptionMessage("zeros before more of the log (lost writes)", hole));
+}
+
+// A record whose middle block was lost: the hole interrupts it, and the Last fragment
+// after it is not glued to the First one.
+TEST(LogDamageTest, ZeroBlockInsideAFragmentedRecord) {
+  StringSink sink;
+  {
+    Writer writer(&sink);
+    ASSERT_TRUE(writer.AddRecord(std::string(2 * kBlockSize, 'x')).ok());
+    ASSERT_TRUE(writer.AddRecord("after").ok());
+  }
+  std::fill(sink.contents_.begin() + kBlockSize, sink.contents_.begin() + 2 * kBlockSize,
+            '\0');
+  ReadResult r = ReadLog(sink.contents_);
+  ASSERT_EQ(r.records.size(), 1u);
+  EXPECT_EQ(r.records[0].payload, "after");
+  ASSERT_FALSE(r.reports.empty());
+  EXPECT_FALSE(r.reports[0].torn);
+  for (const Report& rep : r.reports) EXPECT_FALSE(rep.torn);
 }
 
 // Zeros up to the end of the file: the unused, preallocated rest of a memory-mapped log

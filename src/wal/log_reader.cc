@@ -182,7 +182,18 @@ Reader::Kind Reader::ReadFragment(Fragment* f) {
       zero_run_start_ = kNone;
       return Kind::kBad;
     }
-    zero_run_start_ = kNone;
+    if (zero_run_start_ != kNone) {
+      // Zeros, then a fragment. No writer of ours leaves zeros before more of its log (it
+      // never writes a zero header, and never continues a file at a block boundary), so
+      // these are bytes that never reached the disk while later ones did: a power loss
+      // under a device that reorders unsynced writes. Report them; the fragment is read
+      // on the next call.
+      f->offset = zero_run_start_;
+      f->end = offset;
+      f->damage = Damage::kZeroGap;
+      zero_run_start_ = kNone;
+      return Kind::kBad;
+    }
 
     if (verify_checksums_) {
       const uint32_t expected = crc32c::Unmask(masked_crc);
@@ -220,6 +231,8 @@ std::string Reader::DamageReason(const Fragment& f) {
       return "unknown record type " + std::to_string(f.type);
     case Damage::kBadPadding:
       return "non-zero bytes after a zero header";
+    case Damage::kZeroGap:
+      return "zeros before more of the log (lost writes)";
   }
   return "damage";
 }

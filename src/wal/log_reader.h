@@ -102,6 +102,7 @@ class Reader {
     kBadLength,
     kUnknownType,
     kBadPadding,
+    kZeroGap,  // zeros, then more of the log: blocks a power loss did not persist
   };
   struct Fragment {
     std::string_view payload;  // kFull..kLast: points into backing_store_
