@@ -143,8 +143,13 @@ TEST_F(DBCompactionTest, SettledTreeHasEveryLevelWithinItsTarget) {
   ASSERT_TRUE(db_->GetProperty("lsmdb.num-running-compactions", &running));
   EXPECT_EQ("0", running);
   EXPECT_LT(FilesAt(0), options_.level0_file_num_compaction_trigger);
-  // Every level's score (the Score column of lsmdb.stats) is below 1, and data went
-  // deeper than L1.
+  // Every level's score is below 1 (exactly: nothing is pending, and no level is over its
+  // target), and data went deeper than L1. The Score column of lsmdb.stats has two
+  // decimals, so a level at 0.995 or more of its target shows 1.00 there: the column is
+  // checked not to exceed that.
+  std::string pending;
+  ASSERT_TRUE(db_->GetProperty("lsmdb.compaction-pending", &pending));
+  EXPECT_EQ("0", pending);
   std::string stats;
   ASSERT_TRUE(db_->GetProperty("lsmdb.stats", &stats));
   std::istringstream lines(stats);
@@ -157,7 +162,7 @@ TEST_F(DBCompactionTest, SettledTreeHasEveryLevelWithinItsTarget) {
     if (std::sscanf(line.c_str(), "L%d %d %lf %7s %lf %7s %lf", &level, &files, &size,
                     size_unit, &target, target_unit, &score) == 7) {
       levels_seen++;
-      EXPECT_LT(score, 1.0) << line << "\n" << stats;
+      EXPECT_LE(score, 1.0) << line << "\n" << stats;
       if (files > 0) deepest_non_empty = level;
     }
   }
