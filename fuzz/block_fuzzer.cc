@@ -53,9 +53,9 @@ void Exercise(const Block& block, const Comparator* cmp, size_t min_key_size) {
     if (cmp->Compare(fwd[i - 1].first, fwd[i].first) >= 0) sorted = false;
   }
   if (fwd_ok && bwd_ok) {
-    FUZZ_CHECK(fwd.size() == bwd.size(), "forward and backward scans differ in length: " +
-                                             std::to_string(fwd.size()) + " vs " +
-                                             std::to_string(bwd.size()));
+    FUZZ_CHECK(fwd.size() == bwd.size(),
+               "forward and backward scans differ in length: " + std::to_string(fwd.size()) +
+                   " vs " + std::to_string(bwd.size()));
     for (size_t i = 0; i < fwd.size(); ++i) {
       FUZZ_CHECK(fwd[i] == bwd[fwd.size() - 1 - i], "backward scan is not the reverse");
     }

@@ -214,8 +214,7 @@ class Harness {
     auto m = model.begin();
     for (it->SeekToFirst(); it->Valid(); it->Next(), ++m) {
       FUZZ_CHECK(m != model.end(), "scan has extra key " + std::string(it->key()));
-      FUZZ_CHECK(it->key() == m->first, "scan key " + std::string(it->key()) + " want " +
-                                            m->first);
+      FUZZ_CHECK(it->key() == m->first, "scan key " + std::string(it->key()) + " want " + m->first);
       FUZZ_CHECK(it->value() == m->second, "scan value differs at " + m->first);
     }
     CheckOk(it->status(), "forward scan");
@@ -223,8 +222,8 @@ class Harness {
     auto r = model.rbegin();
     for (it->SeekToLast(); it->Valid(); it->Prev(), ++r) {
       FUZZ_CHECK(r != model.rend(), "reverse scan has extra key " + std::string(it->key()));
-      FUZZ_CHECK(it->key() == r->first, "reverse scan key " + std::string(it->key()) +
-                                            " want " + r->first);
+      FUZZ_CHECK(it->key() == r->first,
+                 "reverse scan key " + std::string(it->key()) + " want " + r->first);
       FUZZ_CHECK(it->value() == r->second, "reverse scan value differs at " + r->first);
     }
     CheckOk(it->status(), "backward scan");
@@ -232,8 +231,7 @@ class Harness {
   }
 
   // Seek (or SeekForPrev) to target and take a few steps each way, against the model.
-  void Seek(const Snapshot* snap, const Model& model, const std::string& target,
-            bool forward) {
+  void Seek(const Snapshot* snap, const Model& model, const std::string& target, bool forward) {
     ReadOptions ro;
     ro.snapshot = snap;
     std::unique_ptr<Iterator> it = db_->NewIterator(ro);

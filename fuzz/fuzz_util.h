@@ -20,13 +20,13 @@
 
 // Aborts with file:line and a message when cond is false. Unlike assert, it is never
 // compiled out: every violated property must become a finding.
-#define FUZZ_CHECK(cond, msg)                                                         \
-  do {                                                                                \
-    if (!(cond)) {                                                                    \
-      std::fprintf(stderr, "%s:%d: FUZZ_CHECK(%s) failed: %s\n", __FILE__, __LINE__, \
-                   #cond, std::string(msg).c_str());                                  \
-      std::abort();                                                                   \
-    }                                                                                 \
+#define FUZZ_CHECK(cond, msg)                                                               \
+  do {                                                                                      \
+    if (!(cond)) {                                                                          \
+      std::fprintf(stderr, "%s:%d: FUZZ_CHECK(%s) failed: %s\n", __FILE__, __LINE__, #cond, \
+                   std::string(msg).c_str());                                               \
+      std::abort();                                                                         \
+    }                                                                                       \
   } while (0)
 
 namespace lsmdb::fuzz {
@@ -59,8 +59,7 @@ class StringSequentialFile final : public SequentialFile {
 class StringRandomAccessFile final : public RandomAccessFile {
  public:
   explicit StringRandomAccessFile(std::string data) : data_(std::move(data)) {}
-  Status Read(uint64_t offset, size_t n, std::string_view* result,
-              char* scratch) const override {
+  Status Read(uint64_t offset, size_t n, std::string_view* result, char* scratch) const override {
     if (offset >= data_.size()) {
       *result = {};
       return Status::OK();

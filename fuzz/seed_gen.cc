@@ -77,8 +77,8 @@ void BlockSeeds(const fs::path& dir) {
 void TableSeeds(const fs::path& dir) {
   static const InternalKeyComparator kInternal(BytewiseComparator());
   int n = 0;
-  for (CompressionType c : {CompressionType::kNone, CompressionType::kSnappy,
-                            CompressionType::kLz4, CompressionType::kZstd}) {
+  for (CompressionType c : {CompressionType::kNone, CompressionType::kSnappy, CompressionType::kLz4,
+                            CompressionType::kZstd}) {
     for (int entries : {0, 3, 60}) {
       TableOptions options;
       options.comparator = &kInternal;
@@ -152,11 +152,24 @@ void DbOpsSeeds(const fs::path& dir) {
   // Byte sequences in the encoding of db_ops_fuzzer.cc: op byte, then its arguments.
   const std::vector<std::string> seeds = {
       // put k1=ab, put k2=c, get k1, flush, delete k1, scan, reopen, scan
-      Raw("\x00\x01\x02" "ab" "\x00\x02\x01" "c" "\x03\x00\x01" "\x07" "\x01\x01"
-          "\x04\x00" "\x09" "\x04\x00"),
+      Raw("\x00\x01\x02"
+          "ab"
+          "\x00\x02\x01"
+          "c"
+          "\x03\x00\x01"
+          "\x07"
+          "\x01\x01"
+          "\x04\x00"
+          "\x09"
+          "\x04\x00"),
       // snapshot, batch of 3, get via snapshot, compact all, seek, seek-for-prev
-      Raw("\x00\x05\x01z" "\x06\x00" "\x02\x03\x05\x01\x01x\x06\x00\x07\x01\x02yy"
-          "\x03\x01\x05" "\x08\x01\x09\x00" "\x05\x00\x03\x00" "\x05\x00\x08\x01"),
+      Raw("\x00\x05\x01z"
+          "\x06\x00"
+          "\x02\x03\x05\x01\x01x\x06\x00\x07\x01\x02yy"
+          "\x03\x01\x05"
+          "\x08\x01\x09\x00"
+          "\x05\x00\x03\x00"
+          "\x05\x00\x08\x01"),
   };
   for (size_t i = 0; i < seeds.size(); ++i) Write(dir, "seed_" + std::to_string(i), seeds[i]);
 }

@@ -56,8 +56,7 @@ void FixUpChecksums(std::string* file) {
   BlockHandle index;
   BlockHandle filter;
   BlockHandle props;
-  if (!index.DecodeFrom(&handles) || !filter.DecodeFrom(&handles) ||
-      !props.DecodeFrom(&handles)) {
+  if (!index.DecodeFrom(&handles) || !filter.DecodeFrom(&handles) || !props.DecodeFrom(&handles)) {
     return;
   }
   FixBlock(file, footer_at, filter);
@@ -87,8 +86,8 @@ void Exercise(std::string bytes) {
   options.file_name = "fuzz.sst";
   const uint64_t size = bytes.size();
   std::unique_ptr<Table> table;
-  Status s = Table::Open(options, std::make_unique<StringRandomAccessFile>(std::move(bytes)),
-                         size, &table);
+  Status s = Table::Open(options, std::make_unique<StringRandomAccessFile>(std::move(bytes)), size,
+                         &table);
   if (!s.ok()) return;
   FUZZ_CHECK(table != nullptr, "Open returned OK without a table");
 

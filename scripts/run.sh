@@ -37,8 +37,9 @@ case "$job" in
     echo "== release build and full suite"
     build release
     ctest --preset release -j "$jobs"
-    echo "== layering check"
+    echo "== layering and format checks"
     scripts/check_layers.sh
+    scripts/check_format.sh
     echo "== install and consume the package"
     tests/install/check_install.sh build/release
     echo "== ASan+UBSan build and full suite"

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  cmake ninja-build g++ clang libclang-rt-14-dev pkg-config ccache git
+  cmake ninja-build g++ clang libclang-rt-14-dev clang-format pkg-config ccache git
   libgtest-dev libgmock-dev libbenchmark-dev
   libsnappy-dev liblz4-dev libzstd-dev libxxhash-dev libedit-dev
   libleveldb-dev librocksdb-dev

@@ -159,8 +159,8 @@ TEST_F(DBCompactionTest, SettledTreeHasEveryLevelWithinItsTarget) {
     int level, files;
     double size, target, score;
     char size_unit[8], target_unit[8];
-    if (std::sscanf(line.c_str(), "L%d %d %lf %7s %lf %7s %lf", &level, &files, &size,
-                    size_unit, &target, target_unit, &score) == 7) {
+    if (std::sscanf(line.c_str(), "L%d %d %lf %7s %lf %7s %lf", &level, &files, &size, size_unit,
+                    &target, target_unit, &score) == 7) {
       levels_seen++;
       EXPECT_LE(score, 1.0) << line << "\n" << stats;
       if (files > 0) deepest_non_empty = level;

@@ -281,8 +281,7 @@ TEST_P(ConcurrentDBTest, ConcurrentWritersReadersAndFlushes) {
         ASSERT_TRUE(first == again) << "an iterator changed its view across a flush";
         // A seek to a key, then a few steps: the sources a seek leaves unpositioned (the
         // memtable the writers keep filling among them) join on the first step.
-        const std::string target =
-            SingleKey(w, static_cast<int>(rnd.Uniform(kSingleKeys)));
+        const std::string target = SingleKey(w, static_cast<int>(rnd.Uniform(kSingleKeys)));
         it->Seek(target);
         auto m = first.lower_bound(target);
         for (int step = 0; step < 4; step++, ++m) {

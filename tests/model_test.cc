@@ -68,9 +68,7 @@ class ModelTest : public ::testing::TestWithParam<Config> {
     if (rnd->OneIn(3)) hi = RandomKey(rnd);
     if (lo) ro.lower_bound = *lo;
     if (hi) ro.upper_bound = *hi;
-    auto in_bounds = [&](const std::string& k) {
-      return (!lo || k >= *lo) && (!hi || k < *hi);
-    };
+    auto in_bounds = [&](const std::string& k) { return (!lo || k >= *lo) && (!hi || k < *hi); };
     auto it = db_->NewIterator(ro);
     if (rnd->OneIn(2)) {
       auto m = model.begin();
@@ -227,11 +225,10 @@ TEST_P(ModelTest, RandomOperationsMatchTheModel) {
 
 INSTANTIATE_TEST_SUITE_P(
     Configs, ModelTest,
-    ::testing::Values(
-        Config{"Default", 4 << 20, 4096, CompressionType::kSnappy, 10, 8 << 20},
-        Config{"TinyMemtable", 64 << 10, 256, CompressionType::kNone, 10, 1 << 20},
-        Config{"TinyLz4NoCache", 64 << 10, 1024, CompressionType::kLz4, 0, 0},
-        Config{"TinyZstd", 64 << 10, 512, CompressionType::kZstd, 4, 64 << 10}),
+    ::testing::Values(Config{"Default", 4 << 20, 4096, CompressionType::kSnappy, 10, 8 << 20},
+                      Config{"TinyMemtable", 64 << 10, 256, CompressionType::kNone, 10, 1 << 20},
+                      Config{"TinyLz4NoCache", 64 << 10, 1024, CompressionType::kLz4, 0, 0},
+                      Config{"TinyZstd", 64 << 10, 512, CompressionType::kZstd, 4, 64 << 10}),
     [](const auto& param_info) { return std::string(param_info.param.name); });
 
 }  // namespace

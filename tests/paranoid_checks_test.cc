@@ -148,7 +148,7 @@ TEST_F(ParanoidChecksTest, NewTablesAreReadBackBeforeInstall) {
     ASSERT_TRUE(db_->Flush().ok());
     db_.reset();
     ASSERT_TRUE(Open(paranoid).ok());  // a fresh table cache: nothing opened yet
-    std::atomic<int> table_opens{0};  // the hook may run on a background thread
+    std::atomic<int> table_opens{0};   // the hook may run on a background thread
     fs_->SetFaultHook([&table_opens](Op op, const std::string& path) {
       if (op != Op::kOpen || !path.ends_with(".sst")) return Status::OK();
       table_opens++;

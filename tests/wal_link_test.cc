@@ -49,8 +49,7 @@ class GatedFileSystem final : public FileSystem {
   Status NewSequentialFile(const std::string& p, std::unique_ptr<SequentialFile>* r) override {
     return base_->NewSequentialFile(p, r);
   }
-  Status NewRandomAccessFile(const std::string& p,
-                             std::unique_ptr<RandomAccessFile>* r) override {
+  Status NewRandomAccessFile(const std::string& p, std::unique_ptr<RandomAccessFile>* r) override {
     return base_->NewRandomAccessFile(p, r);
   }
   Status NewWritableFile(const std::string& p, std::unique_ptr<WritableFile>* r) override {
@@ -69,9 +68,7 @@ class GatedFileSystem final : public FileSystem {
     return base_->GetChildren(d, n);
   }
   Status RemoveFile(const std::string& p) override { return base_->RemoveFile(p); }
-  Status CreateDirIfMissing(const std::string& d) override {
-    return base_->CreateDirIfMissing(d);
-  }
+  Status CreateDirIfMissing(const std::string& d) override { return base_->CreateDirIfMissing(d); }
   Status RemoveDir(const std::string& d) override { return base_->RemoveDir(d); }
   Status GetFileSize(const std::string& p, uint64_t* s) override {
     return base_->GetFileSize(p, s);
@@ -253,7 +250,7 @@ TEST_F(WalLinkTest, RandomPowerLossWithSeveralLogsWaitingForFlush) {
     ASSERT_TRUE(DB::Open(MakeOptions(), "/db", &db_).ok());
     gated_->Close();
     const size_t logs_wanted = 1 + rnd.Uniform(kMemTables);  // 1 .. kMemTables
-    size_t required = 0;  // writes up to the last synced one
+    size_t required = 0;                                     // writes up to the last synced one
     for (int i = 0; Logs().size() < logs_wanted || rnd.Uniform(200) != 0; i++) {
       ASSERT_LT(i, 20000);
       if (Logs().size() == static_cast<size_t>(kMemTables)) break;  // the next would stall
@@ -316,8 +313,7 @@ TEST_F(WalLinkTest, AnOlderLogCutShortRecoversAPrefixAtEveryCut) {
         // The default mode tells a cut older log by the newer one's link (point-in-time
         // recovery stops at the torn record before it gets there).
         if (mode == WalRecoveryMode::kTolerateCorruptedTailRecords) {
-          EXPECT_NE(InfoLog().find("unsynced writes were lost"), std::string::npos)
-              << InfoLog();
+          EXPECT_NE(InfoLog().find("unsynced writes were lost"), std::string::npos) << InfoLog();
         }
       }
       db_.reset();
@@ -347,8 +343,8 @@ TEST_F(WalLinkTest, DamagePastTheLastWriteOfAnOlderLogIsDroppedInTheDefaultMode)
   db_.reset();
 
   ASSERT_NO_FATAL_FAILURE(RestoreFiles(files));
-  EXPECT_TRUE(DB::Open(MakeOptions(WalRecoveryMode::kAbsoluteConsistency), "/db", &db_)
-                  .IsCorruption());
+  EXPECT_TRUE(
+      DB::Open(MakeOptions(WalRecoveryMode::kAbsoluteConsistency), "/db", &db_).IsCorruption());
 }
 
 // A block of a log lost while later ones reached the disk (a device may persist

@@ -29,8 +29,7 @@ class LSMDB_EXPORT DB {
   // *db is left null. Errors: InvalidArgument for bad options, a missing database without
   // create_if_missing, an existing one with error_if_exists, or another comparator;
   // IOError if another handle has the database open; Corruption for damaged files.
-  static Status Open(const Options& options, const std::string& path,
-                     std::unique_ptr<DB>* db);
+  static Status Open(const Options& options, const std::string& path, std::unique_ptr<DB>* db);
 
   DB() = default;
   DB(const DB&) = delete;
@@ -40,16 +39,14 @@ class LSMDB_EXPORT DB {
 
   // Sets key to value. Keys and values over kMaxKeySize / kMaxValueSize are rejected
   // with InvalidArgument. An empty key is a valid key.
-  virtual Status Put(const WriteOptions& options, std::string_view key,
-                     std::string_view value) = 0;
+  virtual Status Put(const WriteOptions& options, std::string_view key, std::string_view value) = 0;
   // Removes key; OK whether or not it existed.
   virtual Status Delete(const WriteOptions& options, std::string_view key) = 0;
   // Applies the batch atomically. REQUIRES: batch != null.
   virtual Status Write(const WriteOptions& options, WriteBatch* batch) = 0;
 
   // Stores the value of key in *value. NotFound if absent (then *value is unchanged).
-  virtual Status Get(const ReadOptions& options, std::string_view key,
-                     std::string* value) = 0;
+  virtual Status Get(const ReadOptions& options, std::string_view key, std::string* value) = 0;
   // An iterator over the database as of options.snapshot (or now). Initially not
   // Valid(); call a Seek method first.
   virtual std::unique_ptr<Iterator> NewIterator(const ReadOptions& options) = 0;

@@ -41,8 +41,7 @@ class LSMDB_EXPORT RandomAccessFile {
   // Reads up to n bytes at offset. *result points into scratch (which must hold n bytes)
   // or into memory the file owns that lives as long as the file. Reading past the end is
   // a short read, not an error.
-  virtual Status Read(uint64_t offset, size_t n, std::string_view* result,
-                      char* scratch) const = 0;
+  virtual Status Read(uint64_t offset, size_t n, std::string_view* result, char* scratch) const = 0;
   // The whole file, when its bytes stay at one address for as long as the file object
   // lives (a read-only memory mapping); empty otherwise, which is the default. Bytes read
   // through it must be those Read() returns. Table readers then use uncompressed blocks

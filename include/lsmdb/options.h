@@ -41,7 +41,7 @@ enum class WalRecoveryMode : uint8_t {
 };
 
 // Size limits of a single entry. Longer keys or values get InvalidArgument.
-inline constexpr size_t kMaxKeySize = size_t{8} << 20;     // 8 MiB
+inline constexpr size_t kMaxKeySize = size_t{8} << 20;      // 8 MiB
 inline constexpr size_t kMaxValueSize = size_t{256} << 20;  // 256 MiB
 
 struct LSMDB_EXPORT Options {

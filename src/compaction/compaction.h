@@ -37,10 +37,9 @@ class Compaction {
   // compaction asked for by CompactRange (never a trivial move: the caller wants the data
   // rewritten). REQUIRES: inputs0 is not empty; icmp outlives the Compaction;
   // level <= output_level < version->num_levels().
-  Compaction(const InternalKeyComparator* icmp, std::shared_ptr<const Version> version,
-             int level, int output_level, FileList inputs0, FileList inputs1,
-             FileList grandparents, uint64_t max_output_file_size, double score,
-             bool is_manual);
+  Compaction(const InternalKeyComparator* icmp, std::shared_ptr<const Version> version, int level,
+             int output_level, FileList inputs0, FileList inputs1, FileList grandparents,
+             uint64_t max_output_file_size, double score, bool is_manual);
 
   int level() const { return level_; }
   int output_level() const { return output_level_; }
@@ -48,9 +47,7 @@ class Compaction {
   // newest first; the others sorted by key.
   const FileList& inputs(int which) const { return inputs_[which]; }
   const FileList& grandparents() const { return grandparents_; }
-  int num_input_files() const {
-    return static_cast<int>(inputs_[0].size() + inputs_[1].size());
-  }
+  int num_input_files() const { return static_cast<int>(inputs_[0].size() + inputs_[1].size()); }
   uint64_t TotalInputBytes() const;
 
   // The Version the inputs were picked from.

@@ -34,8 +34,8 @@
 namespace lsmdb {
 
 struct CompactionStats {
-  uint64_t bytes_read = 0;       // sizes of the input tables
-  uint64_t bytes_written = 0;    // sizes of the output tables
+  uint64_t bytes_read = 0;     // sizes of the input tables
+  uint64_t bytes_written = 0;  // sizes of the output tables
   uint64_t input_files = 0;
   uint64_t output_files = 0;
   uint64_t input_entries = 0;    // entries read

@@ -226,8 +226,8 @@ std::unique_ptr<Compaction> CompactionPicker::PickLevel(const std::shared_ptr<co
       if (ucmp_->Compare(ExtractUserKey(next[k]->smallest), hi) > 0) break;
       overlap += next[k]->file_size;
     }
-    const double ratio = static_cast<double>(overlap) /
-                         static_cast<double>(std::max<uint64_t>(f->file_size, 1));
+    const double ratio =
+        static_cast<double>(overlap) / static_cast<double>(std::max<uint64_t>(f->file_size, 1));
     candidates.emplace_back(ratio, (i + n - start) % n, i);
   }
   std::sort(candidates.begin(), candidates.end());
@@ -247,8 +247,7 @@ std::unique_ptr<Compaction> CompactionPicker::PickLevel(const std::shared_ptr<co
 }
 
 std::unique_ptr<Compaction> CompactionPicker::CompactRange(std::shared_ptr<const Version> v,
-                                                           int level,
-                                                           const std::string_view* begin,
+                                                           int level, const std::string_view* begin,
                                                            const std::string_view* end,
                                                            bool* busy) {
   if (busy != nullptr) *busy = false;

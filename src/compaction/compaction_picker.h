@@ -68,10 +68,10 @@ class CompactionPicker {
   uint64_t SeekCompactionsPicked() const { return seek_compactions_picked_; }
 
   // Picks the highest-scoring level with score >= 1 that has a runnable job, and returns
-  // that job; failing that, a runnable seek compaction; or null if there is none. A level >= 1 gives the table (not being
-  // compacted) with the smallest ratio of overlapping bytes in the next level to its own
-  // size (ties: the first after compact_pointers[level], round robin), expanded with the
-  // overlapping tables of the next level. L0 gives its tables not being compacted that
+  // that job; failing that, a runnable seek compaction; or null if there is none. A level >= 1
+  // gives the table (not being compacted) with the smallest ratio of overlapping bytes in the next
+  // level to its own size (ties: the first after compact_pointers[level], round robin), expanded
+  // with the overlapping tables of the next level. L0 gives its tables not being compacted that
   // overlap one another transitively (groups touching a table being compacted are left
   // out), expanded with the overlapping tables of the base level.
   //

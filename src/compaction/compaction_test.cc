@@ -63,8 +63,7 @@ TEST_F(CompactionTest, TrivialMove) {
 
   // Too much grandparent overlap, something to merge with, a manual job, or a level
   // compacted into itself: all need a rewrite.
-  EXPECT_FALSE(Compaction(&icmp_, v_, 1, 2, {a}, {}, {FakeFile(5, "a", "z", 10001)}, 1000, 1,
-                          false)
+  EXPECT_FALSE(Compaction(&icmp_, v_, 1, 2, {a}, {}, {FakeFile(5, "a", "z", 10001)}, 1000, 1, false)
                    .IsTrivialMove());
   EXPECT_FALSE(Compaction(&icmp_, v_, 1, 2, {a}, {FakeFile(6, "e", "e", 1)}, {}, 1000, 1, false)
                    .IsTrivialMove());
@@ -80,8 +79,7 @@ TEST_F(CompactionTest, TrivialMoveOfDisjointTables) {
   auto x = FakeFile(7, "x", "y", 100);
   auto a = FakeFile(1, "d", "f", 100);
   auto m = FakeFile(3, "g", "k", 100);
-  Compaction move(&icmp_, v_, 0, 1, {x, a, m}, {}, {FakeFile(9, "h", "h", 5000)}, 1000, 1,
-                  false);
+  Compaction move(&icmp_, v_, 0, 1, {x, a, m}, {}, {FakeFile(9, "h", "h", 5000)}, 1000, 1, false);
   ASSERT_TRUE(move.IsTrivialMove());
   VersionEdit edit;
   move.AddTrivialMove(&edit);
@@ -95,12 +93,12 @@ TEST_F(CompactionTest, TrivialMoveOfDisjointTables) {
 
   // The grandparent limit holds per moved table: one table over it makes the whole job a
   // rewrite, while a total over the limit spread across tables does not.
-  EXPECT_FALSE(Compaction(&icmp_, v_, 0, 1, {x, a, m}, {}, {FakeFile(9, "h", "h", 10001)}, 1000,
-                          1, false)
-                   .IsTrivialMove());
-  EXPECT_TRUE(Compaction(&icmp_, v_, 0, 1, {x, a, m},
-                         {}, {FakeFile(9, "h", "h", 6000), FakeFile(10, "z", "z", 6000)}, 1000,
-                         1, false)
+  EXPECT_FALSE(
+      Compaction(&icmp_, v_, 0, 1, {x, a, m}, {}, {FakeFile(9, "h", "h", 10001)}, 1000, 1, false)
+          .IsTrivialMove());
+  EXPECT_TRUE(Compaction(&icmp_, v_, 0, 1, {x, a, m}, {},
+                         {FakeFile(9, "h", "h", 6000), FakeFile(10, "z", "z", 6000)}, 1000, 1,
+                         false)
                   .IsTrivialMove());
 }
 

@@ -39,8 +39,8 @@ class CompactionTestEnv {
     EXPECT_TRUE(fs_->CreateDirIfMissing(dbname_).ok());
     table_options_.comparator = &icmp_;
     table_options_.block_size = 1024;
-    table_cache_ = std::make_unique<TableCache>(dbname_, fs_.get(), &icmp_, nullptr, &stats_,
-                                                false, 100);
+    table_cache_ =
+        std::make_unique<TableCache>(dbname_, fs_.get(), &icmp_, nullptr, &stats_, false, 100);
   }
 
   const std::string& dbname() const { return dbname_; }

@@ -59,9 +59,7 @@ bool DBImpl::WarmNextTable() {
   return false;
 }
 
-bool DBImpl::NeedsFlush() const {
-  return !imm_.empty() && !flush_running_ && bg_error_.ok();
-}
+bool DBImpl::NeedsFlush() const { return !imm_.empty() && !flush_running_ && bg_error_.ok(); }
 
 void DBImpl::BackgroundFlush() {
   flush_running_ = true;
@@ -80,8 +78,7 @@ void DBImpl::BackgroundFlush() {
     imm_.pop_back();
     InstallReadView();
     // Logs whose writes are all in tables now never need their sync.
-    std::erase_if(closed_logs_,
-                  [&](const ClosedLog& closed) { return closed.number < next_log; });
+    std::erase_if(closed_logs_, [&](const ClosedLog& closed) { return closed.number < next_log; });
     RemoveObsoleteFiles();
     for (const auto& [level, f] : edit.new_files()) QueueWarm(f.number);
   } else {

@@ -72,8 +72,8 @@ Status DBImpl::Open() {
   if (!s.ok()) return s;
   InstallReadView();
   RemoveObsoleteFiles();
-  info_log_->Log("opened: last sequence %" PRIu64 ", next file %" PRIu64,
-                 versions_->LastSequence(), versions_->next_file_number());
+  info_log_->Log("opened: last sequence %" PRIu64 ", next file %" PRIu64, versions_->LastSequence(),
+                 versions_->next_file_number());
   for (int i = 0; i < options_.max_background_jobs; i++) {
     bg_threads_.emplace_back([this] { BackgroundThread(); });
   }
@@ -136,8 +136,7 @@ Status DBImpl::NewLogFile(bool sync_old) {
 
 std::shared_ptr<const ReadView> DBImpl::GetReadView() {
   static std::atomic<size_t> next_slot{0};
-  thread_local const size_t slot =
-      next_slot.fetch_add(1, std::memory_order_relaxed) % kViewSlots;
+  thread_local const size_t slot = next_slot.fetch_add(1, std::memory_order_relaxed) % kViewSlots;
   ViewSlot& vs = view_slots_[slot];
   SpinLockGuard g(&vs.lock);
   return vs.view;
@@ -160,9 +159,9 @@ void DBImpl::InstallReadView() {
 
 Status DBImpl::Get(const ReadOptions& options, std::string_view key, std::string* value) {
   if (value == nullptr) return Status::InvalidArgument("Get: value is null");
-  const SequenceNumber seq =
-      options.snapshot ? static_cast<const SnapshotImpl*>(options.snapshot)->sequence
-                       : versions_->LastSequence();
+  const SequenceNumber seq = options.snapshot
+                                 ? static_cast<const SnapshotImpl*>(options.snapshot)->sequence
+                                 : versions_->LastSequence();
   std::shared_ptr<const ReadView> view = GetReadView();
   LookupKey lkey(key, seq);
   Status s;
@@ -193,9 +192,9 @@ std::unique_ptr<InternalIterator> DBImpl::NewInternalIterator(const ReadOptions&
 }
 
 std::unique_ptr<Iterator> DBImpl::NewIterator(const ReadOptions& options) {
-  const SequenceNumber seq =
-      options.snapshot ? static_cast<const SnapshotImpl*>(options.snapshot)->sequence
-                       : versions_->LastSequence();
+  const SequenceNumber seq = options.snapshot
+                                 ? static_cast<const SnapshotImpl*>(options.snapshot)->sequence
+                                 : versions_->LastSequence();
   std::shared_ptr<const ReadView> view = GetReadView();
   auto internal = NewInternalIterator(options, *view);
   SeekSampler sampler;

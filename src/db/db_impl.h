@@ -25,12 +25,12 @@
 
 #include "cache/cache.h"
 #include "compaction/compaction_picker.h"
-#include "sstable/table_builder.h"
 #include "db/log_link.h"
 #include "db/snapshot.h"
 #include "io/info_log.h"
 #include "lsmdb/db.h"
 #include "memtable/memtable.h"
+#include "sstable/table_builder.h"
 #include "util/mutex.h"
 #include "util/statistics.h"
 #include "version/table_cache.h"
@@ -104,8 +104,8 @@ class DBImpl final : public DB {
   Status ReplayLog(uint64_t log_number, bool last_log, LogChain* chain,
                    SequenceNumber* max_sequence, VersionEdit* edit, bool* stop) REQUIRES(mu_);
   // Checks a log's link against the logs replayed before it (see LogChain).
-  Status CheckLogLink(const std::string& fname, const LogLink& link, LogChain* chain,
-                      bool* stop) REQUIRES(mu_);
+  Status CheckLogLink(const std::string& fname, const LogLink& link, LogChain* chain, bool* stop)
+      REQUIRES(mu_);
   Status WriteLevel0Table(MemTable* mem, VersionEdit* edit) REQUIRES(mu_);
   // Starts a new WAL and memtable. A switch from a working log (sync_old) does not sync
   // it: the old log joins closed_logs_, and the new one begins with a LogLink to it
@@ -235,7 +235,7 @@ class DBImpl final : public DB {
   };
   ViewSlot view_slots_[kViewSlots];
 
-  std::unique_ptr<CompactionPicker> picker_;  // used under mu_
+  std::unique_ptr<CompactionPicker> picker_;    // used under mu_
   int manual_compactions_ GUARDED_BY(mu_) = 0;  // CompactRange calls in progress
 
   std::deque<Writer*> writers_ GUARDED_BY(mu_);
@@ -248,9 +248,9 @@ class DBImpl final : public DB {
   std::set<uint64_t> pending_outputs_ GUARDED_BY(mu_);  // tables being written
 
   Status bg_error_ GUARDED_BY(mu_);
-  bool bg_error_wal_ GUARDED_BY(mu_) = false;  // the error left the WAL unusable
+  bool bg_error_wal_ GUARDED_BY(mu_) = false;    // the error left the WAL unusable
   uint64_t bg_error_count_ GUARDED_BY(mu_) = 0;  // errors recorded so far
-  Status last_bg_error_ GUARDED_BY(mu_);  // the latest, kept after Resume clears it
+  Status last_bg_error_ GUARDED_BY(mu_);         // the latest, kept after Resume clears it
   bool auto_resume_running_ GUARDED_BY(mu_) = false;
   int auto_resume_attempts_ GUARDED_BY(mu_) = 0;  // since the last successful resume
   bool shutting_down_ GUARDED_BY(mu_) = false;

@@ -315,8 +315,7 @@ class DBIter final : public Iterator {
 std::unique_ptr<Iterator> NewDBIterator(const InternalKeyComparator* icmp,
                                         std::unique_ptr<InternalIterator> internal,
                                         SequenceNumber sequence, const ReadOptions& options,
-                                        std::shared_ptr<const void> pin,
-                                        SeekSampler sampler) {
+                                        std::shared_ptr<const void> pin, SeekSampler sampler) {
   return std::make_unique<DBIter>(icmp, std::move(internal), sequence, options, std::move(pin),
                                   std::move(sampler));
 }

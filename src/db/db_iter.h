@@ -29,8 +29,7 @@ inline constexpr int kSeekSamplePeriod = 8;
 std::unique_ptr<Iterator> NewDBIterator(const InternalKeyComparator* icmp,
                                         std::unique_ptr<InternalIterator> internal,
                                         SequenceNumber sequence, const ReadOptions& options,
-                                        std::shared_ptr<const void> pin,
-                                        SeekSampler sampler = {});
+                                        std::shared_ptr<const void> pin, SeekSampler sampler = {});
 
 }  // namespace lsmdb
 

@@ -42,16 +42,16 @@ std::string DBImpl::StatsString() {
     const uint64_t target = picker_->LevelTarget(*v, level);
     // A level's write amplification: bytes compactions wrote into it per byte they read
     // from the level above.
-    std::snprintf(line, sizeof(line), "L%-4d %5d %10s %10s %6.2f %10.3f %9.3f %6.2f %5" PRIu64
-                  " %5" PRIu64 "\n",
-                  level, v->NumFiles(level), HumanBytes(bytes).c_str(),
+    std::snprintf(line, sizeof(line),
+                  "L%-4d %5d %10s %10s %6.2f %10.3f %9.3f %6.2f %5" PRIu64 " %5" PRIu64 "\n", level,
+                  v->NumFiles(level), HumanBytes(bytes).c_str(),
                   target > 0 ? HumanBytes(target).c_str() : "-",
                   level < static_cast<int>(scores.size()) ? scores[level] : 0.0,
                   static_cast<double>(ls.bytes_read) / 1e9,
                   static_cast<double>(ls.bytes_written) / 1e9,
-                  ls.bytes_read > 0 ? static_cast<double>(ls.bytes_written) /
-                                          static_cast<double>(ls.bytes_read)
-                                    : 0.0,
+                  ls.bytes_read > 0
+                      ? static_cast<double>(ls.bytes_written) / static_cast<double>(ls.bytes_read)
+                      : 0.0,
                   ls.compactions, ls.trivial_moves);
     r += line;
   }
@@ -59,10 +59,9 @@ std::string DBImpl::StatsString() {
                 HumanBytes(total_bytes).c_str());
   r += line;
   const uint64_t last_bytes = v->LevelBytes(last_nonempty);
-  std::snprintf(line, sizeof(line),
-                "Space amplification (table bytes / bytes of the last level): %.3f\n",
-                last_bytes > 0 ? static_cast<double>(total_bytes) / static_cast<double>(last_bytes)
-                               : 0.0);
+  std::snprintf(
+      line, sizeof(line), "Space amplification (table bytes / bytes of the last level): %.3f\n",
+      last_bytes > 0 ? static_cast<double>(total_bytes) / static_cast<double>(last_bytes) : 0.0);
   r += line;
   std::snprintf(line, sizeof(line),
                 "Compaction: %s read, %s written; %" PRIu64 " picked by seek budget\n",
@@ -85,14 +84,13 @@ std::string DBImpl::StatsString() {
                 HumanBytes(user).c_str(), HumanBytes(wal).c_str(), HumanBytes(flushed).c_str(),
                 counters_.flushes.load());
   r += line;
-  std::snprintf(line, sizeof(line),
-                "Write amplification: %.2f (flush + compaction bytes / user bytes), %.2f "
-                "with the WAL\n",
-                user > 0 ? static_cast<double>(flushed + comp_written) / static_cast<double>(user)
-                         : 0.0,
-                user > 0 ? static_cast<double>(wal + flushed + comp_written) /
-                               static_cast<double>(user)
-                         : 0.0);
+  std::snprintf(
+      line, sizeof(line),
+      "Write amplification: %.2f (flush + compaction bytes / user bytes), %.2f "
+      "with the WAL\n",
+      user > 0 ? static_cast<double>(flushed + comp_written) / static_cast<double>(user) : 0.0,
+      user > 0 ? static_cast<double>(wal + flushed + comp_written) / static_cast<double>(user)
+               : 0.0);
   r += line;
   std::snprintf(line, sizeof(line),
                 "Stalls: %.3f s (%" PRIu64 " slowdowns, %" PRIu64 " L0 stops, %" PRIu64
@@ -102,9 +100,8 @@ std::string DBImpl::StatsString() {
                 counters_.stalls_memtable.load());
   r += line;
   std::snprintf(line, sizeof(line),
-                "Block cache: capacity %s, used %s, %" PRIu64 " hits, %" PRIu64
-                " misses; %" PRIu64 " blocks read in place from mapped tables; %" PRIu64
-                " new tables warmed\n",
+                "Block cache: capacity %s, used %s, %" PRIu64 " hits, %" PRIu64 " misses; %" PRIu64
+                " blocks read in place from mapped tables; %" PRIu64 " new tables warmed\n",
                 HumanBytes(options_.block_cache_capacity).c_str(),
                 HumanBytes(block_cache_ ? block_cache_->TotalCharge() : 0).c_str(),
                 read_stats_.block_cache_hit.load(), read_stats_.block_cache_miss.load(),

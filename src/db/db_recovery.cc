@@ -47,8 +47,9 @@ Status DBImpl::Recover(VersionEdit* edit) {
 
   if (!fs_->FileExists(CurrentFileName(dbname_))) {
     if (!options_.create_if_missing) {
-      return Status::InvalidArgument(dbname_, "is not an lsmdb database (no CURRENT file); "
-                                              "set create_if_missing to create one");
+      return Status::InvalidArgument(dbname_,
+                                     "is not an lsmdb database (no CURRENT file); "
+                                     "set create_if_missing to create one");
     }
     s = CheckNewDirectory();
     if (s.ok()) s = versions_->CreateNew();
@@ -96,9 +97,10 @@ Status DBImpl::Recover(VersionEdit* edit) {
   }
   if (!chain.pending_tail.ok()) {
     // No later log holds a record: the damage ends the logs, as a torn last write would.
-    info_log_->Log("recovery: dropped a damaged end of %zu bytes that no later write "
-                   "follows: %s",
-                   chain.pending_bytes, chain.pending_tail.ToString().c_str());
+    info_log_->Log(
+        "recovery: dropped a damaged end of %zu bytes that no later write "
+        "follows: %s",
+        chain.pending_bytes, chain.pending_tail.ToString().c_str());
   }
   versions_->SetLastSequence(max_sequence);
   return Status::OK();
@@ -180,8 +182,8 @@ Status DBImpl::ReplayLog(uint64_t log_number, bool last_log, LogChain* chain,
     WriteBatchInternal::SetContents(&batch, record);
     s = WriteBatchInternal::InsertInto(&batch, mem.get());
     if (!s.ok()) {
-      return Status::Corruption(fname, "bad batch at offset " + std::to_string(offset) + ": " +
-                                           std::string(s.message()));
+      return Status::Corruption(
+          fname, "bad batch at offset " + std::to_string(offset) + ": " + std::string(s.message()));
     }
     records++;
     SequenceNumber last = WriteBatchInternal::Sequence(&batch) + batch.Count() - 1;
@@ -260,17 +262,19 @@ Status DBImpl::CheckLogLink(const std::string& fname, const LogLink& link, LogCh
     // A power loss took writes of an older log that were never synced (the switch to
     // this log does not sync the old one). Nothing in this log or a later one was synced
     // either (a synced write syncs every log before it), so dropping them keeps a prefix.
-    info_log_->Log("recovery: %s %s: unsynced writes were lost; replay stops here, "
-                   "dropping this log and any later one",
-                   fname.c_str(), why.c_str());
+    info_log_->Log(
+        "recovery: %s %s: unsynced writes were lost; replay stops here, "
+        "dropping this log and any later one",
+        fname.c_str(), why.c_str());
     chain->pending_tail = Status();
     *stop = true;
     return Status::OK();
   }
   if (!chain->pending_tail.ok()) {
-    info_log_->Log("recovery: %s: dropped a damaged end of %zu bytes past every write of "
-                   "its log: %s",
-                   fname.c_str(), chain->pending_bytes, chain->pending_tail.ToString().c_str());
+    info_log_->Log(
+        "recovery: %s: dropped a damaged end of %zu bytes past every write of "
+        "its log: %s",
+        fname.c_str(), chain->pending_bytes, chain->pending_tail.ToString().c_str());
     chain->pending_tail = Status();
   }
   if (!chain->started) {
@@ -295,8 +299,8 @@ Status DBImpl::WriteLevel0Table(MemTable* mem, VersionEdit* edit) {
     edit->AddFile(0, meta);
     counters_.flushes.fetch_add(1, std::memory_order_relaxed);
     counters_.flush_bytes.fetch_add(meta.file_size, std::memory_order_relaxed);
-    info_log_->Log("flush: table #%" PRIu64 ": %" PRIu64 " entries, %" PRIu64 " bytes",
-                   meta.number, meta.num_entries, meta.file_size);
+    info_log_->Log("flush: table #%" PRIu64 ": %" PRIu64 " entries, %" PRIu64 " bytes", meta.number,
+                   meta.num_entries, meta.file_size);
   }
   // The number stays pending until the caller's LogAndApply records the table.
   return s;

@@ -276,8 +276,7 @@ Status DBImpl::MakeRoomForWrite(bool force) {
                       .count();
     counters_.stall_micros.fetch_add(static_cast<uint64_t>(micros), std::memory_order_relaxed);
     if (std::string_view(stalled) != "slowdown") {
-      info_log_->Log("stall: %s, resumed after %.3f s", stalled,
-                     static_cast<double>(micros) / 1e6);
+      info_log_->Log("stall: %s, resumed after %.3f s", stalled, static_cast<double>(micros) / 1e6);
     }
   }
   return s;

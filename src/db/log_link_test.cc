@@ -41,7 +41,7 @@ TEST(LogLinkTest, MalformedRecordsAreCorruption) {
   const std::string cases[] = {
       "",
       good.substr(0, kWriteBatchHeader - 1),                      // short header
-      std::string(WriteBatchInternal::Contents(&empty)),           // no tag
+      std::string(WriteBatchInternal::Contents(&empty)),          // no tag
       good.substr(0, kWriteBatchHeader) + "X" + good.substr(13),  // wrong tag
       good.substr(0, good.size() - 1),                            // varint cut short
       good + "x",                                                 // trailing byte

@@ -13,9 +13,9 @@ namespace {
 template <typename T>
 Status CheckRange(const char* name, T value, T lo, T hi) {
   if (value >= lo && value <= hi) return Status::OK();
-  return Status::InvalidArgument(
-      std::string("Options::") + name + " = " + std::to_string(value) + " is out of range [" +
-      std::to_string(lo) + ", " + std::to_string(hi) + "]");
+  return Status::InvalidArgument(std::string("Options::") + name + " = " + std::to_string(value) +
+                                 " is out of range [" + std::to_string(lo) + ", " +
+                                 std::to_string(hi) + "]");
 }
 
 }  // namespace
@@ -37,26 +37,26 @@ Status ValidateOptions(const Options& o) {
   if (o.target_file_size != 0) {
     check(CheckRange<uint64_t>("target_file_size", o.target_file_size, 64 * kKiB, 4 * kGiB));
   }
-  check(CheckRange("level0_file_num_compaction_trigger", o.level0_file_num_compaction_trigger,
-                   1, 1000));
+  check(CheckRange("level0_file_num_compaction_trigger", o.level0_file_num_compaction_trigger, 1,
+                   1000));
   check(CheckRange("level0_slowdown_writes_trigger", o.level0_slowdown_writes_trigger,
                    o.level0_file_num_compaction_trigger, 100000));
   check(CheckRange("level0_stop_writes_trigger", o.level0_stop_writes_trigger,
                    o.level0_slowdown_writes_trigger, 100000));
   if (o.max_bytes_for_level_base != 0) {
-    check(CheckRange<uint64_t>("max_bytes_for_level_base", o.max_bytes_for_level_base,
-                               64 * kKiB, uint64_t{1} << 50));
+    check(CheckRange<uint64_t>("max_bytes_for_level_base", o.max_bytes_for_level_base, 64 * kKiB,
+                               uint64_t{1} << 50));
   }
-  check(CheckRange("max_bytes_for_level_multiplier", o.max_bytes_for_level_multiplier, 2.0,
-                   100.0));
+  check(CheckRange("max_bytes_for_level_multiplier", o.max_bytes_for_level_multiplier, 2.0, 100.0));
   check(CheckRange("max_background_jobs", o.max_background_jobs, 1, 256));
   check(CheckRange("max_subcompactions", o.max_subcompactions, 1, 64));
   check(CheckRange<uint64_t>("max_manifest_file_size", o.max_manifest_file_size, 4 * kKiB,
                              uint64_t{1} << 50));
   check(CheckRange("max_bgerror_resume_count", o.max_bgerror_resume_count, 0, 2147483647));
-  check(CheckRange<uint64_t>("bgerror_resume_retry_interval", o.bgerror_resume_retry_interval,
-                             1, 60000000));
-  if (s.ok() && static_cast<uint8_t>(o.compression) > static_cast<uint8_t>(CompressionType::kZstd)) {
+  check(CheckRange<uint64_t>("bgerror_resume_retry_interval", o.bgerror_resume_retry_interval, 1,
+                             60000000));
+  if (s.ok() &&
+      static_cast<uint8_t>(o.compression) > static_cast<uint8_t>(CompressionType::kZstd)) {
     s = Status::InvalidArgument("Options::compression has an unknown value " +
                                 std::to_string(static_cast<int>(o.compression)));
   }
@@ -75,14 +75,13 @@ Options SanitizeOptions(const Options& options) {
   // within their valid ranges because write_buffer_size and the trigger do.
   constexpr uint64_t kMinSize = 64 << 10;
   if (r.max_bytes_for_level_base == 0) {
-    r.max_bytes_for_level_base =
-        std::max<uint64_t>(kMinSize, static_cast<uint64_t>(r.write_buffer_size) *
-                                         static_cast<uint64_t>(std::max(
-                                             1, r.level0_file_num_compaction_trigger)));
+    r.max_bytes_for_level_base = std::max<uint64_t>(
+        kMinSize, static_cast<uint64_t>(r.write_buffer_size) *
+                      static_cast<uint64_t>(std::max(1, r.level0_file_num_compaction_trigger)));
   }
   if (r.target_file_size == 0) {
-    r.target_file_size = std::clamp<uint64_t>(r.max_bytes_for_level_base / 8, kMinSize,
-                                              uint64_t{4} << 30);
+    r.target_file_size =
+        std::clamp<uint64_t>(r.max_bytes_for_level_base / 8, kMinSize, uint64_t{4} << 30);
   }
   return r;
 }

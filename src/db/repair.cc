@@ -309,9 +309,9 @@ class Repairer {
     created_.push_back(number);
     TableFileWriter writer(dbname_, fs_, topts_, number);
     SalvageReport report;
-    s = SalvageTable(file.get(), fname, file_size, icmp_,
-                     [&writer](std::string_view k, std::string_view v) { writer.Add(k, v); },
-                     &report);
+    s = SalvageTable(
+        file.get(), fname, file_size, icmp_,
+        [&writer](std::string_view k, std::string_view v) { writer.Add(k, v); }, &report);
     if (!s.ok()) {
       if (!s.IsCorruption()) return s;
       info_log_->Log("repair: %s: nothing can be read: %s", fname.c_str(), s.ToString().c_str());
@@ -393,8 +393,7 @@ class Repairer {
       for (const std::string& path : to_archive_) {
         const std::string name = path.substr(path.rfind('/') + 1);
         if (s.ok()) s = fs_->RenameFile(path, lost + "/" + name);
-        info_log_->Log("repair: move %s to %s/: %s", name.c_str(), kLostDir,
-                       s.ToString().c_str());
+        info_log_->Log("repair: move %s to %s/: %s", name.c_str(), kLostDir, s.ToString().c_str());
         if (!s.ok()) fs_->RemoveFile(path).PermitUncheckedError();  // never replay it again
         s = Status::OK();
       }
@@ -418,10 +417,10 @@ class Repairer {
   SequenceNumber max_sequence_ = 0;
   std::vector<uint64_t> logs_;
   std::vector<uint64_t> table_numbers_;
-  std::vector<std::string> manifests_;  // names
-  std::vector<FileMetaData> tables_;    // the tables of the repaired database
-  int level_ = 0;                       // where tables_ go
-  std::vector<uint64_t> created_;       // tables this repair wrote (removed on failure)
+  std::vector<std::string> manifests_;   // names
+  std::vector<FileMetaData> tables_;     // the tables of the repaired database
+  int level_ = 0;                        // where tables_ go
+  std::vector<uint64_t> created_;        // tables this repair wrote (removed on failure)
   std::vector<std::string> to_archive_;  // paths to move to lost/ once CURRENT is switched
   std::vector<std::string> to_remove_;   // paths to remove once CURRENT is switched
 };

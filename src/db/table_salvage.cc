@@ -5,8 +5,8 @@
 
 namespace lsmdb {
 
-Status SalvageTable(const RandomAccessFile* file, const std::string& file_name,
-                    uint64_t file_size, const InternalKeyComparator& icmp,
+Status SalvageTable(const RandomAccessFile* file, const std::string& file_name, uint64_t file_size,
+                    const InternalKeyComparator& icmp,
                     const std::function<void(std::string_view, std::string_view)>& add,
                     SalvageReport* report) {
   *report = SalvageReport();
@@ -15,8 +15,8 @@ Status SalvageTable(const RandomAccessFile* file, const std::string& file_name,
   }
   char footer_buf[Footer::kEncodedLength];
   std::string_view got;
-  Status s = file->Read(file_size - Footer::kEncodedLength, Footer::kEncodedLength, &got,
-                        footer_buf);
+  Status s =
+      file->Read(file_size - Footer::kEncodedLength, Footer::kEncodedLength, &got, footer_buf);
   if (!s.ok()) return s;
   Footer footer;
   s = footer.DecodeFrom(got, file_name);

@@ -36,8 +36,8 @@ struct SalvageReport {
 // are valid only during the call. Returns Corruption (or an IOError), having called add
 // for nothing, if the footer or the index block cannot be read; otherwise OK, with the
 // damage found in *report.
-Status SalvageTable(const RandomAccessFile* file, const std::string& file_name,
-                    uint64_t file_size, const InternalKeyComparator& icmp,
+Status SalvageTable(const RandomAccessFile* file, const std::string& file_name, uint64_t file_size,
+                    const InternalKeyComparator& icmp,
                     const std::function<void(std::string_view, std::string_view)>& add,
                     SalvageReport* report);
 

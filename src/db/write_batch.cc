@@ -86,25 +86,25 @@ Status IterateRep(std::string_view rep, uint32_t count, H* handler) {
     std::string_view key, value;
     if (tag == static_cast<uint8_t>(ValueType::kValue)) {
       if (!GetLengthPrefixed(&input, &key) || !GetLengthPrefixed(&input, &value)) {
-        return Status::Corruption("write batch", "bad Put record at offset " +
-                                                      std::to_string(offset));
+        return Status::Corruption("write batch",
+                                  "bad Put record at offset " + std::to_string(offset));
       }
       handler->Put(key, value);
     } else if (tag == static_cast<uint8_t>(ValueType::kDeletion)) {
       if (!GetLengthPrefixed(&input, &key)) {
-        return Status::Corruption("write batch", "bad Delete record at offset " +
-                                                      std::to_string(offset));
+        return Status::Corruption("write batch",
+                                  "bad Delete record at offset " + std::to_string(offset));
       }
       handler->Delete(key);
     } else {
       return Status::Corruption("write batch", "unknown record tag " + std::to_string(tag) +
-                                                    " at offset " + std::to_string(offset));
+                                                   " at offset " + std::to_string(offset));
     }
     found++;
   }
   if (found != count) {
     return Status::Corruption("write batch", "header says " + std::to_string(count) +
-                                                  " records, found " + std::to_string(found));
+                                                 " records, found " + std::to_string(found));
   }
   return Status::OK();
 }
@@ -154,9 +154,7 @@ class MemTableInserter final : public WriteBatch::Handler {
   void Put(std::string_view key, std::string_view value) override {
     mem_->Add(seq_++, ValueType::kValue, key, value);
   }
-  void Delete(std::string_view key) override {
-    mem_->Add(seq_++, ValueType::kDeletion, key, {});
-  }
+  void Delete(std::string_view key) override { mem_->Add(seq_++, ValueType::kDeletion, key, {}); }
 
  private:
   SequenceNumber seq_;
@@ -173,8 +171,8 @@ Status WriteBatchInternal::CheckEntry(size_t key_size, size_t value_size) {
   }
   if (value_size > kMaxValueSize) [[unlikely]] {
     return Status::InvalidArgument("value of " + std::to_string(value_size) +
-                                   " bytes exceeds the limit of " +
-                                   std::to_string(kMaxValueSize) + " (kMaxValueSize)");
+                                   " bytes exceeds the limit of " + std::to_string(kMaxValueSize) +
+                                   " (kMaxValueSize)");
   }
   return Status::OK();
 }

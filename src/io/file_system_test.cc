@@ -1,10 +1,11 @@
 // Behaviour shared by every FileSystem, run on the POSIX and the in-memory one; then the
 // power-loss model of MemFileSystem.
+#include "lsmdb/file_system.h"
+
 #include <gtest/gtest.h>
 
 #include "io/file_util.h"
 #include "io/mem_file_system.h"
-#include "lsmdb/file_system.h"
 #include "tests/util/test_util.h"
 
 namespace lsmdb {

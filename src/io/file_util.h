@@ -12,8 +12,7 @@ namespace lsmdb {
 // Reads the whole file. NotFound if it does not exist.
 Status ReadFileToString(FileSystem* fs, const std::string& path, std::string* data);
 // Creates (or truncates) path with data; with sync, fsyncs it before closing.
-Status WriteStringToFile(FileSystem* fs, std::string_view data, const std::string& path,
-                         bool sync);
+Status WriteStringToFile(FileSystem* fs, std::string_view data, const std::string& path, bool sync);
 
 }  // namespace lsmdb
 

@@ -29,8 +29,8 @@ void InfoLog::Log(const char* format, ...) {
   struct tm t;
   gmtime_r(&now.tv_sec, &t);
   int n = std::snprintf(buf, sizeof(buf), "%04d/%02d/%02d-%02d:%02d:%02d.%06ld %lx ",
-                        t.tm_year + 1900, t.tm_mon + 1, t.tm_mday, t.tm_hour, t.tm_min,
-                        t.tm_sec, static_cast<long>(now.tv_usec),
+                        t.tm_year + 1900, t.tm_mon + 1, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec,
+                        static_cast<long>(now.tv_usec),
                         static_cast<unsigned long>(pthread_self()) & 0xffffff);
   va_list ap;
   va_start(ap, format);

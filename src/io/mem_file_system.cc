@@ -37,8 +37,7 @@ class MemFile final : public SequentialFile, public RandomAccessFile, public Wri
     pos_ = std::min<uint64_t>(pos_ + n, node_->data.size());
     return Status::OK();
   }
-  Status Read(uint64_t offset, size_t n, std::string_view* result,
-              char* scratch) const override {
+  Status Read(uint64_t offset, size_t n, std::string_view* result, char* scratch) const override {
     MutexLock l(&fs_->mu_);
     std::optional<FaultKind> flip;
     Status s = fs_->Check(MemFileSystem::Op::kRead, path_, &flip);
@@ -114,8 +113,7 @@ std::string MemFileSystem::Parent(const std::string& path) {
   return path.substr(0, slash);
 }
 
-Status MemFileSystem::Check(Op op, const std::string& path,
-                            std::optional<FaultKind>* deferred) {
+Status MemFileSystem::Check(Op op, const std::string& path, std::optional<FaultKind>* deferred) {
   if (frozen_) return Status::IOError(path, "file system frozen after a simulated power loss");
   if (hook_) {
     Status s = hook_(op, path);
@@ -162,8 +160,7 @@ Status MemFileSystem::NewRandomAccessFile(const std::string& p,
   return s;
 }
 
-Status MemFileSystem::NewWritableFile(const std::string& p,
-                                      std::unique_ptr<WritableFile>* result) {
+Status MemFileSystem::NewWritableFile(const std::string& p, std::unique_ptr<WritableFile>* result) {
   std::string path = Normalize(p);
   MutexLock l(&mu_);
   Status s = Check(Op::kCreate, path);

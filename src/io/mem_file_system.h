@@ -41,8 +41,7 @@ class MemFileSystem final : public FileSystem {
                            std::unique_ptr<SequentialFile>* result) override;
   Status NewRandomAccessFile(const std::string& path,
                              std::unique_ptr<RandomAccessFile>* result) override;
-  Status NewWritableFile(const std::string& path,
-                         std::unique_ptr<WritableFile>* result) override;
+  Status NewWritableFile(const std::string& path, std::unique_ptr<WritableFile>* result) override;
   bool FileExists(const std::string& path) override;
   Status GetChildren(const std::string& dir, std::vector<std::string>* names) override;
   Status RemoveFile(const std::string& path) override;

@@ -67,8 +67,7 @@ class PosixRandomAccessFile final : public RandomAccessFile {
   PosixRandomAccessFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
   ~PosixRandomAccessFile() override { ::close(fd_); }
 
-  Status Read(uint64_t offset, size_t n, std::string_view* result,
-              char* scratch) const override {
+  Status Read(uint64_t offset, size_t n, std::string_view* result, char* scratch) const override {
     size_t got = 0;
     while (got < n) {
       ssize_t r = ::pread(fd_, scratch + got, n - got, static_cast<off_t>(offset + got));
@@ -239,8 +238,8 @@ class PosixFileSystem final : public FileSystem {
         void* base = ::mmap(nullptr, length, PROT_READ, MAP_SHARED, fd, 0);
         if (base != MAP_FAILED) {
           ::close(fd);
-          *result = std::make_unique<PosixMmapRandomAccessFile>(static_cast<const char*>(base),
-                                                                length);
+          *result =
+              std::make_unique<PosixMmapRandomAccessFile>(static_cast<const char*>(base), length);
           return Status::OK();
         }
       }
@@ -250,8 +249,7 @@ class PosixFileSystem final : public FileSystem {
     return Status::OK();
   }
 
-  Status NewWritableFile(const std::string& path,
-                         std::unique_ptr<WritableFile>* result) override {
+  Status NewWritableFile(const std::string& path, std::unique_ptr<WritableFile>* result) override {
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) return PosixError(path, errno);
     *result = std::make_unique<PosixWritableFile>(path, fd);
@@ -334,8 +332,9 @@ class PosixFileSystem final : public FileSystem {
       int err = errno;
       ::close(fd);
       if (err == EWOULDBLOCK) {
-        return Status::IOError(path, "the database is locked: another process or DB handle "
-                                     "has it open");
+        return Status::IOError(path,
+                               "the database is locked: another process or DB handle "
+                               "has it open");
       }
       return PosixError(path + ": flock", err);
     }

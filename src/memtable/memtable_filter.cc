@@ -18,9 +18,9 @@ constexpr uint32_t kProbeMultiplier = 0x9e3779b9u;
 
 MemTableFilter::MemTableFilter(size_t bytes)
     : num_lines_(std::min<size_t>(bytes / kLineBytes, uint64_t{1} << 32)),
-      words_(num_lines_ == 0 ? nullptr
-                             : std::make_unique<std::atomic<uint64_t>[]>(num_lines_ *
-                                                                         kWordsPerLine)) {}
+      words_(num_lines_ == 0
+                 ? nullptr
+                 : std::make_unique<std::atomic<uint64_t>[]>(num_lines_ * kWordsPerLine)) {}
 
 void MemTableFilter::Add(std::string_view key) {
   if (num_lines_ == 0) return;

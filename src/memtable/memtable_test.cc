@@ -211,7 +211,8 @@ TEST_P(MemTableTest, RandomAgainstModel) {
   // Mostly tiny keys (many collisions), some long enough that a seek target does not fit
   // the iterator's inline buffer.
   for (int i = 0; i < 50; i++) {
-    user_keys.push_back(test::RandomBytes(&rnd, rnd.OneIn(5) ? 50 + rnd.Uniform(100) : rnd.Uniform(6)));
+    user_keys.push_back(
+        test::RandomBytes(&rnd, rnd.OneIn(5) ? 50 + rnd.Uniform(100) : rnd.Uniform(6)));
   }
 
   SequenceNumber seq = 1000;

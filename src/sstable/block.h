@@ -123,7 +123,7 @@ class BlockIter final : public InternalIterator {
   size_t min_key_size_ = 0;
   const char* data_ = nullptr;
   uint32_t block_size_ = 0;  // the whole block, restart array included
-  uint32_t restarts_ = 0;  // offset of the restart array: the end of the entries
+  uint32_t restarts_ = 0;    // offset of the restart array: the end of the entries
   uint32_t num_restarts_ = 0;
   uint32_t current_ = 0;        // offset of the current entry; restarts_ when !Valid()
   uint32_t next_ = 0;           // offset just past the current entry

@@ -16,8 +16,8 @@ namespace {
 // cases where an 8-byte image ties or where zero padding could mislead.
 std::string RandomUserKey(Random* rnd, const std::string& prefix) {
   static const char kAlphabet[] = "ab\x00\xff";
-  std::string k = prefix.substr(0, rnd->Uniform(4) == 0 ? rnd->Uniform(prefix.size() + 1)
-                                                         : prefix.size());
+  std::string k =
+      prefix.substr(0, rnd->Uniform(4) == 0 ? rnd->Uniform(prefix.size() + 1) : prefix.size());
   const size_t extra = rnd->Uniform(12);
   for (size_t i = 0; i < extra; i++) k += kAlphabet[rnd->Uniform(sizeof(kAlphabet) - 1)];
   return k;

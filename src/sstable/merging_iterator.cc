@@ -162,8 +162,8 @@ class MergingIterator final : public InternalIterator {
 
   struct Slot {
     InternalIterator* iter = nullptr;
-    std::string_view key;  // iter->key(), while the slot is in the heap
-    uint32_t index = 0;    // the child's position: breaks ties between equal keys
+    std::string_view key;   // iter->key(), while the slot is in the heap
+    uint32_t index = 0;     // the child's position: breaks ties between equal keys
     bool deferred = false;  // left unpositioned by the last Seek (not in the heap)
   };
 

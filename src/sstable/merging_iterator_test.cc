@@ -123,12 +123,11 @@ std::unique_ptr<InternalIterator> Merge(const Case& c) {
 // Index of the first merged entry with key >= target, in cmp's order.
 size_t ModelSeek(const Entries& merged, std::string_view target,
                  const Comparator* cmp = BytewiseComparator()) {
-  return static_cast<size_t>(
-      std::lower_bound(merged.begin(), merged.end(), target,
-                       [cmp](const auto& e, std::string_view t) {
-                         return cmp->Compare(e.first, t) < 0;
-                       }) -
-      merged.begin());
+  return static_cast<size_t>(std::lower_bound(merged.begin(), merged.end(), target,
+                                              [cmp](const auto& e, std::string_view t) {
+                                                return cmp->Compare(e.first, t) < 0;
+                                              }) -
+                             merged.begin());
 }
 
 // Checks that it is at merged[pos], or invalid when pos is out of range.
@@ -344,8 +343,7 @@ TEST(MergingIteratorTest, InternalKeysMatchTheModel) {
         SCOPED_TRACE(testing::Message() << "round " << round);
         ASSERT_NO_FATAL_FAILURE(RandomWalk(it.get(), merged, &rnd, 200, 20, [&](Random* r) {
           std::string t;
-          AppendInternalKey(&t, users[r->Uniform(users.size())], r->Uniform(5),
-                            ValueType::kValue);
+          AppendInternalKey(&t, users[r->Uniform(users.size())], r->Uniform(5), ValueType::kValue);
           return std::make_pair(t, ModelSeek(merged, t, &icmp));
         }));
       }
@@ -370,9 +368,10 @@ TEST(MergingIteratorTest, NewestFirstSeekPositionsOnlyWhatItNeeds) {
   };
   // child 0: b@9; child 1: a@5 c@6; child 2: b@3 c@2 d@1 (newer versions first).
   auto make = [&] {
-    std::vector<Entries> entries = {{{IKey("b", 9), "b9"}},
-                                    {{IKey("a", 5), "a5"}, {IKey("c", 6), "c6"}},
-                                    {{IKey("b", 3), "b3"}, {IKey("c", 2), "c2"}, {IKey("d", 1), "d1"}}};
+    std::vector<Entries> entries = {
+        {{IKey("b", 9), "b9"}},
+        {{IKey("a", 5), "a5"}, {IKey("c", 6), "c6"}},
+        {{IKey("b", 3), "b3"}, {IKey("c", 2), "c2"}, {IKey("d", 1), "d1"}}};
     Children c;
     std::vector<std::unique_ptr<InternalIterator>> children;
     for (Entries& e : entries) {
@@ -470,9 +469,8 @@ TEST(MergingIteratorTest, NewestFirstMatchesTheModel) {
         it->AnswerUserKeys(BytewiseComparator(), &rnd);
         children.push_back(std::move(it));
       }
-      std::sort(merged.begin(), merged.end(), [&](const auto& a, const auto& b) {
-        return icmp.Compare(a.first, b.first) < 0;
-      });
+      std::sort(merged.begin(), merged.end(),
+                [&](const auto& a, const auto& b) { return icmp.Compare(a.first, b.first) < 0; });
       auto it = NewMergingIterator(&icmp, std::move(children), ChildOrder::kNewestFirst);
       ASSERT_NO_FATAL_FAILURE(RandomWalk(it.get(), merged, &rnd, 300, 3, [&](Random* r) {
         const SequenceNumber seq = r->OneIn(2) ? kMaxSequenceNumber : r->Uniform(100 * (n + 1));

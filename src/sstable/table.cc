@@ -204,8 +204,8 @@ void PrefetchBlock(const char* data, size_t n) {
 
 }  // namespace
 
-bool Table::ReadInPlace(const ReadOptions& options, const BlockHandle& handle,
-                        uint32_t block_index, PinnedBlock* out, Status* s) const {
+bool Table::ReadInPlace(const ReadOptions& options, const BlockHandle& handle, uint32_t block_index,
+                        PinnedBlock* out, Status* s) const {
   *s = CheckBlockHandle(options_.file_name, file_size_, handle);
   if (s->ok() && block_index >= num_data_blocks_) {
     *s = BlockCorruption(options_.file_name, footer_.index_handle.offset(),

@@ -154,8 +154,8 @@ class Table {
   // Fetches the data block at handle, the block_index-th of the table (the ordinal of
   // its index entry): in place from a mapped file, else through the cache. On OK, out
   // holds it.
-  Status ReadDataBlock(const ReadOptions& options, const BlockHandle& handle,
-                       uint32_t block_index, PinnedBlock* out) const;
+  Status ReadDataBlock(const ReadOptions& options, const BlockHandle& handle, uint32_t block_index,
+                       PinnedBlock* out) const;
   // Reads an uncompressed block of a mapped file in place, verifying its checksum the
   // first time. Returns false (out untouched) when the block is compressed.
   bool ReadInPlace(const ReadOptions& options, const BlockHandle& handle, uint32_t block_index,

@@ -163,8 +163,8 @@ TEST_P(TableCorruptionTest, TruncationAtManyLengths) {
   for (uint64_t len = 0; len < good.size();
        len += len >= tail_start ? 1 : 1 + rnd.Uniform(good.size() / 150 + 1)) {
     std::unique_ptr<Table> table;
-    Status s = test::OpenTable(good.substr(0, len), test::ReaderOptions(kName), &table,
-                               rnd.OneIn(2));
+    Status s =
+        test::OpenTable(good.substr(0, len), test::ReaderOptions(kName), &table, rnd.OneIn(2));
     ASSERT_TRUE(s.IsCorruption()) << len << " " << s.ToString();
     ASSERT_TRUE(NamesFile(s)) << s.ToString();
   }

@@ -206,7 +206,8 @@ TEST(TableInPlaceTest, WarmAnnouncesTheFileAndLeavesDamagedBlocksToReaders) {
 TEST(TableInPlaceTest, ForwardScansAnnounceTheStretchAhead) {
   Random rnd(test::RandomSeed());
   KVVector model;
-  for (int i = 0; i < 30000; i++) model.emplace_back(test::IKey(test::UserKeyOf(i), 5), std::string(100, 'v'));
+  for (int i = 0; i < 30000; i++)
+    model.emplace_back(test::IKey(test::UserKeyOf(i), 5), std::string(100, 'v'));
   const std::string bytes = BuildTable({.comparator = test::TestInternalComparator()}, model);
   ASSERT_GT(bytes.size(), size_t{3} << 20);
   Opened o;

@@ -59,8 +59,8 @@ class TableIterator final : public InternalIterator {
   BlockIter data_iter_;
   bool has_data_ = false;
   uint64_t data_offset_ = 0;
-  int forward_blocks_ = 0;          // blocks entered by Next() since the last seek
-  uint64_t read_ahead_until_ = 0;   // end of the stretch already announced to the file
+  int forward_blocks_ = 0;         // blocks entered by Next() since the last seek
+  uint64_t read_ahead_until_ = 0;  // end of the stretch already announced to the file
   Status status_;
 };
 

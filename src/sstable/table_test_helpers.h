@@ -84,8 +84,7 @@ inline std::string BuildTable(const TableOptions& options, const KVVector& model
 // Opens bytes as a table; with mapped, as a memory-mapped file (blocks read in place).
 inline Status OpenTable(const std::string& bytes, const TableReaderOptions& options,
                         std::unique_ptr<Table>* table, bool mapped = false) {
-  return Table::Open(options, std::make_unique<StringSource>(bytes, mapped), bytes.size(),
-                     table);
+  return Table::Open(options, std::make_unique<StringSource>(bytes, mapped), bytes.size(), table);
 }
 
 inline TableReaderOptions ReaderOptions(const std::string& name = "000007.sst") {
@@ -127,7 +126,7 @@ inline void CheckTable(const Table& table, const KVVector& model, Random* rnd) {
   auto it = table.NewIterator(ReadOptions());
   CheckFullScans(it.get(), model);
   CheckIteratorAgainstModel(it.get(), model, TestInternalComparator(), rnd, 1500,
-                                  [&](Random* r) { return RandomTarget(r, model); });
+                            [&](Random* r) { return RandomTarget(r, model); });
   // Every entry is found by Get.
   for (size_t i = 0; i < model.size(); i += 1 + rnd->Uniform(3)) {
     GetResult r = DoGet(table, model[i].first);

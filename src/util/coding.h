@@ -32,8 +32,7 @@ inline uint16_t DecodeFixed16(const char* p) {
 }
 inline uint32_t DecodeFixed32(const char* p) {
   const auto* u = reinterpret_cast<const unsigned char*>(p);
-  return uint32_t{u[0]} | (uint32_t{u[1]} << 8) | (uint32_t{u[2]} << 16) |
-         (uint32_t{u[3]} << 24);
+  return uint32_t{u[0]} | (uint32_t{u[1]} << 8) | (uint32_t{u[2]} << 16) | (uint32_t{u[3]} << 24);
 }
 inline uint64_t DecodeFixed64(const char* p) {
   return uint64_t{DecodeFixed32(p)} | (uint64_t{DecodeFixed32(p + 4)} << 32);

@@ -85,8 +85,8 @@ inline uint32_t Shift(const ShiftTable& t, uint32_t reg) {
 
 // Runs rounds of three interleaved stripes of `stripe` bytes while they fit.
 __attribute__((target("sse4.2"))) inline uint64_t Stripes(uint64_t c0, const unsigned char*& p,
-                                                         size_t& n, size_t stripe,
-                                                         const ShiftTable& shift) {
+                                                          size_t& n, size_t stripe,
+                                                          const ShiftTable& shift) {
   while (n >= 3 * stripe) {
     uint64_t c1 = 0, c2 = 0;
     for (size_t i = 0; i < stripe; i += 8) {
@@ -115,8 +115,7 @@ const ShiftTable& ShortShift() {
   return t;
 }
 
-__attribute__((target("sse4.2"))) uint32_t ExtendSse42(uint32_t crc, const char* data,
-                                                        size_t n) {
+__attribute__((target("sse4.2"))) uint32_t ExtendSse42(uint32_t crc, const char* data, size_t n) {
   const auto* p = reinterpret_cast<const unsigned char*>(data);
   uint64_t c = ~crc;
   if (n >= 3 * kShortStripe) {

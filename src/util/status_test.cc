@@ -24,7 +24,7 @@ TEST(StatusTest, CodesPredicatesAndMessages) {
   EXPECT_EQ("000007.sst: bad block", c.message());
   EXPECT_EQ("Corruption: 000007.sst: bad block", c.ToString());
   EXPECT_EQ("NotFound", Status::NotFound("").ToString());  // a bare code
-  EXPECT_TRUE(Status::NoSpace("disk").IsIOError());  // a full device is an I/O error
+  EXPECT_TRUE(Status::NoSpace("disk").IsIOError());        // a full device is an I/O error
   EXPECT_TRUE(Status::NoSpace("disk").IsNoSpace());
   EXPECT_FALSE(Status::IOError("disk").IsNoSpace());
   EXPECT_TRUE(Status::InvalidArgument("x").IsInvalidArgument());

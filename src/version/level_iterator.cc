@@ -115,8 +115,7 @@ class LevelIterator final : public InternalIterator {
 
 std::unique_ptr<InternalIterator> NewLevelIterator(const ReadOptions& options,
                                                    const InternalKeyComparator* icmp,
-                                                   TableCache* table_cache,
-                                                   const FileList* files) {
+                                                   TableCache* table_cache, const FileList* files) {
   return std::make_unique<LevelIterator>(options, icmp, table_cache, files);
 }
 

@@ -97,12 +97,12 @@ TEST_F(ChargeForKeyTest, FirstOfTwoTablesHoldingTheKey) {
   int level = -1;
   EXPECT_EQ(8u, Charged("b", &level));  // #8, #5 and #2 hold it
   EXPECT_EQ(0, level);
-  EXPECT_EQ(8u, Charged("f"));  // #8 (its last key), #6, #2
+  EXPECT_EQ(8u, Charged("f"));          // #8 (its last key), #6, #2
   EXPECT_EQ(6u, Charged("g", &level));  // #6 then #2
   EXPECT_EQ(1, level);
-  EXPECT_EQ(9u, Charged("n"));  // #9 then #2
-  EXPECT_EQ(8u, Charged("d"));  // #8 and #2 (d is between #5 and #6)
-  EXPECT_EQ(0u, Charged("q"));  // only #2
+  EXPECT_EQ(9u, Charged("n"));   // #9 then #2
+  EXPECT_EQ(8u, Charged("d"));   // #8 and #2 (d is between #5 and #6)
+  EXPECT_EQ(0u, Charged("q"));   // only #2
   EXPECT_EQ(0u, Charged("zz"));  // none
 }
 

@@ -42,8 +42,8 @@ class Version {
   // *s is OK with *value set (a value) or NotFound (a deletion). Returns non-OK for an
   // I/O error or corruption.
   // When charge is given, it is set to the table this lookup charges (see SeekCharge).
-  Status Get(const ReadOptions& options, const LookupKey& key, std::string* value,
-             bool* found, SeekCharge* charge = nullptr) const;
+  Status Get(const ReadOptions& options, const LookupKey& key, std::string* value, bool* found,
+             SeekCharge* charge = nullptr) const;
 
   // For a sampled iterator read at user_key: the first (newest) table whose key range
   // holds user_key, when a second one does too; none otherwise. An iterator positioned
@@ -93,8 +93,7 @@ size_t FindFile(const InternalKeyComparator& icmp, const FileList& files, std::s
 
 // Index of the first file in such a list whose largest user key is >= user_key (the only
 // file that can hold user_key's newest entry); files.size() if there is none.
-size_t FindFileForUserKey(const Comparator& ucmp, const FileList& files,
-                          std::string_view user_key);
+size_t FindFileForUserKey(const Comparator& ucmp, const FileList& files, std::string_view user_key);
 
 // An iterator over the concatenation of a sorted, non-overlapping list of tables, which
 // opens each table only when it reaches it. The list is borrowed, not copied (copying
@@ -102,8 +101,7 @@ size_t FindFileForUserKey(const Comparator& ucmp, const FileList& files,
 // REQUIRES: *files (and so the Version or Compaction holding it) outlives the iterator.
 std::unique_ptr<InternalIterator> NewLevelIterator(const ReadOptions& options,
                                                    const InternalKeyComparator* icmp,
-                                                   TableCache* table_cache,
-                                                   const FileList* files);
+                                                   TableCache* table_cache, const FileList* files);
 
 }  // namespace lsmdb
 

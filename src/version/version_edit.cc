@@ -173,9 +173,8 @@ std::string VersionEdit::DebugString() const {
   }
   for (const auto& [level, f] : new_files_) {
     r += "\n  add: L" + std::to_string(level) + " #" + std::to_string(f.number) + " " +
-         std::to_string(f.file_size) + " bytes, seq " + std::to_string(f.smallest_seq) +
-         ".." + std::to_string(f.largest_seq) + ", " + std::to_string(f.num_entries) +
-         " entries";
+         std::to_string(f.file_size) + " bytes, seq " + std::to_string(f.smallest_seq) + ".." +
+         std::to_string(f.largest_seq) + ", " + std::to_string(f.num_entries) + " entries";
   }
   r += "\n}\n";
   return r;

@@ -173,9 +173,9 @@ Status VersionSet::Recover() {
                                               std::string(s.message()));
     }
     if (edit.comparator() && *edit.comparator() != icmp_->user_comparator()->Name()) {
-      return Status::InvalidArgument(
-          dbname_, "the database was created with comparator '" + *edit.comparator() +
-                       "', not '" + icmp_->user_comparator()->Name() + "'");
+      return Status::InvalidArgument(dbname_, "the database was created with comparator '" +
+                                                  *edit.comparator() + "', not '" +
+                                                  icmp_->user_comparator()->Name() + "'");
     }
     s = builder.Apply(edit);
     if (!s.ok()) return s;
@@ -187,8 +187,9 @@ Status VersionSet::Recover() {
   if (!reporter.status.ok()) return reporter.status;
   if (!reader.status().ok()) return reader.status();
   if (!next_file || !log_number || !last_sequence) {
-    return Status::Corruption(manifest, "lacks the next file number, log number or last "
-                                        "sequence");
+    return Status::Corruption(manifest,
+                              "lacks the next file number, log number or last "
+                              "sequence");
   }
 
   auto v = std::make_shared<Version>(icmp_, table_cache_, options_->num_levels);

@@ -62,8 +62,8 @@ TEST(LogDamageTest, DamageInsideFragmentedRecord) {
   // orphaned Last fragment.
   EXPECT_EQ(r.reports[0].offset, b.records()[1].offset);
   EXPECT_EQ(r.reports[0].bytes, 2 * kBlockSize - b.records()[1].offset);
-  EXPECT_EQ(r.reports[0].message, CorruptionMessage("fragmented record interrupted by damage",
-                                                    b.records()[1].offset));
+  EXPECT_EQ(r.reports[0].message,
+            CorruptionMessage("fragmented record interrupted by damage", b.records()[1].offset));
   EXPECT_EQ(r.reports[1].offset, 2 * kBlockSize);
   EXPECT_EQ(r.reports[1].bytes, b.records()[2].offset - 2 * kBlockSize);
   EXPECT_EQ(r.reports[1].message, CorruptionMessage("checksum mismatch", 2 * kBlockSize));
@@ -161,9 +161,9 @@ TEST(LogDamageTest, FirstOrFullInsideFragmentedRecord) {
     ASSERT_GE(r.reports.size(), 1u);
     EXPECT_EQ(r.reports[0].offset, b.records()[1].offset);
     EXPECT_EQ(r.reports[0].bytes, last - b.records()[1].offset);
-    EXPECT_EQ(r.reports[0].message,
-              CorruptionMessage("fragmented record interrupted by a new record",
-                                b.records()[1].offset));
+    EXPECT_EQ(
+        r.reports[0].message,
+        CorruptionMessage("fragmented record interrupted by a new record", b.records()[1].offset));
     ASSERT_FALSE(r.records.empty());
     EXPECT_EQ(r.records.front(), b.records()[0]);
     EXPECT_EQ(r.records.back(), b.records()[2]);
@@ -217,8 +217,7 @@ TEST(LogDamageTest, ZeroBlockInsideAFragmentedRecord) {
     ASSERT_TRUE(writer.AddRecord(std::string(2 * kBlockSize, 'x')).ok());
     ASSERT_TRUE(writer.AddRecord("after").ok());
   }
-  std::fill(sink.contents_.begin() + kBlockSize, sink.contents_.begin() + 2 * kBlockSize,
-            '\0');
+  std::fill(sink.contents_.begin() + kBlockSize, sink.contents_.begin() + 2 * kBlockSize, '\0');
   ReadResult r = ReadLog(sink.contents_);
   ASSERT_EQ(r.records.size(), 1u);
   EXPECT_EQ(r.records[0].payload, "after");
@@ -293,8 +292,8 @@ TEST(LogDamageTest, TruncatedInsideBlockTailPadding) {
 // records before it intact.
 TEST(LogDamageTest, TornTailAtEveryTruncationPoint) {
   Random rnd(test::RandomSeed());
-  for (size_t last_size : {size_t{0}, size_t{1}, size_t{100}, kBlockSize + 1000,
-                           2 * kBlockSize + 5}) {
+  for (size_t last_size :
+       {size_t{0}, size_t{1}, size_t{100}, kBlockSize + 1000, 2 * kBlockSize + 5}) {
     SCOPED_TRACE(last_size);
     LogBuilder b;
     for (int i = 0; i < 10; i++) b.Add(test::RandomBytes(&rnd, rnd.Uniform(3000)));
@@ -345,8 +344,8 @@ TEST(LogDamageTest, RandomBitFlips) {
         EXPECT_EQ(rep.offset + rep.bytes, log.size());
       } else {
         EXPECT_EQ(rep.message.rfind(std::string(kFileName) + ": ", 0), 0u) << rep.message;
-        EXPECT_NE(rep.message.find(" at offset " + std::to_string(rep.offset)),
-                  std::string::npos) << rep.message;
+        EXPECT_NE(rep.message.find(" at offset " + std::to_string(rep.offset)), std::string::npos)
+            << rep.message;
       }
     }
     auto reported = [&](uint64_t begin, uint64_t end) {

@@ -151,8 +151,8 @@ Reader::Kind Reader::ReadFragment(Fragment* f) {
 
     if (masked_crc == 0 && length == 0 && type == 0) {
       // A zero header: padding if the rest of the block is zeros too.
-      const bool all_zero = std::all_of(buffer_.begin(), buffer_.end(),
-                                        [](char c) { return c == 0; });
+      const bool all_zero =
+          std::all_of(buffer_.begin(), buffer_.end(), [](char c) { return c == 0; });
       if (!all_zero) {
         f->end = end_of_buffer_offset_;
         f->damage = Damage::kBadPadding;

@@ -105,9 +105,9 @@ class Reader {
     kZeroGap,  // zeros, then more of the log: blocks a power loss did not persist
   };
   struct Fragment {
-    std::string_view payload;  // kFull..kLast: points into backing_store_
-    uint64_t offset = 0;       // file offset of the header (kTorn: start of the tail)
-    uint64_t end = 0;          // file offset just past the fragment or damaged bytes
+    std::string_view payload;           // kFull..kLast: points into backing_store_
+    uint64_t offset = 0;                // file offset of the header (kTorn: start of the tail)
+    uint64_t end = 0;                   // file offset just past the fragment or damaged bytes
     Damage damage = Damage::kChecksum;  // kBad only
     uint8_t type = 0;                   // kBad with kUnknownType: the type byte
   };
@@ -131,10 +131,10 @@ class Reader {
   const bool verify_checksums_;
 
   std::unique_ptr<char[]> backing_store_;  // one block
-  std::string_view buffer_;  // unconsumed bytes of the current block (in backing_store_
-                             // or in memory the file owns)
-  uint64_t end_of_buffer_offset_ = 0;      // file offset just past buffer_
-  bool eof_ = false;                       // the last block read was short (or failed)
+  std::string_view buffer_;            // unconsumed bytes of the current block (in backing_store_
+                                       // or in memory the file owns)
+  uint64_t end_of_buffer_offset_ = 0;  // file offset just past buffer_
+  bool eof_ = false;                   // the last block read was short (or failed)
   Status status_;
 
   // Start of a run of zero padding in full blocks that may yet turn out to reach the

@@ -110,8 +110,8 @@ TEST(ZipfianTest, RanksFollowPowerLaw) {
   // P(0)/P(1) = 2^0.99 and P(0) = 1/zeta(1000, 0.99).
   double zeta = ZipfianGenerator::Zeta(0, 1000, 0.99, 0);
   EXPECT_NEAR(static_cast<double>(counts[0]) / kDraws, 1 / zeta, 0.01);
-  EXPECT_NEAR(static_cast<double>(counts[0]) / static_cast<double>(counts[1]),
-              std::pow(2.0, 0.99), 0.15);
+  EXPECT_NEAR(static_cast<double>(counts[0]) / static_cast<double>(counts[1]), std::pow(2.0, 0.99),
+              0.15);
   EXPECT_GT(counts[1], counts[10]);
   EXPECT_GT(counts[10], counts[500]);
 }
@@ -122,8 +122,7 @@ TEST(ZipfianTest, GrowingItemCount) {
   for (uint64_t n = 10; n < 5000; n += 7) ASSERT_LT(zipf.Next(&rng, n), n);
   ZipfianGenerator direct(4999);
   EXPECT_NEAR(ZipfianGenerator::Zeta(0, 4999, 0.99, 0),
-              ZipfianGenerator::Zeta(10, 4999, 0.99, ZipfianGenerator::Zeta(0, 10, 0.99, 0)),
-              1e-9);
+              ZipfianGenerator::Zeta(10, 4999, 0.99, ZipfianGenerator::Zeta(0, 10, 0.99, 0)), 1e-9);
 }
 
 TEST(ScrambledZipfianTest, SkewedButSpread) {
@@ -190,11 +189,11 @@ TEST(FlagsTest, DefaultsAndValues) {
   EXPECT_FALSE(f.benchmarks.empty());
 
   Flags g;
-  ASSERT_EQ(Parse({"--num=5000", "--reads=10", "--write_buffer_size=64M", "--cache_size=1G",
-                   "--compression=zstd", "--sync", "--json=false", "--benchmarks=a,,b",
-                   "--engine=all"},
-                  &g, &error),
-            FlagsAction::kRun)
+  ASSERT_EQ(
+      Parse({"--num=5000", "--reads=10", "--write_buffer_size=64M", "--cache_size=1G",
+             "--compression=zstd", "--sync", "--json=false", "--benchmarks=a,,b", "--engine=all"},
+            &g, &error),
+      FlagsAction::kRun)
       << error;
   EXPECT_EQ(g.num, 5000);
   EXPECT_EQ(g.ReadCount(), 10);
@@ -212,10 +211,10 @@ TEST(FlagsTest, DefaultsAndValues) {
   EXPECT_FALSE(g.engine_options.dynamic_level_bytes);
 
   Flags h;
-  ASSERT_EQ(Parse({"--target_file_size=2M", "--max_bytes_for_level_base=16M",
-                   "--dynamic_level_bytes"},
-                  &h, &error),
-            FlagsAction::kRun)
+  ASSERT_EQ(
+      Parse({"--target_file_size=2M", "--max_bytes_for_level_base=16M", "--dynamic_level_bytes"},
+            &h, &error),
+      FlagsAction::kRun)
       << error;
   EXPECT_EQ(h.engine_options.target_file_size, uint64_t{2} << 20);
   EXPECT_EQ(h.engine_options.max_bytes_for_level_base, uint64_t{16} << 20);

@@ -91,21 +91,23 @@ TEST_F(InspectTest, DumpWal) {
   EXPECT_EQ(r.err, "");
   // Every log starts with its link (21 bytes): the first log after an open names log 0.
   EXPECT_TRUE(Contains(r.out, ": write-ahead log, 43 bytes\n")) << r.out;
-  EXPECT_TRUE(Contains(r.out, "link at offset 0: first log since an open, writes up to seq 3 "
-                              "logged before it\n"))
+  EXPECT_TRUE(Contains(r.out,
+                       "link at offset 0: first log since an open, writes up to seq 3 "
+                       "logged before it\n"))
       << r.out;
-  EXPECT_TRUE(Contains(r.out, "record at offset 21: seq 4, count 1, 15 bytes\n  del b\n"))
-      << r.out;
+  EXPECT_TRUE(Contains(r.out, "record at offset 21: seq 4, count 1, 15 bytes\n  del b\n")) << r.out;
   EXPECT_TRUE(Contains(r.out, "total: 2 records, 1 updates, last seq 4, 0 damaged bytes\n"));
 
   r = RunCli({"dump", "wal", "--json", Path(".log")});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   ExpectJsonLines(r.out);
-  EXPECT_TRUE(Contains(r.out, "{\"type\": \"link\", \"offset\": 0, \"prev_log\": 0, "
-                              "\"prev_last_seq\": 3}\n"))
+  EXPECT_TRUE(Contains(r.out,
+                       "{\"type\": \"link\", \"offset\": 0, \"prev_log\": 0, "
+                       "\"prev_last_seq\": 3}\n"))
       << r.out;
-  EXPECT_TRUE(Contains(r.out, "{\"type\": \"record\", \"offset\": 21, \"seq\": 4, \"count\": 1, "
-                              "\"bytes\": 15, \"updates\": [{\"op\": \"del\", \"key\": \"b\"}]}\n"))
+  EXPECT_TRUE(Contains(r.out,
+                       "{\"type\": \"record\", \"offset\": 21, \"seq\": 4, \"count\": 1, "
+                       "\"bytes\": 15, \"updates\": [{\"op\": \"del\", \"key\": \"b\"}]}\n"))
       << r.out;
 }
 
@@ -117,7 +119,8 @@ TEST_F(InspectTest, DumpWalWithPuts) {
   EXPECT_TRUE(Contains(r.out, "seq 1, count 2,")) << r.out;
   EXPECT_TRUE(Contains(r.out, "  put a => 1\n  put k\\x00 => \\x01\\t\n")) << r.out;
   r = RunCli({"dump", "wal", "--json", Path(".log")});
-  EXPECT_TRUE(Contains(r.out, "{\"op\": \"put\", \"key\": \"k\\u0000\", \"value\": \"\\u0001\\u0009\"}"))
+  EXPECT_TRUE(
+      Contains(r.out, "{\"op\": \"put\", \"key\": \"k\\u0000\", \"value\": \"\\u0001\\u0009\"}"))
       << r.out;
 }
 
@@ -127,19 +130,20 @@ TEST_F(InspectTest, DumpSst) {
   CliResult r = RunCli({"dump", "sst", Path(".sst")});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");
-  for (const char* want :
-       {": table, ", "\nfooter: index at ", "format version 1\n", "\nproperties:\n",
-        "  num_entries: 3\n", "  smallest_key: a @ 1 put\n", "  largest_key: k\\x00 @ 3 put\n",
-        "\nindex: block 0 data at 0 (", "  a @ 1 put => 1\n  b @ 2 put => 2\n  k\\x00 @ 3 put => \\x01\n",
-        "total: 3 entries printed, 1 data blocks, 0 damaged\n"}) {
+  for (const char* want : {": table, ", "\nfooter: index at ", "format version 1\n",
+                           "\nproperties:\n", "  num_entries: 3\n", "  smallest_key: a @ 1 put\n",
+                           "  largest_key: k\\x00 @ 3 put\n", "\nindex: block 0 data at 0 (",
+                           "  a @ 1 put => 1\n  b @ 2 put => 2\n  k\\x00 @ 3 put => \\x01\n",
+                           "total: 3 entries printed, 1 data blocks, 0 damaged\n"}) {
     EXPECT_TRUE(Contains(r.out, want)) << want << "\n" << r.out;
   }
 
   r = RunCli({"dump", "sst", "--json", Path(".sst")});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   ExpectJsonLines(r.out);
-  EXPECT_TRUE(Contains(r.out, "{\"type\": \"entry\", \"key\": {\"user_key\": \"k\\u0000\", \"seq\": 3, "
-                              "\"kind\": \"put\"}, \"value\": \"\\u0001\"}\n"))
+  EXPECT_TRUE(Contains(r.out,
+                       "{\"type\": \"entry\", \"key\": {\"user_key\": \"k\\u0000\", \"seq\": 3, "
+                       "\"kind\": \"put\"}, \"value\": \"\\u0001\"}\n"))
       << r.out;
   EXPECT_TRUE(Contains(r.out, "{\"type\": \"properties\", \"num_entries\": 3,")) << r.out;
 
@@ -162,9 +166,11 @@ TEST_F(InspectTest, DumpManifest) {
   r = RunCli({"dump", "manifest", "--json", Path("MANIFEST-")});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   ExpectJsonLines(r.out);
-  EXPECT_TRUE(Contains(r.out, "{\"type\": \"edit\", \"offset\": 0, \"comparator\": \"lsmdb.Bytewise\""))
+  EXPECT_TRUE(
+      Contains(r.out, "{\"type\": \"edit\", \"offset\": 0, \"comparator\": \"lsmdb.Bytewise\""))
       << r.out;
-  EXPECT_TRUE(Contains(r.out, "\"smallest_seq\": 1, \"largest_seq\": 3, \"num_entries\": 3")) << r.out;
+  EXPECT_TRUE(Contains(r.out, "\"smallest_seq\": 1, \"largest_seq\": 3, \"num_entries\": 3"))
+      << r.out;
 }
 
 TEST_F(InspectTest, DumpDamagedTablePrintsTheRestAndFails) {
@@ -231,8 +237,8 @@ TEST_F(InspectTest, VerifyIntactDatabase) {
   EXPECT_TRUE(lines[0].starts_with("ok CURRENT 16 B -> MANIFEST-")) << lines[0];
   EXPECT_TRUE(lines[1].starts_with("ok MANIFEST-")) << lines[1];
   EXPECT_TRUE(lines[1].ends_with("(1 tables)")) << lines[1];
-  EXPECT_EQ(lines[2], "ok " + Files(".sst")[0] + " " +
-                          std::to_string(Read(Path(".sst")).size()) + " B");
+  EXPECT_EQ(lines[2],
+            "ok " + Files(".sst")[0] + " " + std::to_string(Read(Path(".sst")).size()) + " B");
   EXPECT_EQ(lines[3], "ok " + Files(".log").back() + " 43 B");
   EXPECT_TRUE(lines[4].starts_with("verified 4 files (")) << lines[4];
   EXPECT_TRUE(lines[4].ends_with("): all intact")) << lines[4];

@@ -14,13 +14,12 @@ uint64_t RandomSeed() {
   if (const char* env = std::getenv("LSMDB_TEST_SEED"); env != nullptr && *env != '\0') {
     seed = std::strtoull(env, nullptr, 10);
   } else {
-    seed = static_cast<uint64_t>(
-        std::chrono::steady_clock::now().time_since_epoch().count()) % 1000000007ull;
+    seed = static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) %
+           1000000007ull;
   }
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::fprintf(stderr, "[seed] %s.%s LSMDB_TEST_SEED=%llu\n",
-               info ? info->test_suite_name() : "?", info ? info->name() : "?",
-               static_cast<unsigned long long>(seed));
+  std::fprintf(stderr, "[seed] %s.%s LSMDB_TEST_SEED=%llu\n", info ? info->test_suite_name() : "?",
+               info ? info->name() : "?", static_cast<unsigned long long>(seed));
   return seed;
 }
 

@@ -128,8 +128,7 @@ class LevelDBEngine final : public Engine {
     return Status::OK();
   }
   Status WaitForCompaction(int timeout_seconds) override {
-    const auto deadline =
-        std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
     while (std::chrono::steady_clock::now() < deadline) {
       if (Settled()) return Status::OK();
       std::this_thread::sleep_for(std::chrono::milliseconds(10));

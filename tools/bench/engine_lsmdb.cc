@@ -96,8 +96,7 @@ class LsmdbEngine final : public Engine {
 
   Status CompactAll() override { return db_->CompactRange(nullptr, nullptr); }
   Status WaitForCompaction(int timeout_seconds) override {
-    const auto deadline =
-        std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
     std::string pending;
     while (std::chrono::steady_clock::now() < deadline) {
       if (!db_->GetProperty("lsmdb.compaction-pending", &pending)) {

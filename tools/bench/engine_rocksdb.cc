@@ -139,8 +139,7 @@ class RocksDBEngine final : public Engine {
     return FromRocksDB(db_->CompactRange(rocksdb::CompactRangeOptions(), nullptr, nullptr));
   }
   Status WaitForCompaction(int timeout_seconds) override {
-    const auto deadline =
-        std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
     while (std::chrono::steady_clock::now() < deadline) {
       uint64_t busy = 0;
       for (const char* p : {"rocksdb.compaction-pending", "rocksdb.num-running-compactions",

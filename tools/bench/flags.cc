@@ -22,10 +22,20 @@ bool ParseInt(std::string_view s, int64_t* out) {
   int64_t multiplier = 1;
   if (!s.empty()) {
     switch (s.back()) {
-      case 'K': case 'k': multiplier = int64_t{1} << 10; break;
-      case 'M': case 'm': multiplier = int64_t{1} << 20; break;
-      case 'G': case 'g': multiplier = int64_t{1} << 30; break;
-      default: break;
+      case 'K':
+      case 'k':
+        multiplier = int64_t{1} << 10;
+        break;
+      case 'M':
+      case 'm':
+        multiplier = int64_t{1} << 20;
+        break;
+      case 'G':
+      case 'g':
+        multiplier = int64_t{1} << 30;
+        break;
+      default:
+        break;
     }
     if (multiplier != 1) s.remove_suffix(1);
   }
@@ -49,11 +59,16 @@ bool ParseBool(std::string_view s, bool* out) {
 }
 
 bool ParseCompression(std::string_view s, Compression* out) {
-  if (s == "none") *out = Compression::kNone;
-  else if (s == "snappy") *out = Compression::kSnappy;
-  else if (s == "lz4") *out = Compression::kLz4;
-  else if (s == "zstd") *out = Compression::kZstd;
-  else return false;
+  if (s == "none")
+    *out = Compression::kNone;
+  else if (s == "snappy")
+    *out = Compression::kSnappy;
+  else if (s == "lz4")
+    *out = Compression::kLz4;
+  else if (s == "zstd")
+    *out = Compression::kZstd;
+  else
+    return false;
   return true;
 }
 
@@ -71,7 +86,10 @@ bool SetFlag(std::string_view name, std::string_view value, bool has_value, Flag
   EngineOptions& e = f->engine_options;
   // A bare "--flag" sets a boolean.
   if (!has_value) value = "true";
-  if (name == "benchmarks") { f->benchmarks = SplitCommas(value); return true; }
+  if (name == "benchmarks") {
+    f->benchmarks = SplitCommas(value);
+    return true;
+  }
   if (name == "num") return IntFlag(value, 1, kMax / 4, &f->num);
   if (name == "reads") return IntFlag(value, -1, kMax / 4, &f->reads);
   if (name == "duration") return IntFlag(value, 0, 86400, &f->duration);
@@ -95,7 +113,10 @@ bool SetFlag(std::string_view name, std::string_view value, bool has_value, Flag
   if (name == "dynamic_level_bytes") return ParseBool(value, &e.dynamic_level_bytes);
   if (name == "sync") return ParseBool(value, &f->sync);
   if (name == "seed") return IntFlag(value, 0, kMax, &f->seed);
-  if (name == "db") { f->db = std::string(value); return !f->db.empty(); }
+  if (name == "db") {
+    f->db = std::string(value);
+    return !f->db.empty();
+  }
   if (name == "use_existing_db") return ParseBool(value, &f->use_existing_db);
   if (name == "histogram") return ParseBool(value, &f->histogram);
   if (name == "json") return ParseBool(value, &f->json);

@@ -66,8 +66,7 @@ ZipfianGenerator::ZipfianGenerator(uint64_t items, double theta, double zetan)
 void ZipfianGenerator::SetItems(uint64_t items) {
   if (items > items_) zetan_ = Zeta(items_, items, theta_, zetan_);
   items_ = items;
-  eta_ = (1 - std::pow(2.0 / static_cast<double>(items_), 1 - theta_)) /
-         (1 - zeta2theta_ / zetan_);
+  eta_ = (1 - std::pow(2.0 / static_cast<double>(items_), 1 - theta_)) / (1 - zeta2theta_ / zetan_);
 }
 
 uint64_t ZipfianGenerator::Next(Rng* rng) {
@@ -75,8 +74,8 @@ uint64_t ZipfianGenerator::Next(Rng* rng) {
   double uz = u * zetan_;
   if (uz < 1.0) return 0;
   if (uz < 1.0 + std::pow(0.5, theta_)) return items_ > 1 ? 1 : 0;
-  auto v = static_cast<uint64_t>(static_cast<double>(items_) *
-                                 std::pow(eta_ * u - eta_ + 1, alpha_));
+  auto v =
+      static_cast<uint64_t>(static_cast<double>(items_) * std::pow(eta_ * u - eta_ + 1, alpha_));
   return std::min(v, items_ - 1);
 }
 

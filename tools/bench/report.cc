@@ -68,8 +68,8 @@ const char* CompressionName(Compression c) {
 // Workloads whose bytes are all written values: their disk bytes over those bytes is
 // the write amplification of the benchmark's window.
 bool WritesOnly(std::string_view name) {
-  return name == "fillseq" || name == "fillrandom" || name == "overwrite" ||
-         name == "fillsync" || name == "fill100K";
+  return name == "fillseq" || name == "fillrandom" || name == "overwrite" || name == "fillsync" ||
+         name == "fill100K";
 }
 
 }  // namespace
@@ -122,8 +122,8 @@ std::string FormatTable(const std::vector<std::string>& engines,
   // position -> engine -> result
   std::map<size_t, std::map<std::string, const BenchResult*>> rows;
   for (const BenchResult& r : results) rows[r.position][r.engine] = &r;
-  bool ratio = engines.size() > 1 &&
-               std::find(engines.begin(), engines.end(), "lsmdb") != engines.end();
+  bool ratio =
+      engines.size() > 1 && std::find(engines.begin(), engines.end(), "lsmdb") != engines.end();
 
   std::string out = Printf("| %-16s |", "workload");
   std::string rule = "|------------------|";
@@ -183,14 +183,13 @@ std::string FormatHeader(const Flags& f, const std::vector<std::string>& engines
   out += Printf("Keys:       %d bytes each\n", f.key_size);
   out += Printf("Values:     %d bytes each (about %d bytes after compression)\n", f.value_size,
                 f.value_size / 2);
-  const std::string reads = f.duration > 0
-                                ? std::to_string(f.duration) + " s per thread"
-                                : std::to_string(f.ReadCount());
+  const std::string reads =
+      f.duration > 0 ? std::to_string(f.duration) + " s per thread" : std::to_string(f.ReadCount());
   out += Printf("Entries:    %lld (reads: %s, threads: %d, batch: %d)\n",
                 static_cast<long long>(f.num), reads.c_str(), f.threads, f.batch_size);
-  out += Printf("RawSize:    %.1f MB (estimated)\n",
-                static_cast<double>(f.key_size + f.value_size) * static_cast<double>(f.num) /
-                    1048576.0);
+  out +=
+      Printf("RawSize:    %.1f MB (estimated)\n", static_cast<double>(f.key_size + f.value_size) *
+                                                      static_cast<double>(f.num) / 1048576.0);
   out += Printf(
       "Options:    write_buffer_size=%zu block_size=%zu block_restart_interval=%d "
       "cache_size=%zu bloom_bits=%d compression=%s sync=%d disable_wal=%d seed=%llu\n",

@@ -1,15 +1,15 @@
 #include "runner.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
-#include <memory>
 #include <latch>
+#include <memory>
 #include <thread>
 #include <vector>
-
-#include <unistd.h>
 
 #include "workloads.h"
 
@@ -110,8 +110,7 @@ uint64_t TotalOps(const Flags& flags, OpCount count) {
 
 }  // namespace
 
-BenchResult RunBenchmark(SharedState* shared, const Workload& workload,
-                         uint64_t benchmark_index) {
+BenchResult RunBenchmark(SharedState* shared, const Workload& workload, uint64_t benchmark_index) {
   const Flags& flags = *shared->flags;
   const int readers = workload.count == OpCount::kOne ? 1 : flags.threads;
   const int total_threads = readers + (workload.background_writer ? 1 : 0);
@@ -127,8 +126,8 @@ BenchResult RunBenchmark(SharedState* shared, const Workload& workload,
   uint64_t begin = 0;
   for (int t = 0; t < total_threads; t++) {
     auto state = std::make_unique<ThreadState>(
-        t, MixSeed(flags.seed, benchmark_index, static_cast<uint64_t>(t)), *shared,
-        flags.histogram, progress && t == 0, workload.name, duration_nanos);
+        t, MixSeed(flags.seed, benchmark_index, static_cast<uint64_t>(t)), *shared, flags.histogram,
+        progress && t == 0, workload.name, duration_nanos);
     if (t < readers) {
       if (timed) {
         state->share_count = UINT64_MAX;  // until the deadline; no key range of its own

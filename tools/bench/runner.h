@@ -106,9 +106,9 @@ struct Workload;
 struct BenchResult {
   std::string engine;
   std::string name;
-  size_t position = 0;      // index in --benchmarks
-  Status status;            // the first error, if any
-  std::string skipped;      // non-empty: why the benchmark did not run
+  size_t position = 0;  // index in --benchmarks
+  Status status;        // the first error, if any
+  std::string skipped;  // non-empty: why the benchmark did not run
   uint64_t ops = 0;
   uint64_t bytes = 0;
   uint64_t lookups = 0;  // point lookups, of which found found their key
@@ -128,8 +128,7 @@ struct BenchResult {
 
 // Runs workload on shared.engine with --threads threads (plus the background writer if
 // the workload has one). benchmark_index feeds the seeds.
-BenchResult RunBenchmark(SharedState* shared, const Workload& workload,
-                         uint64_t benchmark_index);
+BenchResult RunBenchmark(SharedState* shared, const Workload& workload, uint64_t benchmark_index);
 
 }  // namespace lsmdb::bench
 

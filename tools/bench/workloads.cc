@@ -27,8 +27,8 @@ Status DoWrite(SharedState* shared, ThreadState* thread, Order order, bool sync,
     uint64_t bytes = 0;
     Status s;
     for (uint64_t j = 0; j < n; j++) {
-      uint64_t k = order == Order::kSequential ? thread->share_begin + i + j
-                                               : thread->rng.Uniform(num);
+      uint64_t k =
+          order == Order::kSequential ? thread->share_begin + i + j : thread->rng.Uniform(num);
       std::string_view key = thread->keys.Format(k);
       std::string_view value = thread->values.Generate(value_size);
       bytes += key.size() + value.size();
@@ -54,8 +54,7 @@ Status FillSeq(SharedState* s, ThreadState* t) {
                  static_cast<size_t>(s->flags->value_size));
 }
 Status FillRandom(SharedState* s, ThreadState* t) {
-  return DoWrite(s, t, Order::kRandom, s->flags->sync,
-                 static_cast<size_t>(s->flags->value_size));
+  return DoWrite(s, t, Order::kRandom, s->flags->sync, static_cast<size_t>(s->flags->value_size));
 }
 Status FillSync(SharedState* s, ThreadState* t) {
   return DoWrite(s, t, Order::kRandom, true, static_cast<size_t>(s->flags->value_size));
@@ -204,8 +203,8 @@ Status WaitForCompaction(SharedState* shared, ThreadState* thread) {
 
 const std::vector<Workload>& AllWorkloads() {
   static const std::vector<Workload> kAll = {
-      {"fillseq", "write --num values in key order (fresh database)", FillSeq, OpCount::kNum,
-       true, false},
+      {"fillseq", "write --num values in key order (fresh database)", FillSeq, OpCount::kNum, true,
+       false},
       {"fillrandom", "write --num values in random key order (fresh database)", FillRandom,
        OpCount::kNum, true, false},
       {"overwrite", "overwrite --num random keys of the existing database", FillRandom,
@@ -216,33 +215,30 @@ const std::vector<Workload>& AllWorkloads() {
        OpCount::kNumDiv1000, true, false},
       {"readrandom", "--reads point reads of random keys", ReadRandom, OpCount::kReads, false,
        false},
-      {"readmissing", "--reads point reads of keys that do not exist", ReadMissing,
-       OpCount::kReads, false, false},
-      {"readhot", "--reads point reads within the hottest 1% of the keys", ReadHot,
-       OpCount::kReads, false, false},
-      {"readseq", "read --reads entries in order with an iterator", ReadSeq, OpCount::kReads,
+      {"readmissing", "--reads point reads of keys that do not exist", ReadMissing, OpCount::kReads,
        false, false},
+      {"readhot", "--reads point reads within the hottest 1% of the keys", ReadHot, OpCount::kReads,
+       false, false},
+      {"readseq", "read --reads entries in order with an iterator", ReadSeq, OpCount::kReads, false,
+       false},
       {"readreverse", "read --reads entries in reverse order with an iterator", ReadReverse,
        OpCount::kReads, false, false},
-      {"seekrandom", "--reads seeks of a new iterator to random keys", SeekRandom,
-       OpCount::kReads, false, false},
+      {"seekrandom", "--reads seeks of a new iterator to random keys", SeekRandom, OpCount::kReads,
+       false, false},
       {"deleterandom", "delete --num random keys", DeleteRandom, OpCount::kNum, false, false},
       {"readwhilewriting", "readrandom while one more thread overwrites", ReadWhileWriting,
        OpCount::kReads, false, true},
       {"compact", "compact the whole key range", Compact, OpCount::kOne, false, false},
-      {"waitforcompaction", "wait until background compactions have caught up",
-       WaitForCompaction, OpCount::kOne, false, false},
-      {"ycsba", "YCSB A: 50% read, 50% update, zipfian", RunYcsbA, OpCount::kReads, false,
-       false},
-      {"ycsbb", "YCSB B: 95% read, 5% update, zipfian", RunYcsbB, OpCount::kReads, false,
-       false},
+      {"waitforcompaction", "wait until background compactions have caught up", WaitForCompaction,
+       OpCount::kOne, false, false},
+      {"ycsba", "YCSB A: 50% read, 50% update, zipfian", RunYcsbA, OpCount::kReads, false, false},
+      {"ycsbb", "YCSB B: 95% read, 5% update, zipfian", RunYcsbB, OpCount::kReads, false, false},
       {"ycsbc", "YCSB C: 100% read, zipfian", RunYcsbC, OpCount::kReads, false, false},
-      {"ycsbd", "YCSB D: 95% read, 5% insert, latest", RunYcsbD, OpCount::kReads, false,
-       false},
-      {"ycsbe", "YCSB E: 95% scan (1..100 entries), 5% insert, zipfian", RunYcsbE,
-       OpCount::kReads, false, false},
-      {"ycsbf", "YCSB F: 50% read, 50% read-modify-write, zipfian", RunYcsbF,
-       OpCount::kReads, false, false},
+      {"ycsbd", "YCSB D: 95% read, 5% insert, latest", RunYcsbD, OpCount::kReads, false, false},
+      {"ycsbe", "YCSB E: 95% scan (1..100 entries), 5% insert, zipfian", RunYcsbE, OpCount::kReads,
+       false, false},
+      {"ycsbf", "YCSB F: 50% read, 50% read-modify-write, zipfian", RunYcsbF, OpCount::kReads,
+       false, false},
   };
   return kAll;
 }

@@ -14,10 +14,10 @@ namespace lsmdb::bench {
 
 // How many operations a workload performs in total (split among the threads).
 enum class OpCount {
-  kNum,          // --num
-  kNumDiv1000,   // --num / 1000 (at least 1): fillsync, fill100K
-  kReads,        // --reads (default --num)
-  kOne,          // one operation on one thread: compact
+  kNum,         // --num
+  kNumDiv1000,  // --num / 1000 (at least 1): fillsync, fill100K
+  kReads,       // --reads (default --num)
+  kOne,         // one operation on one thread: compact
 };
 
 struct Workload {

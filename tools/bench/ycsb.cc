@@ -154,12 +154,10 @@ Status RunYcsbA(SharedState* s, ThreadState* t) {
 Status RunYcsbB(SharedState* s, ThreadState* t) {
   return RunYcsb(s, t, YcsbMix{.read = 0.95, .update = 0.05});
 }
-Status RunYcsbC(SharedState* s, ThreadState* t) {
-  return RunYcsb(s, t, YcsbMix{.read = 1});
-}
+Status RunYcsbC(SharedState* s, ThreadState* t) { return RunYcsb(s, t, YcsbMix{.read = 1}); }
 Status RunYcsbD(SharedState* s, ThreadState* t) {
-  return RunYcsb(s, t, YcsbMix{.read = 0.95, .insert = 0.05,
-                               .distribution = Distribution::kLatest});
+  return RunYcsb(s, t,
+                 YcsbMix{.read = 0.95, .insert = 0.05, .distribution = Distribution::kLatest});
 }
 Status RunYcsbE(SharedState* s, ThreadState* t) {
   return RunYcsb(s, t, YcsbMix{.insert = 0.05, .scan = 0.95});

@@ -1,5 +1,4 @@
 #include "dump.h"
-
 #include "escape.h"
 #include "json_lines.h"
 #include "util/internal_key.h"

@@ -100,8 +100,8 @@ void PrintEditJson(uint64_t offset, const VersionEdit& edit, FILE* out) {
   }
   for (const auto& [level, number] : edit.deleted_files()) {
     if (removed.size() > 1) removed += ", ";
-    removed += "{\"level\": " + std::to_string(level) + ", \"number\": " + std::to_string(number) +
-               "}";
+    removed +=
+        "{\"level\": " + std::to_string(level) + ", \"number\": " + std::to_string(number) + "}";
   }
   for (const auto& [level, f] : edit.new_files()) {
     if (added.size() > 1) added += ", ";
@@ -148,8 +148,8 @@ Status DumpManifest(const std::string& path, const DumpOptions& options, FILE* o
     VersionEdit edit;
     s = edit.DecodeFrom(record);
     if (!s.ok()) {
-      s = Status::Corruption(path, "record at offset " + std::to_string(offset) + ": " +
-                                       std::string(s.message()));
+      s = Status::Corruption(
+          path, "record at offset " + std::to_string(offset) + ": " + std::string(s.message()));
       DumpLine(json, "bad_edit")
           .Text("bad edit at offset ")
           .Num("offset", offset)

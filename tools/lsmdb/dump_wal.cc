@@ -126,8 +126,8 @@ Status DumpWal(const std::string& path, const DumpOptions& options, FILE* out) {
       continue;
     }
     if (!ls.ok()) {
-      const Status e = Status::Corruption(path, "record at offset " + std::to_string(offset) +
-                                                    ": " + std::string(ls.message()));
+      const Status e = Status::Corruption(
+          path, "record at offset " + std::to_string(offset) + ": " + std::string(ls.message()));
       DumpLine(json, "bad_record").Text("bad record: ").Str("error", e.ToString()).Print(out);
       if (bad_batch.ok()) bad_batch = e;
       continue;
@@ -164,8 +164,8 @@ Status DumpWal(const std::string& path, const DumpOptions& options, FILE* out) {
     updates += printer.lines.size();
     if (batch.Count() > 0) last_seq = std::max(last_seq, seq + batch.Count() - 1);
     if (!it.ok() && bad_batch.ok()) {
-      bad_batch = Status::Corruption(path, "record at offset " + std::to_string(offset) + ": " +
-                                               std::string(it.message()));
+      bad_batch = Status::Corruption(
+          path, "record at offset " + std::to_string(offset) + ": " + std::string(it.message()));
     }
   }
   DumpLine(json, "summary")

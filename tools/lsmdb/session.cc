@@ -314,7 +314,8 @@ Outcome Session::Export(const Invocation& inv) {
 Outcome Session::Dump(const Invocation& inv) {
   DumpOptions options;
   options.json = inv.Has("json");
-  if (const std::string* n = inv.Get("entries")) options.max_entries = std::strtoull(n->c_str(), nullptr, 10);
+  if (const std::string* n = inv.Get("entries"))
+    options.max_entries = std::strtoull(n->c_str(), nullptr, 10);
   const std::string& kind = inv.args[0];
   const std::string& path = inv.args[1];
   Status s;

@@ -255,8 +255,8 @@ class Verifier {
       if (b.ok()) b = batch.Iterate(&handler);
       if (!b.ok() && bad_batch.ok()) {
         bad_batch = Status::Corruption(name, "record at offset " +
-                                                 std::to_string(reader.LastRecordOffset()) +
-                                                 ": " + std::string(b.message()));
+                                                 std::to_string(reader.LastRecordOffset()) + ": " +
+                                                 std::string(b.message()));
       }
     }
     if (!reader.status().ok()) return Damaged(name, reader.status().ToString());
