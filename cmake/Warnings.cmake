@@ -9,7 +9,7 @@ if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
   target_compile_options(lsmdb_flags INTERFACE -Wno-restrict)
 endif()
 if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
-  # Lock rules checked by the compiler (STYLE.md 4).
+  # Lock rules checked by the compiler (docs/DESIGN.md §7).
   target_compile_options(lsmdb_flags INTERFACE -Wthread-safety)
 endif()
 if(LSMDB_WERROR)

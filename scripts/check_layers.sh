@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fails if a file in src/<layer>/ includes a header of a higher layer (DESIGN.md §3),
+# Fails if a file in src/<layer>/ includes a header of a higher layer (docs/DESIGN.md §2),
 # or if a public header includes anything outside include/lsmdb/ and the standard library.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,4 +1,4 @@
-// Concurrency tests for DESIGN.md §1 promise 5 (a DB handle is safe to share; an iterator
+// Concurrency tests for docs/DESIGN.md §1, promise 5 (a DB handle is safe to share; an iterator
 // or a snapshot sees one point in time whatever flushes run meanwhile), on MemFileSystem
 // and on the POSIX file system. Every test name contains "Concurrent": CI runs exactly
 // these under ThreadSanitizer. Runs are bounded by operation counts, never by time.

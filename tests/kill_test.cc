@@ -1,4 +1,4 @@
-// Crash tests with real processes for DESIGN.md §1 promises 1 and 2: a forked child
+// Crash tests with real processes for docs/DESIGN.md §1, promises 1 and 2: a forked child
 // writes to a database in a real directory from several threads and reports each
 // acknowledged write through a pipe; the parent kills it with SIGKILL once K writes were
 // acknowledged (K random, sometimes 0: a kill during open), reopens the database and

@@ -1,4 +1,4 @@
-// Crash tests on MemFileSystem for DESIGN.md §1 promises 1 (durability) and 2 (prefix
+// Crash tests on MemFileSystem for docs/DESIGN.md §1, promises 1 (durability) and 2 (prefix
 // recovery). A random single-threaded workload of puts, deletes and batches (sync and not)
 // and flushes runs on a tiny configuration (64 KiB memtables, 4 KiB MANIFEST), so that
 // background flushes, WAL switches, MANIFEST rollovers and CURRENT replacements happen all

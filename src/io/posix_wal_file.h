@@ -1,7 +1,7 @@
 // PosixWalFile: a WritableFile for write-ahead logs that appends by copying into a shared
 // memory mapping of the file, so an Append costs no system call.
 //
-// Why this keeps the durability promise (DESIGN.md §1): the pages of a MAP_SHARED mapping
+// Why this keeps the durability promise (docs/DESIGN.md §1): the pages of a MAP_SHARED mapping
 // are the kernel's page cache of the file, so bytes copied into them belong to the file
 // as soon as the copy ends; a process crash right after Append loses nothing, exactly as
 // after a write(). Sync() is fdatasync(), which on Linux writes back pages dirtied through

@@ -1,4 +1,4 @@
-// Clang thread-safety analysis attributes (no-ops elsewhere). See STYLE.md 4.
+// Clang thread-safety analysis attributes (no-ops elsewhere). See docs/DESIGN.md §7.
 #ifndef LSMDB_UTIL_THREAD_ANNOTATIONS_H_
 #define LSMDB_UTIL_THREAD_ANNOTATIONS_H_
 

@@ -1,4 +1,4 @@
-// Names of the files in a database directory (DESIGN.md §5). Every <n> comes from one
+// Names of the files in a database directory (docs/DESIGN.md §3). Every <n> comes from one
 // counter, the next file number kept in the MANIFEST.
 //
 //   CURRENT          the name of the live MANIFEST, one line
