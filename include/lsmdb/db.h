@@ -34,7 +34,8 @@ class LSMDB_EXPORT DB {
   DB() = default;
   DB(const DB&) = delete;
   DB& operator=(const DB&) = delete;
-  // Waits for background work, then closes. Snapshots and iterators must be gone.
+  // Waits for running background work, then closes the database.
+  // REQUIRES: every iterator of this DB has been destroyed and every snapshot released.
   virtual ~DB();
 
   // Sets key to value. Keys and values over kMaxKeySize / kMaxValueSize are rejected
@@ -48,12 +49,14 @@ class LSMDB_EXPORT DB {
   // Stores the value of key in *value. NotFound if absent (then *value is unchanged).
   virtual Status Get(const ReadOptions& options, std::string_view key, std::string* value) = 0;
   // An iterator over the database as of options.snapshot (or now). Initially not
-  // Valid(); call a Seek method first.
+  // Valid(); call a Seek method first. The iterator must be destroyed before this DB.
   virtual std::unique_ptr<Iterator> NewIterator(const ReadOptions& options) = 0;
 
-  // A handle on the current state. Release it with ReleaseSnapshot; until then, the
-  // versions it sees are kept.
+  // A handle on the current state, owned by this DB. Release it with ReleaseSnapshot;
+  // until then, the versions it sees are kept.
   virtual const Snapshot* GetSnapshot() = 0;
+  // Releases a snapshot; null is ignored. REQUIRES: snapshot came from GetSnapshot of
+  // this DB and is not yet released. It must not be used afterwards.
   virtual void ReleaseSnapshot(const Snapshot* snapshot) = 0;
 
   // Reads a property (see docs/PROPERTIES.md): "lsmdb.stats",
@@ -65,7 +68,7 @@ class LSMDB_EXPORT DB {
   virtual Status Flush() = 0;
   // Compacts the key range [*begin, *end] (null means unbounded): flushes the memtables,
   // then compacts every level above the deepest one holding keys of the range into the
-  // one below, so the range ends in one level (L1 at least; as LevelDB does), with
+  // one below, so the range ends in one level (L1 at least), with
   // overwritten versions and tombstones dropped unless a live snapshot still sees them.
   virtual Status CompactRange(const std::string_view* begin, const std::string_view* end) = 0;
 
@@ -79,16 +82,15 @@ class LSMDB_EXPORT DB {
   // error is readable as the property "lsmdb.background-error".
   //
   // Resume() clears a retryable background error (an I/O error, a full device
-  // included) and makes the database writable again: it writes a fresh MANIFEST, switches
-  // to a new WAL if the old one failed (and then turns every memtable into a table before
-  // the first new write, so nothing depends on the damaged log), deletes leftover files,
-  // flushes the memtables waiting for it and lets compactions run again. OK: writes
-  // succeed again (a later failure, such as of a retried compaction, stops them again).
-  // Otherwise the error that still stops writes; Corruption and other non-I/O errors
-  // are never cleared (reopen, or repair, the database). OK when there is no error.
-  // A full device (Status::NoSpace) is also retried by a background thread on its own
-  // (Options::max_bgerror_resume_count). Writes queued meanwhile wait for Resume and then
-  // proceed. Thread-safe; concurrent calls are serialized.
+  // included) and makes the database writable again, keeping every acknowledged write;
+  // a write that failed on the WAL never reappears once Resume has succeeded. It may
+  // block while it flushes the memtables (docs/DESIGN.md §9 says how it works). OK:
+  // writes succeed again (a later failure, such as of a retried compaction, stops them
+  // again). Otherwise the error that still stops writes; Corruption and other non-I/O
+  // errors are never cleared (reopen, or repair, the database). OK when there is no
+  // error. A full device (Status::NoSpace) is also retried by a background thread on its
+  // own (Options::max_bgerror_resume_count). Writes queued meanwhile wait for Resume and
+  // then proceed. Thread-safe; concurrent calls are serialized.
   virtual Status Resume() = 0;
 };
 

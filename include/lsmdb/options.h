@@ -30,10 +30,14 @@ enum class CompressionType : uint8_t {
 
 // What recovery does with damage in the write-ahead log.
 enum class WalRecoveryMode : uint8_t {
-  // Default. An incomplete record at the very end of the last log (a write torn by a
-  // crash) is dropped and reported in LOG; damage anywhere else is Corruption.
+  // Default. What a crash leaves at the end of the last log (a torn write, or damage no
+  // valid record follows) is dropped and reported in LOG; damage followed by a valid
+  // record is Corruption. The end of an older log is judged by the next log's link
+  // record (docs/format/wal.md §5): damage past every write of that log is dropped; an
+  // older log that a power loss cut short ends replay before the next log (only unsynced
+  // writes are lost then). Open then holds a prefix of the writes with every synced one.
   kTolerateCorruptedTailRecords = 0,
-  // Any damage, even a torn tail, is Corruption.
+  // Any damage, even a torn tail or an older log cut short, is Corruption.
   kAbsoluteConsistency = 1,
   // Stops replay at the first damaged record, keeping every record before it: the
   // database opens holding a prefix of the writes. The damage is reported in LOG.
@@ -45,7 +49,10 @@ inline constexpr size_t kMaxKeySize = size_t{8} << 20;      // 8 MiB
 inline constexpr size_t kMaxValueSize = size_t{256} << 20;  // 256 MiB
 
 struct LSMDB_EXPORT Options {
-  // Order of user keys. Default: BytewiseComparator() (when null).
+  // Order of user keys. Not owned: must outlive every DB opened with it (and their
+  // iterators). A database must always be opened with a comparator of the same Name()
+  // (otherwise Open fails with InvalidArgument). Default: BytewiseComparator() (when
+  // null).
   const Comparator* comparator = nullptr;
   // Where files live. Default: FileSystem::Default() (when null).
   std::shared_ptr<FileSystem> file_system;
@@ -59,21 +66,20 @@ struct LSMDB_EXPORT Options {
   //    (Corruption naming the file otherwise), and each table's footer and index
   //    checksums when it is first opened;
   //  - WAL replay with kTolerateCorruptedTailRecords fails with Corruption on a damaged
-  //    (checksum-failing) record at the end of the last log instead of dropping it; an
-  //    incomplete record there (a torn write, what a crash leaves) is still dropped.
-  //    kAbsoluteConsistency already fails on both; kPointInTimeRecovery still stops at
-  //    the damage (choosing that mode is choosing to keep the prefix);
+  //    (checksum-failing) record at the end of the last log instead of dropping it, and
+  //    on damage at the end of an older log or an older log cut short; an incomplete
+  //    record at the end of the last log (a torn write, what a crash leaves) is still
+  //    dropped. kAbsoluteConsistency already fails on all of these; kPointInTimeRecovery
+  //    still stops at damage (choosing that mode is choosing to keep the prefix);
   //  - every table a flush or compaction writes is read back in full (checksums, key
   //    order, entry count) before it is installed; a failure is a background error;
-  //  - every data block read from a table file is verified on each read from the file
-  //    (through the block cache), also for memory-mapped tables, whose uncompressed
-  //    blocks are otherwise read in place and verified once per table open.
+  //  - every data block read from a table file is verified on each read from the file,
+  //    memory-mapped tables included.
   bool paranoid_checks = false;
 
   // Bytes of writes a memtable holds before it is turned into a table. Default: 64 MiB.
-  // Range: [64 KiB, 4 GiB]. The budget includes a bloom filter of the memtable's keys of
-  // write_buffer_size / 64 bytes, which lets point lookups skip a memtable that does not
-  // hold their key.
+  // Range: [64 KiB, 4 GiB]. The budget includes a filter of the memtable's keys of
+  // write_buffer_size / 64 bytes.
   size_t write_buffer_size = size_t{64} << 20;
   // Memtables (active + immutable) held at most; writers wait when all are full.
   // Default: 2. Range: [2, 64].
@@ -92,19 +98,17 @@ struct LSMDB_EXPORT Options {
   CompressionType compression = CompressionType::kSnappy;
   // zstd level when compression is kZstd. Default: 3. Range: [1, 19].
   int zstd_level = 3;
-  // Files kept open at once, tables included. The default file system keeps a table open
-  // as a read-only memory mapping (no descriptor) while at most 4096 tables are mapped
-  // in the process, and through a descriptor beyond that. Default: 1000.
-  // Range: [16, 1000000].
+  // Files kept open at once, tables included (a table counts whether the file system
+  // holds it by a descriptor or a memory mapping). Tables pinned by live iterators may
+  // exceed the bound. Default: 1000. Range: [16, 1000000].
   int max_open_files = 1000;
 
   // Levels of the tree. Default: 7. Range: [2, 12].
   int num_levels = 7;
-  // Bytes at which a table being written by a flush or compaction is cut. 0 means an
-  // eighth of max_bytes_for_level_base (32 MiB with the default memtable), but at least
-  // 64 KiB: smaller tables let compaction pick the ones that overlap least below
-  // (10M-key fillrandom with 4 MiB memtables: write amplification 10.8 with a quarter,
-  // 10.5 with an eighth). Default: 0. Range: 0 or [64 KiB, 4 GiB].
+  // Bytes at which a compaction (or RepairDB) cuts the table it is writing; a flush
+  // writes each memtable as one table. 0 means an eighth of max_bytes_for_level_base
+  // (32 MiB with the defaults), but at least 64 KiB. Default: 0.
+  // Range: 0 or [64 KiB, 4 GiB].
   uint64_t target_file_size = 0;
   // L0 tables that start a compaction into L1. Default: 4. Range: [1, 1000].
   int level0_file_num_compaction_trigger = 4;
@@ -115,9 +119,7 @@ struct LSMDB_EXPORT Options {
   int level0_stop_writes_trigger = 36;
   // Target bytes of L1 (with dynamic level sizing: the most the base level is given).
   // 0 means write_buffer_size * level0_file_num_compaction_trigger (256 MiB with the
-  // defaults): L1 then holds about what one L0 -> L1 compaction brings, which keeps that
-  // compaction's rewrite of L1 small whatever the memtable size. Default: 0.
-  // Range: 0 or [64 KiB, 2^50].
+  // defaults), but at least 64 KiB. Default: 0. Range: 0 or [64 KiB, 2^50].
   uint64_t max_bytes_for_level_base = 0;
   // Each level's target is this many times the one above. Default: 10. Range: [2, 100].
   double max_bytes_for_level_multiplier = 10;
@@ -129,14 +131,10 @@ struct LSMDB_EXPORT Options {
   // Key-range pieces a large L0 -> L1 compaction may be split into, run in parallel.
   // Default: 1 (no split). Range: [1, 64].
   int max_subcompactions = 1;
-  // Seek compaction (after LevelDB's): a table that reads keep passing through on their
-  // way to deeper levels is compacted into the level below once it has cost about one
-  // read per 16 KiB of its size (at least 100), when no level is over its target. The
-  // reads counted are iterator seeks that had to position it (one in 8 is sampled) and
-  // point lookups that searched one of its blocks in vain (its bloom filter let the key
-  // through; LevelDB also counts the lookups its filter answers, which in a mix of reads
-  // and writes compacts each new L0 table on its own). A tree read by seeks then settles
-  // into fewer sorted runs, so each seek positions fewer. Default: true.
+  // Seek compaction: a table that reads keep passing through on their way to deeper
+  // levels is compacted into the level below once it has cost about one read per 16 KiB
+  // of its size (at least 100 reads), when no level is over its target
+  // (docs/DESIGN.md §6 says which reads count). Default: true.
   bool seek_compaction = true;
 
   // What recovery does with a damaged write-ahead log.
@@ -158,18 +156,14 @@ struct LSMDB_EXPORT Options {
 };
 
 struct LSMDB_EXPORT ReadOptions {
-  // Read as of this snapshot (from DB::GetSnapshot); null reads the latest state.
-  // Default: null.
+  // Read as of this snapshot; null reads the latest state. REQUIRES: null, or a snapshot
+  // that GetSnapshot of the same DB returned and that is not yet released. Default: null.
   const Snapshot* snapshot = nullptr;
-  // Verify the checksum of every block read from a file. A block is checked once, when
-  // it enters the block cache, so this costs nothing on cache hits. An uncompressed
-  // block of a memory-mapped table (read in place, not cached) is checked the first time
-  // its table reads it, and not again while the table stays open; Options::paranoid_checks
-  // sends every block through the cache path instead (docs/format/sstable.md). Turning
-  // this off saves the CRC of each block read from a file (0.3-0.6 µs per 4 KiB on the
-  // reference machine), but a block read unchecked is never cached (later readers rely on
-  // the check), so each read of it goes to the file again. Default: true (as RocksDB's;
-  // LevelDB's is false), which keeps DESIGN.md §1's "no wrong answers".
+  // Verify the checksum of each table block this read uses before using it; a block
+  // verified once (when it entered the block cache, or by an earlier read of the same
+  // open table) is not verified again. With false, blocks this read loads unverified are
+  // used as they are and are not added to the block cache. Options::paranoid_checks
+  // verifies every block read from a file regardless. Default: true.
   bool verify_checksums = true;
   // Put the blocks this read loads into the block cache. Default: true.
   bool fill_cache = true;
