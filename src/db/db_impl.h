@@ -4,8 +4,9 @@
 // group: it writes one WAL record for the group, syncs at most once, inserts into the
 // memtable with mu_ released (it is the only thread that mutates mem_), then publishes
 // the new last sequence. Readers copy the current ReadView (memtable, immutable
-// memtables, version) under mu_ and read without it. Background threads flush immutable
-// memtables to L0 tables.
+// memtables, version) from their thread's slot, without mu_, and read without any lock.
+// Background threads flush immutable memtables to L0 tables and run compactions.
+// docs/DESIGN.md walks through all of this (§4-§9) and lists the lock rules (§7).
 //
 // Background errors (db_error.cc): a failed flush, compaction, MANIFEST write or WAL
 // write/sync is recorded in bg_error_; writes then fail with it, reads go on. Resume()
