@@ -103,6 +103,7 @@ class DBIter final : public Iterator {
   Status status() const override { return status_.ok() ? internal_->status() : status_; }
 
   void SeekToFirst() override {
+    if (Failed()) return;
     if (lower_) {
       Seek(*lower_);
       return;
@@ -113,6 +114,7 @@ class DBIter final : public Iterator {
   }
 
   void Seek(std::string_view target) override {
+    if (Failed()) return;
     if (lower_ && CompareUser(target, *lower_) < 0) target = *lower_;
     direction_ = kForward;
     seek_key_.AssignInternalKey(target, sequence_, kValueTypeForSeek);
@@ -122,6 +124,7 @@ class DBIter final : public Iterator {
   }
 
   void SeekToLast() override {
+    if (Failed()) return;
     direction_ = kReverse;
     if (upper_) {
       // The last entry with user key < upper.
@@ -139,6 +142,7 @@ class DBIter final : public Iterator {
   }
 
   void SeekForPrev(std::string_view target) override {
+    if (Failed()) return;
     if (upper_ && CompareUser(target, *upper_) >= 0) {
       SeekToLast();
       return;
@@ -204,6 +208,25 @@ class DBIter final : public Iterator {
 
   void SetCorrupt() { status_ = Status::Corruption("iterator", "bad internal key"); }
 
+  // True once an error was met: it is final (Valid() stays false).
+  bool Failed() {
+    if (status_.ok()) [[likely]] {
+      return false;
+    }
+    valid_ = false;
+    return true;
+  }
+
+  // Called when internal_ ran out: keeps its error, if that is why. True if it failed.
+  bool InternalFailed() {
+    Status s = internal_->status();
+    if (s.ok()) [[likely]] {
+      return false;
+    }
+    if (status_.ok()) status_ = std::move(s);
+    return true;
+  }
+
   // Moves forward to the first visible, live entry; with skipping, entries whose user
   // key is <= saved_key_ are passed over (they are older versions of a key already shown
   // or deleted).
@@ -245,6 +268,7 @@ class DBIter final : public Iterator {
       return;
     }
     valid_ = false;
+    if (!internal_->Valid()) InternalFailed();
   }
 
   // Moves backward collecting the newest visible entry of the previous user key.
@@ -282,6 +306,9 @@ class DBIter final : public Iterator {
       }
       internal_->Prev();
     }
+    // Ran out because a source failed: what was collected may be an older entry of a key
+    // whose newest one that source holds.
+    if (!internal_->Valid() && InternalFailed()) found = false;
     if (!found) {
       valid_ = false;
       saved_key_.clear();
