@@ -70,8 +70,8 @@ class Oracle {
     const Status s = it_->status();
     if (!s.ok()) errors_ = true;
     if (it_->Valid()) {
-      ASSERT_TRUE(s.ok()) << "after " << op << ": Valid() with status " << s.ToString()
-                          << " at " << it_->key();
+      ASSERT_TRUE(s.ok()) << "after " << op << ": Valid() with status " << s.ToString() << " at "
+                          << it_->key();
       ASSERT_NE(model_->end(), pos_) << "after " << op << ": extra entry " << it_->key();
       ASSERT_EQ(pos_->first, it_->key()) << "after " << op;
       ASSERT_EQ(pos_->second, it_->value()) << "after " << op << " at " << pos_->first;

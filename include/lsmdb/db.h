@@ -76,7 +76,8 @@ class LSMDB_EXPORT DB {
   // A write that returned an error was not acknowledged: after a reopen it may or may not
   // be present (a WAL record whose sync failed can survive). Nothing the failed work
   // wrote is installed; its leftover files are deleted by Resume or the next Open. The
-  // error is readable as the property "lsmdb.background-error".
+  // error is readable as the property "lsmdb.background-error", which reads "OK" only
+  // when writes are accepted (during a Resume it still shows the error being cleared).
   //
   // Resume() clears a retryable background error (an I/O error, a full device
   // included) and makes the database writable again: it writes a fresh MANIFEST, switches

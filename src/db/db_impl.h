@@ -251,6 +251,10 @@ class DBImpl final : public DB {
   bool bg_error_wal_ GUARDED_BY(mu_) = false;    // the error left the WAL unusable
   uint64_t bg_error_count_ GUARDED_BY(mu_) = 0;  // errors recorded so far
   Status last_bg_error_ GUARDED_BY(mu_);         // the latest, kept after Resume clears it
+  // The error a Resume() under way has cleared from bg_error_ (so that its flushes run)
+  // while writes still wait for it; reported by "lsmdb.background-error" until writes are
+  // accepted again.
+  Status resuming_from_ GUARDED_BY(mu_);
   bool auto_resume_running_ GUARDED_BY(mu_) = false;
   int auto_resume_attempts_ GUARDED_BY(mu_) = 0;  // since the last successful resume
   bool shutting_down_ GUARDED_BY(mu_) = false;
