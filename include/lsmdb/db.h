@@ -29,12 +29,18 @@ class LSMDB_EXPORT DB {
   // *db is left null. Errors: InvalidArgument for bad options, a missing database without
   // create_if_missing, an existing one with error_if_exists, or another comparator;
   // IOError if another handle has the database open; Corruption for damaged files.
+  // The exclusive hold is a lock on the LOCK file and, with the default file system, on
+  // the directory too: deleting LOCK while the database is open does not let a second
+  // handle (in this process or another) open it.
   static Status Open(const Options& options, const std::string& path, std::unique_ptr<DB>* db);
 
   DB() = default;
   DB(const DB&) = delete;
   DB& operator=(const DB&) = delete;
-  // Waits for background work, then closes. Snapshots and iterators must be gone.
+  // Waits for background work, then closes.
+  // REQUIRES: every iterator and snapshot of this DB is gone. If one is still live, the
+  // destructor writes a message saying so to stderr and aborts the process (they would
+  // read freed memory).
   virtual ~DB();
 
   // Sets key to value. Keys and values over kMaxKeySize / kMaxValueSize are rejected
@@ -46,13 +52,18 @@ class LSMDB_EXPORT DB {
   virtual Status Write(const WriteOptions& options, WriteBatch* batch) = 0;
 
   // Stores the value of key in *value. NotFound if absent (then *value is unchanged).
+  // options.snapshot, when set, must be one of this DB's: another DB's is
+  // InvalidArgument (for NewIterator too: an iterator that is never Valid(), whose
+  // status() says so).
   virtual Status Get(const ReadOptions& options, std::string_view key, std::string* value) = 0;
   // An iterator over the database as of options.snapshot (or now). Initially not
   // Valid(); call a Seek method first.
   virtual std::unique_ptr<Iterator> NewIterator(const ReadOptions& options) = 0;
 
   // A handle on the current state. Release it with ReleaseSnapshot; until then, the
-  // versions it sees are kept.
+  // versions it sees are kept. Release every snapshot before destroying the DB.
+  // REQUIRES (ReleaseSnapshot): snapshot came from this DB and is released once; another
+  // DB's snapshot aborts the process with a message on stderr.
   virtual const Snapshot* GetSnapshot() = 0;
   virtual void ReleaseSnapshot(const Snapshot* snapshot) = 0;
 

@@ -67,6 +67,13 @@ class DBImpl final : public DB {
   Status Open();
 
  private:
+  // True if snapshot was made by this DB (its owner is never changed: no lock needed).
+  bool OwnsSnapshot(const Snapshot* snapshot) const NO_THREAD_SAFETY_ANALYSIS {
+    return static_cast<const SnapshotImpl*>(snapshot)->owner == &snapshots_;
+  }
+  // The error of a read given another DB's snapshot.
+  static Status ForeignSnapshot();
+
   // A queued write (or, with a null batch, a request that needs the write path to itself:
   // a memtable switch by Flush, a Resume).
   struct Writer {
@@ -245,6 +252,7 @@ class DBImpl final : public DB {
   size_t sync_writers_ GUARDED_BY(mu_) = 1;
   uint64_t last_sync_micros_ GUARDED_BY(mu_) = 0;
   SnapshotList snapshots_ GUARDED_BY(mu_);
+  std::atomic<int> live_iterators_{0};                  // made by NewIterator and not yet destroyed
   std::set<uint64_t> pending_outputs_ GUARDED_BY(mu_);  // tables being written
 
   Status bg_error_ GUARDED_BY(mu_);

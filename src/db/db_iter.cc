@@ -81,8 +81,9 @@ class DBIter final : public Iterator {
  public:
   DBIter(const InternalKeyComparator* icmp, std::unique_ptr<InternalIterator> internal,
          SequenceNumber sequence, const ReadOptions& options, std::shared_ptr<const void> pin,
-         SeekSampler sampler)
-      : pin_(std::move(pin)),
+         SeekSampler sampler, std::atomic<int>* live_count)
+      : live_count_(live_count),
+        pin_(std::move(pin)),
         sampler_(std::move(sampler)),
         ucmp_(icmp->user_comparator()),
         bytewise_(ucmp_ == BytewiseComparator()),
@@ -90,6 +91,9 @@ class DBIter final : public Iterator {
         sequence_(sequence),
         lower_(options.lower_bound),
         upper_(options.upper_bound) {}
+  ~DBIter() override {
+    if (live_count_ != nullptr) live_count_->fetch_sub(1, std::memory_order_release);
+  }
 
   bool Valid() const override { return valid_; }
   std::string_view key() const override {
@@ -320,6 +324,7 @@ class DBIter final : public Iterator {
     valid_ = !(lower_ && CompareUser(key_, *lower_) < 0);
   }
 
+  std::atomic<int>* const live_count_;
   std::shared_ptr<const void> pin_;  // declared first: destroyed after internal_
   SeekSampler sampler_;
   const Comparator* const ucmp_;
@@ -342,9 +347,10 @@ class DBIter final : public Iterator {
 std::unique_ptr<Iterator> NewDBIterator(const InternalKeyComparator* icmp,
                                         std::unique_ptr<InternalIterator> internal,
                                         SequenceNumber sequence, const ReadOptions& options,
-                                        std::shared_ptr<const void> pin, SeekSampler sampler) {
+                                        std::shared_ptr<const void> pin, SeekSampler sampler,
+                                        std::atomic<int>* live_count) {
   return std::make_unique<DBIter>(icmp, std::move(internal), sequence, options, std::move(pin),
-                                  std::move(sampler));
+                                  std::move(sampler), live_count);
 }
 
 }  // namespace lsmdb
