@@ -29,6 +29,9 @@ class LSMDB_EXPORT DB {
   // *db is left null. Errors: InvalidArgument for bad options, a missing database without
   // create_if_missing, an existing one with error_if_exists, or another comparator;
   // IOError if another handle has the database open; Corruption for damaged files.
+  // The exclusive hold is a lock on the LOCK file and, with the default file system, on
+  // the directory too: deleting LOCK while the database is open does not let a second
+  // handle (in this process or another) open it.
   static Status Open(const Options& options, const std::string& path, std::unique_ptr<DB>* db);
 
   DB() = default;
@@ -36,6 +39,8 @@ class LSMDB_EXPORT DB {
   DB& operator=(const DB&) = delete;
   // Waits for running background work, then closes the database.
   // REQUIRES: every iterator of this DB has been destroyed and every snapshot released.
+  // If one is still live, the destructor writes a message saying so to stderr and aborts
+  // the process (they would read freed memory).
   virtual ~DB();
 
   // Sets key to value. Keys and values over kMaxKeySize / kMaxValueSize are rejected
@@ -47,16 +52,21 @@ class LSMDB_EXPORT DB {
   virtual Status Write(const WriteOptions& options, WriteBatch* batch) = 0;
 
   // Stores the value of key in *value. NotFound if absent (then *value is unchanged).
+  // options.snapshot, when set, must be one of this DB's: another DB's is
+  // InvalidArgument (for NewIterator too: an iterator that is never Valid(), whose
+  // status() says so).
   virtual Status Get(const ReadOptions& options, std::string_view key, std::string* value) = 0;
   // An iterator over the database as of options.snapshot (or now). Initially not
   // Valid(); call a Seek method first. The iterator must be destroyed before this DB.
   virtual std::unique_ptr<Iterator> NewIterator(const ReadOptions& options) = 0;
 
   // A handle on the current state, owned by this DB. Release it with ReleaseSnapshot;
-  // until then, the versions it sees are kept.
+  // until then, the versions it sees are kept. Release every snapshot before destroying
+  // the DB.
   virtual const Snapshot* GetSnapshot() = 0;
   // Releases a snapshot; null is ignored. REQUIRES: snapshot came from GetSnapshot of
-  // this DB and is not yet released. It must not be used afterwards.
+  // this DB and is not yet released; it must not be used afterwards. Another DB's
+  // snapshot aborts the process with a message on stderr.
   virtual void ReleaseSnapshot(const Snapshot* snapshot) = 0;
 
   // Reads a property (see docs/PROPERTIES.md): "lsmdb.stats",
@@ -79,7 +89,8 @@ class LSMDB_EXPORT DB {
   // A write that returned an error was not acknowledged: after a reopen it may or may not
   // be present (a WAL record whose sync failed can survive). Nothing the failed work
   // wrote is installed; its leftover files are deleted by Resume or the next Open. The
-  // error is readable as the property "lsmdb.background-error".
+  // error is readable as the property "lsmdb.background-error", which reads "OK" only
+  // when writes are accepted (during a Resume it still shows the error being cleared).
   //
   // Resume() clears a retryable background error (an I/O error, a full device
   // included) and makes the database writable again, keeping every acknowledged write;

@@ -109,7 +109,8 @@ class LSMDB_EXPORT FileSystem {
   // Makes the directory's entries (created, renamed, removed files) durable.
   virtual Status SyncDir(const std::string& dir) = 0;
   // Takes an exclusive lock on path (created if missing). Fails with IOError if another
-  // holder, in this process or another, has it.
+  // holder, in this process or another, has it. The default file system also locks the
+  // directory holding path, so that deleting the lock file does not free the lock.
   virtual Status LockFile(const std::string& path, std::unique_ptr<FileLock>* lock) = 0;
 };
 

@@ -39,7 +39,10 @@ class LSMDB_EXPORT Iterator {
   virtual std::string_view key() const = 0;
   // REQUIRES: Valid(). The bytes stay valid until the iterator moves or is destroyed.
   virtual std::string_view value() const = 0;
-  // OK unless an error was met (for example Corruption of a block on disk).
+  // OK unless an error was met (for example Corruption of a block on disk, or a missing
+  // table file). An error ends the iteration for good, in both directions: Valid() is
+  // false from then on, whatever seek is called (make a new iterator to try again). Every
+  // entry shown while status() is OK is the right one.
   virtual Status status() const = 0;
 };
 

@@ -87,11 +87,13 @@ Status DBImpl::ResumeAsFrontWriter() {
       return RecordBackgroundError(s, "resume: WAL switch", /*wal=*/true);
     }
   }
+  resuming_from_ = bg_error_;  // still reported: writes wait for the flushes below
   bg_error_ = Status();
   bg_error_wal_ = false;
   RemoveObsoleteFiles();  // the partial outputs of the failed work
   bg_cv_.SignalAll();     // flushes and compactions may run again
   s = FlushImmutablesLocked();
+  resuming_from_ = Status();
   if (!s.ok()) {
     // The memtables of the old WAL are still not tables: writes must wait for them.
     bg_error_wal_ |= wal;

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cinttypes>
 #include <cstdio>
+#include <cstdlib>
 
 #include "db/db_iter.h"
 #include "db/log_link.h"
@@ -38,6 +39,16 @@ DBImpl::DBImpl(const Options& options, std::string dbname)
 DBImpl::~DBImpl() {
   {
     MutexLock l(&mu_);
+    // Misuse that would otherwise crash later (an iterator reading freed tables, a
+    // snapshot released into a freed list): stop here, saying what is wrong.
+    const int iterators = live_iterators_.load(std::memory_order_acquire);
+    if (iterators != 0 || !snapshots_.empty()) {
+      std::fprintf(stderr,
+                   "lsmdb: the DB of %s is destroyed while %d iterator(s) and %zu snapshot(s) "
+                   "of it are still live; destroy them (ReleaseSnapshot) first\n",
+                   dbname_.c_str(), iterators, snapshots_.size());
+      std::abort();
+    }
     shutting_down_ = true;
     bg_cv_.SignalAll();
   }
@@ -159,6 +170,9 @@ void DBImpl::InstallReadView() {
 
 Status DBImpl::Get(const ReadOptions& options, std::string_view key, std::string* value) {
   if (value == nullptr) return Status::InvalidArgument("Get: value is null");
+  if (options.snapshot != nullptr && !OwnsSnapshot(options.snapshot)) {
+    return ForeignSnapshot();
+  }
   const SequenceNumber seq = options.snapshot
                                  ? static_cast<const SnapshotImpl*>(options.snapshot)->sequence
                                  : versions_->LastSequence();
@@ -191,7 +205,15 @@ std::unique_ptr<InternalIterator> DBImpl::NewInternalIterator(const ReadOptions&
   return NewMergingIterator(&icmp_, std::move(children), ChildOrder::kNewestFirst);
 }
 
+Status DBImpl::ForeignSnapshot() {
+  return Status::InvalidArgument("the snapshot of ReadOptions belongs to another database");
+}
+
 std::unique_ptr<Iterator> DBImpl::NewIterator(const ReadOptions& options) {
+  if (options.snapshot != nullptr && !OwnsSnapshot(options.snapshot)) {
+    // Never Valid(), reporting the error.
+    return NewDBIterator(&icmp_, NewEmptyIterator(ForeignSnapshot()), 0, options, nullptr);
+  }
   const SequenceNumber seq = options.snapshot
                                  ? static_cast<const SnapshotImpl*>(options.snapshot)->sequence
                                  : versions_->LastSequence();
@@ -207,8 +229,9 @@ std::unique_ptr<Iterator> DBImpl::NewIterator(const ReadOptions& options) {
       }
     };
   }
+  live_iterators_.fetch_add(1, std::memory_order_relaxed);
   return NewDBIterator(&icmp_, std::move(internal), seq, options, std::move(view),
-                       std::move(sampler));
+                       std::move(sampler), &live_iterators_);
 }
 
 void DBImpl::SeekBudgetSpent(const SeekCharge& charge) {
@@ -224,6 +247,11 @@ const Snapshot* DBImpl::GetSnapshot() {
 
 void DBImpl::ReleaseSnapshot(const Snapshot* snapshot) {
   if (snapshot == nullptr) return;
+  if (!OwnsSnapshot(snapshot)) {
+    std::fprintf(stderr, "lsmdb: ReleaseSnapshot on %s: the snapshot belongs to another DB\n",
+                 dbname_.c_str());
+    std::abort();
+  }
   MutexLock l(&mu_);
   snapshots_.Delete(static_cast<const SnapshotImpl*>(snapshot));
 }

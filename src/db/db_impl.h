@@ -68,6 +68,13 @@ class DBImpl final : public DB {
   Status Open();
 
  private:
+  // True if snapshot was made by this DB (its owner is never changed: no lock needed).
+  bool OwnsSnapshot(const Snapshot* snapshot) const NO_THREAD_SAFETY_ANALYSIS {
+    return static_cast<const SnapshotImpl*>(snapshot)->owner == &snapshots_;
+  }
+  // The error of a read given another DB's snapshot.
+  static Status ForeignSnapshot();
+
   // A queued write (or, with a null batch, a request that needs the write path to itself:
   // a memtable switch by Flush, a Resume).
   struct Writer {
@@ -246,12 +253,17 @@ class DBImpl final : public DB {
   size_t sync_writers_ GUARDED_BY(mu_) = 1;
   uint64_t last_sync_micros_ GUARDED_BY(mu_) = 0;
   SnapshotList snapshots_ GUARDED_BY(mu_);
+  std::atomic<int> live_iterators_{0};                  // made by NewIterator and not yet destroyed
   std::set<uint64_t> pending_outputs_ GUARDED_BY(mu_);  // tables being written
 
   Status bg_error_ GUARDED_BY(mu_);
   bool bg_error_wal_ GUARDED_BY(mu_) = false;    // the error left the WAL unusable
   uint64_t bg_error_count_ GUARDED_BY(mu_) = 0;  // errors recorded so far
   Status last_bg_error_ GUARDED_BY(mu_);         // the latest, kept after Resume clears it
+  // The error a Resume() under way has cleared from bg_error_ (so that its flushes run)
+  // while writes still wait for it; reported by "lsmdb.background-error" until writes are
+  // accepted again.
+  Status resuming_from_ GUARDED_BY(mu_);
   bool auto_resume_running_ GUARDED_BY(mu_) = false;
   int auto_resume_attempts_ GUARDED_BY(mu_) = 0;  // since the last successful resume
   bool shutting_down_ GUARDED_BY(mu_) = false;

@@ -81,8 +81,9 @@ class DBIter final : public Iterator {
  public:
   DBIter(const InternalKeyComparator* icmp, std::unique_ptr<InternalIterator> internal,
          SequenceNumber sequence, const ReadOptions& options, std::shared_ptr<const void> pin,
-         SeekSampler sampler)
-      : pin_(std::move(pin)),
+         SeekSampler sampler, std::atomic<int>* live_count)
+      : live_count_(live_count),
+        pin_(std::move(pin)),
         sampler_(std::move(sampler)),
         ucmp_(icmp->user_comparator()),
         bytewise_(ucmp_ == BytewiseComparator()),
@@ -90,6 +91,9 @@ class DBIter final : public Iterator {
         sequence_(sequence),
         lower_(options.lower_bound),
         upper_(options.upper_bound) {}
+  ~DBIter() override {
+    if (live_count_ != nullptr) live_count_->fetch_sub(1, std::memory_order_release);
+  }
 
   bool Valid() const override { return valid_; }
   std::string_view key() const override {
@@ -103,6 +107,7 @@ class DBIter final : public Iterator {
   Status status() const override { return status_.ok() ? internal_->status() : status_; }
 
   void SeekToFirst() override {
+    if (Failed()) return;
     if (lower_) {
       Seek(*lower_);
       return;
@@ -113,6 +118,7 @@ class DBIter final : public Iterator {
   }
 
   void Seek(std::string_view target) override {
+    if (Failed()) return;
     if (lower_ && CompareUser(target, *lower_) < 0) target = *lower_;
     direction_ = kForward;
     seek_key_.AssignInternalKey(target, sequence_, kValueTypeForSeek);
@@ -122,6 +128,7 @@ class DBIter final : public Iterator {
   }
 
   void SeekToLast() override {
+    if (Failed()) return;
     direction_ = kReverse;
     if (upper_) {
       // The last entry with user key < upper.
@@ -139,6 +146,7 @@ class DBIter final : public Iterator {
   }
 
   void SeekForPrev(std::string_view target) override {
+    if (Failed()) return;
     if (upper_ && CompareUser(target, *upper_) >= 0) {
       SeekToLast();
       return;
@@ -204,6 +212,25 @@ class DBIter final : public Iterator {
 
   void SetCorrupt() { status_ = Status::Corruption("iterator", "bad internal key"); }
 
+  // True once an error was met: it is final (Valid() stays false).
+  bool Failed() {
+    if (status_.ok()) [[likely]] {
+      return false;
+    }
+    valid_ = false;
+    return true;
+  }
+
+  // Called when internal_ ran out: keeps its error, if that is why. True if it failed.
+  bool InternalFailed() {
+    Status s = internal_->status();
+    if (s.ok()) [[likely]] {
+      return false;
+    }
+    if (status_.ok()) status_ = std::move(s);
+    return true;
+  }
+
   // Moves forward to the first visible, live entry; with skipping, entries whose user
   // key is <= saved_key_ are passed over (they are older versions of a key already shown
   // or deleted).
@@ -245,6 +272,7 @@ class DBIter final : public Iterator {
       return;
     }
     valid_ = false;
+    if (!internal_->Valid()) InternalFailed();
   }
 
   // Moves backward collecting the newest visible entry of the previous user key.
@@ -282,6 +310,9 @@ class DBIter final : public Iterator {
       }
       internal_->Prev();
     }
+    // Ran out because a source failed: what was collected may be an older entry of a key
+    // whose newest one that source holds.
+    if (!internal_->Valid() && InternalFailed()) found = false;
     if (!found) {
       valid_ = false;
       saved_key_.clear();
@@ -293,6 +324,7 @@ class DBIter final : public Iterator {
     valid_ = !(lower_ && CompareUser(key_, *lower_) < 0);
   }
 
+  std::atomic<int>* const live_count_;
   std::shared_ptr<const void> pin_;  // declared first: destroyed after internal_
   SeekSampler sampler_;
   const Comparator* const ucmp_;
@@ -315,9 +347,10 @@ class DBIter final : public Iterator {
 std::unique_ptr<Iterator> NewDBIterator(const InternalKeyComparator* icmp,
                                         std::unique_ptr<InternalIterator> internal,
                                         SequenceNumber sequence, const ReadOptions& options,
-                                        std::shared_ptr<const void> pin, SeekSampler sampler) {
+                                        std::shared_ptr<const void> pin, SeekSampler sampler,
+                                        std::atomic<int>* live_count) {
   return std::make_unique<DBIter>(icmp, std::move(internal), sequence, options, std::move(pin),
-                                  std::move(sampler));
+                                  std::move(sampler), live_count);
 }
 
 }  // namespace lsmdb

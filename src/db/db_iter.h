@@ -4,6 +4,7 @@
 #define LSMDB_DB_DB_ITER_H_
 
 #include <any>
+#include <atomic>
 #include <functional>
 #include <memory>
 
@@ -25,11 +26,13 @@ inline constexpr int kSeekSamplePeriod = 8;
 // internal must yield internal keys ordered by icmp. pin is kept alive as long as the
 // iterator (it owns what internal reads from: memtables, a version). options' bounds
 // must outlive the iterator. sampler (may be empty) must stay callable as long as the
-// iterator lives.
+// iterator lives. live_count (may be null) is decremented when the iterator is destroyed
+// (the DB counts its live iterators) and must outlive it.
 std::unique_ptr<Iterator> NewDBIterator(const InternalKeyComparator* icmp,
                                         std::unique_ptr<InternalIterator> internal,
                                         SequenceNumber sequence, const ReadOptions& options,
-                                        std::shared_ptr<const void> pin, SeekSampler sampler = {});
+                                        std::shared_ptr<const void> pin, SeekSampler sampler = {},
+                                        std::atomic<int>* live_count = nullptr);
 
 }  // namespace lsmdb
 

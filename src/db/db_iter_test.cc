@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <map>
 #include <optional>
@@ -46,30 +47,42 @@ class EntryIterator final : public InternalIterator {
     }
   }
 
-  bool Valid() const override { return pos_ < kv_.size(); }
-  void SeekToFirst() override { pos_ = 0; }
-  void SeekToLast() override { pos_ = kv_.empty() ? 0 : kv_.size() - 1; }
+  // Makes the iterator fail (for good, with Corruption) when it reaches entry `index`
+  // of the sorted entries.
+  void FailAt(size_t index) { fail_at_ = index; }
+
+  bool Valid() const override { return status_.ok() && pos_ < kv_.size(); }
+  void SeekToFirst() override { Land(0); }
+  void SeekToLast() override { Land(kv_.empty() ? 0 : kv_.size() - 1); }
   void Seek(std::string_view target) override {
-    pos_ = 0;
-    while (pos_ < kv_.size() && icmp_->Compare(kv_[pos_].first, target) < 0) pos_++;
+    size_t pos = 0;
+    while (pos < kv_.size() && icmp_->Compare(kv_[pos].first, target) < 0) pos++;
+    Land(pos);
   }
   void Next() override {
     ASSERT_TRUE(Valid());
-    pos_++;
+    Land(pos_ + 1);
   }
   void Prev() override {
     ASSERT_TRUE(Valid());
-    pos_ = pos_ == 0 ? kv_.size() : pos_ - 1;
+    Land(pos_ == 0 ? kv_.size() : pos_ - 1);
   }
   std::string_view key() const override { return {keys_[pos_].get(), kv_[pos_].first.size()}; }
   std::string_view value() const override { return kv_[pos_].second; }
-  Status status() const override { return Status::OK(); }
+  Status status() const override { return status_; }
 
  private:
+  void Land(size_t pos) {
+    pos_ = pos;
+    if (pos == fail_at_) status_ = Status::Corruption("entry iterator", "failed");
+  }
+
   const InternalKeyComparator* icmp_;
   std::vector<std::pair<std::string, std::string>> kv_;
   std::vector<std::unique_ptr<char[]>> keys_;
   size_t pos_;
+  size_t fail_at_ = SIZE_MAX;
+  Status status_;
 };
 
 std::vector<std::pair<std::string, std::string>> Encode(const std::vector<Entry>& entries) {
@@ -234,6 +247,51 @@ TEST(DBIterTest, DamagedInternalKeyIsCorruption) {
   EXPECT_FALSE(it->Valid());
   EXPECT_TRUE(it->status().IsCorruption()) << it->status().ToString();
   it->SeekToLast();
+  EXPECT_FALSE(it->Valid());
+  EXPECT_TRUE(it->status().IsCorruption());
+}
+
+// Moving backward, the entries of a user key come oldest first: a source that fails
+// before the newest one is reached must not leave the older one shown.
+TEST(DBIterTest, FailureWhileCollectingBackwardEndsTheIteration) {
+  auto internal =
+      std::make_unique<EntryIterator>(&kBytewise, Encode({{"a", 2, ValueType::kValue, "new"},
+                                                          {"a", 1, ValueType::kValue, "old"},
+                                                          {"b", 3, ValueType::kValue, "b"}}));
+  internal->FailAt(0);  // a@2, the newest entry of "a"
+  ReadOptions ro;
+  auto it = NewDBIterator(&kBytewise, std::move(internal), 100, ro, nullptr);
+  it->SeekToLast();
+  ASSERT_TRUE(it->Valid());
+  EXPECT_EQ("b", it->key());
+  it->Prev();
+  EXPECT_FALSE(it->Valid());
+  EXPECT_TRUE(it->status().IsCorruption()) << it->status().ToString();
+  // The error is final.
+  it->SeekToFirst();
+  EXPECT_FALSE(it->Valid());
+  it->Seek("b");
+  EXPECT_FALSE(it->Valid());
+  it->SeekForPrev("b");
+  EXPECT_FALSE(it->Valid());
+  EXPECT_TRUE(it->status().IsCorruption());
+}
+
+// A bad internal key is final too: a later seek elsewhere does not make the iterator
+// valid again while status() reports the error.
+TEST(DBIterTest, DamagedInternalKeyIsFinal) {
+  std::vector<std::pair<std::string, std::string>> kv = Encode({{"a", 1, ValueType::kValue, "1"}});
+  std::string bad_kind;
+  AppendInternalKey(&bad_kind, "b", 2, ValueType::kValue);
+  bad_kind[bad_kind.size() - kInternalKeyTrailer] = 9;
+  kv.emplace_back(bad_kind, "2");
+  ReadOptions ro;
+  auto it =
+      NewDBIterator(&kBytewise, std::make_unique<EntryIterator>(&kBytewise, kv), 100, ro, nullptr);
+  it->Seek("b");
+  EXPECT_FALSE(it->Valid());
+  EXPECT_TRUE(it->status().IsCorruption());
+  it->Seek("a");
   EXPECT_FALSE(it->Valid());
   EXPECT_TRUE(it->status().IsCorruption());
 }

@@ -176,7 +176,8 @@ bool DBImpl::GetProperty(std::string_view name, std::string* value) {
     return true;
   }
   if (p == "background-error") {
-    *value = bg_error_.ToString();
+    // During a Resume(), the error it is clearing: writes are not accepted yet.
+    *value = (bg_error_.ok() ? resuming_from_ : bg_error_).ToString();
     return true;
   }
   return false;

@@ -12,11 +12,14 @@
 
 namespace lsmdb {
 
+class SnapshotList;
+
 class SnapshotImpl final : public Snapshot {
  public:
-  explicit SnapshotImpl(SequenceNumber seq) : sequence(seq) {}
+  SnapshotImpl(SequenceNumber seq, const SnapshotList* list) : sequence(seq), owner(list) {}
   ~SnapshotImpl() override = default;
   const SequenceNumber sequence;
+  const SnapshotList* const owner;  // the list (and so the DB) it belongs to
   std::list<SnapshotImpl*>::iterator position;
 };
 
@@ -32,7 +35,7 @@ class SnapshotList {
 
   // REQUIRES: seq >= the sequence of every listed snapshot.
   SnapshotImpl* New(SequenceNumber seq) {
-    auto* s = new SnapshotImpl(seq);
+    auto* s = new SnapshotImpl(seq, this);
     s->position = list_.insert(list_.end(), s);
     return s;
   }

@@ -203,17 +203,36 @@ class PosixWritableFile final : public WritableFile {
   uint64_t size_ = 0;
 };
 
+// An exclusive flock on the lock file and on the directory holding it. The directory's
+// lock still keeps a second holder out after the lock file was deleted (a new file of
+// the same name would be a different inode, free to lock); the file's lock keeps out
+// older versions, which lock only the file.
 class PosixFileLock final : public FileLock {
  public:
-  explicit PosixFileLock(int fd) : fd_(fd) {}
+  PosixFileLock(int dir_fd, int fd) : dir_fd_(dir_fd), fd_(fd) {}
   ~PosixFileLock() override {
     ::flock(fd_, LOCK_UN);
     ::close(fd_);
+    ::flock(dir_fd_, LOCK_UN);
+    ::close(dir_fd_);
   }
 
  private:
+  const int dir_fd_;
   const int fd_;
 };
+
+// Takes an exclusive, non-blocking flock on fd (of path); closes fd on failure.
+Status ExclusiveFlock(int fd, const std::string& path) {
+  if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return Status::OK();
+  const int err = errno;
+  ::close(fd);
+  if (err == EWOULDBLOCK) {
+    return Status::IOError(path,
+                           "the database is locked: another process or DB handle has it open");
+  }
+  return PosixError(path + ": flock", err);
+}
 
 class PosixFileSystem final : public FileSystem {
  public:
@@ -326,19 +345,25 @@ class PosixFileSystem final : public FileSystem {
   }
 
   Status LockFile(const std::string& path, std::unique_ptr<FileLock>* lock) override {
-    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) return PosixError(path, errno);
-    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-      int err = errno;
-      ::close(fd);
-      if (err == EWOULDBLOCK) {
-        return Status::IOError(path,
-                               "the database is locked: another process or DB handle "
-                               "has it open");
-      }
-      return PosixError(path + ": flock", err);
+    const size_t slash = path.rfind('/');
+    const std::string dir =
+        slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+    const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir_fd < 0) return PosixError(dir, errno);
+    Status s = ExclusiveFlock(dir_fd, path);
+    if (!s.ok()) return s;
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+      s = PosixError(path, errno);
+      ::close(dir_fd);
+      return s;
     }
-    *lock = std::make_unique<PosixFileLock>(fd);
+    s = ExclusiveFlock(fd, path);
+    if (!s.ok()) {
+      ::close(dir_fd);
+      return s;
+    }
+    *lock = std::make_unique<PosixFileLock>(dir_fd, fd);
     return Status::OK();
   }
 };

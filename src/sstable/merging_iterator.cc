@@ -89,6 +89,7 @@ class MergingIterator final : public InternalIterator {
   bool Valid() const override { return heap_size_ != 0; }
 
   void SeekToFirst() override {
+    if (Failed()) return;
     ClearDeferred();
     for (auto& child : children_) child->SeekToFirst();
     direction_ = Direction::kForward;
@@ -96,6 +97,7 @@ class MergingIterator final : public InternalIterator {
   }
 
   void SeekToLast() override {
+    if (Failed()) return;
     ClearDeferred();
     for (auto& child : children_) child->SeekToLast();
     direction_ = Direction::kReverse;
@@ -103,6 +105,7 @@ class MergingIterator final : public InternalIterator {
   }
 
   void Seek(std::string_view target) override {
+    if (Failed()) return;
     direction_ = Direction::kForward;
     if (newest_first_ && target.size() >= kInternalKeyTrailer) {
       SeekNewestFirst(target);
@@ -116,10 +119,10 @@ class MergingIterator final : public InternalIterator {
   void Next() override {
     assert(Valid());
     if (deferred_ != 0) [[unlikely]] {
-      PositionDeferred();
+      if (!PositionDeferred()) return;
     }
     if (direction_ != Direction::kForward) [[unlikely]] {
-      SwitchToForward();
+      if (!SwitchToForward()) return;
     }
     Slot* top = heap_[0];
     top->iter->Next();
@@ -129,10 +132,10 @@ class MergingIterator final : public InternalIterator {
   void Prev() override {
     assert(Valid());
     if (deferred_ != 0) [[unlikely]] {
-      PositionDeferred();
+      if (!PositionDeferred()) return;
     }
     if (direction_ != Direction::kReverse) [[unlikely]] {
-      SwitchToReverse();
+      if (!SwitchToReverse()) return;
     }
     Slot* top = heap_[0];
     top->iter->Prev();
@@ -149,13 +152,7 @@ class MergingIterator final : public InternalIterator {
     return heap_[0]->iter->value();
   }
 
-  Status status() const override {
-    for (const auto& child : children_) {
-      Status s = child->status();
-      if (!s.ok()) return s;
-    }
-    return Status::OK();
-  }
+  Status status() const override { return status_; }
 
  private:
   enum class Direction { kForward, kReverse };
@@ -199,9 +196,32 @@ class MergingIterator final : public InternalIterator {
     RebuildHeap<true>();
   }
 
+  // True once a child has failed: the merge is over (see status_). Clears the heap.
+  bool Failed() {
+    if (status_.ok()) [[likely]] {
+      return false;
+    }
+    heap_size_ = 0;
+    return true;
+  }
+
+  // Ends the merge with the error of child (which is !Valid()), if it has one; true if
+  // it did.
+  bool NoteEnded(const InternalIterator* child) {
+    Status s = child->status();
+    if (s.ok()) [[likely]] {
+      return false;
+    }
+    if (status_.ok()) status_ = std::move(s);
+    heap_size_ = 0;
+    ClearDeferred();
+    return true;
+  }
+
   // Positions the deferred children at the current entry's key (each has only entries
-  // after it) and rebuilds the heap, whose root stays the current entry.
-  void PositionDeferred() {
+  // after it) and rebuilds the heap, whose root stays the current entry. False if a
+  // child failed (the merge is then over).
+  bool PositionDeferred() {
     const Slot* current = heap_[0];
     const std::string_view target = current->key;  // current does not move
     for (Slot& slot : Slots()) {
@@ -209,7 +229,9 @@ class MergingIterator final : public InternalIterator {
     }
     ClearDeferred();
     RebuildHeap<true>();
+    if (!Valid()) return false;
     assert(heap_[0] == current);
+    return true;
   }
 
   void ClearDeferred() {
@@ -220,8 +242,8 @@ class MergingIterator final : public InternalIterator {
 
   // Positions every child but the current one just after the current entry in forward
   // order: children before it (lower index) past every entry equal to the current key,
-  // children after it at their first entry >= the current key.
-  void SwitchToForward() {
+  // children after it at their first entry >= the current key. False if a child failed.
+  bool SwitchToForward() {
     const Slot* current = heap_[0];
     const std::string_view target = current->key;  // current does not move
     for (Slot& slot : Slots()) {
@@ -231,13 +253,15 @@ class MergingIterator final : public InternalIterator {
     }
     direction_ = Direction::kForward;
     RebuildHeap<true>();
+    if (!Valid()) return false;
     assert(heap_[0] == current);
+    return true;
   }
 
   // Positions every child but the current one just before the current entry in forward
   // order: children before it at their last entry <= the current key, children after it
-  // at their last entry < the current key.
-  void SwitchToReverse() {
+  // at their last entry < the current key. False if a child failed.
+  bool SwitchToReverse() {
     const Slot* current = heap_[0];
     const std::string_view target = current->key;
     for (Slot& slot : Slots()) {
@@ -253,7 +277,9 @@ class MergingIterator final : public InternalIterator {
     }
     direction_ = Direction::kReverse;
     RebuildHeap<false>();
+    if (!Valid()) return false;
     assert(heap_[0] == current);
+    return true;
   }
 
   void SkipEqual(InternalIterator* child, std::string_view target) const {
@@ -271,23 +297,29 @@ class MergingIterator final : public InternalIterator {
     }
   }
 
+  // Every positioned child that is Valid(); none if one of them failed.
   template <bool kForward>
   void RebuildHeap() {
     heap_size_ = 0;
     for (Slot& slot : Slots()) {
-      if (!slot.deferred && slot.iter->Valid()) {
+      if (slot.deferred) continue;
+      if (slot.iter->Valid()) [[likely]] {
         slot.key = slot.iter->key();
         heap_[heap_size_++] = &slot;
+      } else if (NoteEnded(slot.iter)) {
+        return;
       }
     }
     for (size_t i = heap_size_ / 2; i-- > 0;) SiftDown<kForward>(i);
     first_child_ = 0;
   }
 
-  // After the root's child (top) moved: sink it to its place, or drop it if it ran out.
+  // After the root's child (top) moved: sink it to its place, or drop it if it ran out
+  // (or end the merge if it failed).
   template <bool kForward>
   void FixTop(Slot* top) {
     if (!top->iter->Valid()) [[unlikely]] {
+      if (NoteEnded(top->iter)) return;
       heap_[0] = heap_[--heap_size_];
       first_child_ = 0;
       if (heap_size_ > 1) SiftDown<kForward>(0);
@@ -348,6 +380,9 @@ class MergingIterator final : public InternalIterator {
   size_t first_child_ = 0;
   size_t deferred_ = 0;  // children with Slot::deferred set
   Direction direction_ = Direction::kForward;
+  // The first error of a child. It ends the merge for good: a source that cannot be read
+  // may hold newer entries that hide what the others show.
+  Status status_;
 };
 
 template <typename Order>

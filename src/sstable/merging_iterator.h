@@ -8,8 +8,9 @@
 // current key, as LevelDB's merging iterator does. A binary heap of the children picks the
 // next entry, so a step costs O(log n) comparisons.
 //
-// A child that fails (becomes !Valid() with a non-OK status) stops contributing entries;
-// status() reports the first non-OK status in child order.
+// A child that fails (becomes !Valid() with a non-OK status) ends the merge for good: from
+// then on it is !Valid() whatever it is asked, and status() is the first error met. (A
+// source that cannot be read may hold newer entries hiding what the others would show.)
 //
 // Thread-safety: one thread at a time, like every InternalIterator.
 #ifndef LSMDB_SSTABLE_MERGING_ITERATOR_H_

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -27,24 +28,34 @@ class VectorIterator final : public InternalIterator {
                           const Comparator* cmp = BytewiseComparator())
       : entries_(std::move(entries)), error_(std::move(error)), cmp_(cmp), pos_(entries_.size()) {}
 
+  // Makes the iterator fail for good, with error, when it reaches entry index (with
+  // seek_only, only when a Seek lands there).
+  void FailAt(size_t index, Status error, bool seek_only = false) {
+    fail_at_ = index;
+    fail_error_ = std::move(error);
+    fail_on_seek_only_ = seek_only;
+  }
+
   bool Valid() const override { return error_.ok() && pos_ < entries_.size(); }
-  void SeekToFirst() override { pos_ = 0; }
-  void SeekToLast() override { pos_ = entries_.empty() ? 0 : entries_.size() - 1; }
+  void SeekToFirst() override { Land(0); }
+  void SeekToLast() override { Land(entries_.empty() ? 0 : entries_.size() - 1); }
   void Seek(std::string_view target) override {
     seeks_++;
-    pos_ = static_cast<size_t>(std::lower_bound(entries_.begin(), entries_.end(), target,
-                                                [this](const auto& e, std::string_view t) {
-                                                  return cmp_->Compare(e.first, t) < 0;
-                                                }) -
-                               entries_.begin());
+    seeking_ = true;
+    Land(static_cast<size_t>(std::lower_bound(entries_.begin(), entries_.end(), target,
+                                              [this](const auto& e, std::string_view t) {
+                                                return cmp_->Compare(e.first, t) < 0;
+                                              }) -
+                             entries_.begin()));
+    seeking_ = false;
   }
   void Next() override {
     ASSERT_TRUE(Valid());
-    pos_++;
+    Land(pos_ + 1);
   }
   void Prev() override {
     ASSERT_TRUE(Valid());
-    pos_ = (pos_ == 0) ? entries_.size() : pos_ - 1;  // before the first: invalid
+    Land((pos_ == 0) ? entries_.size() : pos_ - 1);  // before the first: invalid
   }
   std::string_view key() const override { return entries_.at(pos_).first; }
   std::string_view value() const override { return entries_.at(pos_).second; }
@@ -68,6 +79,13 @@ class VectorIterator final : public InternalIterator {
   int seeks() const { return seeks_; }
 
  private:
+  void Land(size_t pos) {
+    pos_ = pos;
+    if (pos == fail_at_ && error_.ok() && (seeking_ || !fail_on_seek_only_)) {
+      error_ = fail_error_;
+    }
+  }
+
   Entries entries_;
   Status error_;
   const Comparator* cmp_;
@@ -75,6 +93,10 @@ class VectorIterator final : public InternalIterator {
   const Comparator* user_ = nullptr;
   Random* false_positives_ = nullptr;
   int seeks_ = 0;
+  size_t fail_at_ = SIZE_MAX;
+  Status fail_error_;
+  bool fail_on_seek_only_ = false;
+  bool seeking_ = false;
 };
 
 // Random children and the merged order they must produce: (key, value) pairs sorted by
@@ -481,29 +503,89 @@ TEST(MergingIteratorTest, NewestFirstMatchesTheModel) {
   }
 }
 
-TEST(MergingIteratorTest, ChildErrorPropagates) {
+TEST(MergingIteratorTest, FailedChildFromTheStartEndsTheMerge) {
   std::vector<std::unique_ptr<InternalIterator>> children;
   children.push_back(std::make_unique<VectorIterator>(Entries{{"a", "1"}, {"c", "3"}}));
   children.push_back(
       std::make_unique<VectorIterator>(Entries{{"b", "2"}}, Status::Corruption("child 1")));
-  children.push_back(std::make_unique<VectorIterator>(Entries{}, Status::Corruption("child 2")));
   children.push_back(std::make_unique<VectorIterator>(Entries{{"d", "4"}}));
   auto it = NewMergingIterator(BytewiseComparator(), std::move(children));
   it->SeekToFirst();
-  // The healthy children still show; the failed ones contribute nothing.
-  std::string keys;
-  for (; it->Valid(); it->Next()) keys += it->key();
-  EXPECT_EQ(keys, "acd");
+  EXPECT_FALSE(it->Valid());
   Status s = it->status();
   EXPECT_TRUE(s.IsCorruption());
   EXPECT_NE(s.ToString().find("child 1"), std::string::npos) << s.ToString();
   it->SeekToLast();
-  ASSERT_TRUE(it->Valid());
-  EXPECT_EQ(it->key(), "d");
-  it->Prev();
-  ASSERT_TRUE(it->Valid());
-  EXPECT_EQ(it->key(), "c");
+  EXPECT_FALSE(it->Valid());
+  it->Seek("c");
+  EXPECT_FALSE(it->Valid());
   EXPECT_TRUE(it->status().IsCorruption());
+}
+
+// Children {a c e g} and {b d f h}, the second failing when it reaches f (with
+// seek_only, when a Seek lands there).
+std::unique_ptr<InternalIterator> MergeFailingAtF(bool seek_only = false) {
+  std::vector<std::unique_ptr<InternalIterator>> children;
+  children.push_back(
+      std::make_unique<VectorIterator>(Entries{{"a", "1"}, {"c", "3"}, {"e", "5"}, {"g", "7"}}));
+  auto failing =
+      std::make_unique<VectorIterator>(Entries{{"b", "2"}, {"d", "4"}, {"f", "6"}, {"h", "8"}});
+  failing->FailAt(2, Status::Corruption("child 1 at f"), seek_only);
+  children.push_back(std::move(failing));
+  return NewMergingIterator(BytewiseComparator(), std::move(children));
+}
+
+// A child failing in the middle ends the merge there, whatever the move that met the
+// failure, and for good.
+TEST(MergingIteratorTest, ChildFailingMidwayEndsTheMerge) {
+  auto expect_failed = [](InternalIterator* it) {
+    EXPECT_FALSE(it->Valid());
+    EXPECT_TRUE(it->status().IsCorruption()) << it->status().ToString();
+    it->SeekToFirst();
+    EXPECT_FALSE(it->Valid());
+    it->SeekToLast();
+    EXPECT_FALSE(it->Valid());
+    it->Seek("a");
+    EXPECT_FALSE(it->Valid());
+    EXPECT_TRUE(it->status().IsCorruption());
+  };
+  {  // Next
+    auto it = MergeFailingAtF();
+    std::string keys;
+    for (it->SeekToFirst(); it->Valid(); it->Next()) keys += it->key();
+    EXPECT_EQ("abcd", keys);
+    expect_failed(it.get());
+  }
+  {  // Prev
+    auto it = MergeFailingAtF();
+    std::string keys;
+    for (it->SeekToLast(); it->Valid(); it->Prev()) keys += it->key();
+    EXPECT_EQ("h", keys);
+    expect_failed(it.get());
+  }
+  {  // Seek
+    auto it = MergeFailingAtF();
+    it->Seek("e");
+    expect_failed(it.get());
+  }
+  {  // a switch to backward re-seeks the failing child
+    auto it = MergeFailingAtF();
+    it->Seek("g");
+    ASSERT_TRUE(it->Valid());
+    EXPECT_EQ("g", it->key());
+    it->Prev();
+    expect_failed(it.get());
+  }
+  {  // a switch to forward re-seeks the failing child
+    auto it = MergeFailingAtF(/*seek_only=*/true);
+    std::string keys;
+    for (it->SeekToLast(); it->Valid() && keys.size() < 3; it->Prev()) keys += it->key();
+    ASSERT_EQ("hgf", keys);
+    ASSERT_TRUE(it->Valid());
+    EXPECT_EQ("e", it->key());
+    it->Next();  // the failing child, at d, seeks "e" and lands on f
+    expect_failed(it.get());
+  }
 }
 
 }  // namespace

@@ -2,7 +2,10 @@
 // level, merge). Keys are internal keys unless a class says otherwise.
 //
 // Unlike the public Iterator, it has no SeekForPrev and no bounds: the DB iterator builds
-// those on top. Errors (a damaged block) make the iterator !Valid() and show in status().
+// those on top. Errors (a damaged block, a table that cannot be opened) make the iterator
+// !Valid() and show in status(). In the block, table, level and merging iterators an
+// error is final: from then on the iterator stays !Valid() with that status, whatever it
+// is asked (a merge ends at the first error of any child).
 //
 // Thread-safety: one thread at a time.
 #ifndef LSMDB_UTIL_INTERNAL_ITERATOR_H_

@@ -1,5 +1,6 @@
 // The iterator over one sorted level: a cursor over the file list, and the iterator of
-// the current file, opened lazily through the table cache.
+// the current file, opened lazily through the table cache. The first error (a table that
+// cannot be opened or read) is final: the iterator stays !Valid() with that status.
 #include "version/version.h"
 
 namespace lsmdb {
@@ -14,16 +15,19 @@ class LevelIterator final : public InternalIterator {
   bool Valid() const override { return file_iter_ != nullptr && file_iter_->Valid(); }
 
   void SeekToFirst() override {
+    if (!status_.ok()) return;  // an error is final
     OpenFile(0);
     if (file_iter_) file_iter_->SeekToFirst();
     SkipEmptyForward();
   }
   void SeekToLast() override {
+    if (!status_.ok()) return;
     OpenFile(files_.empty() ? 0 : files_.size() - 1);
     if (file_iter_) file_iter_->SeekToLast();
     SkipEmptyBackward();
   }
   void Seek(std::string_view target) override {
+    if (!status_.ok()) return;
     OpenFile(FindFile(*icmp_, files_, target));
     if (file_iter_) file_iter_->Seek(target);
     SkipEmptyForward();
@@ -45,6 +49,7 @@ class LevelIterator final : public InternalIterator {
   // The key ranges of the files, then the filter of the one file that can hold user_key.
   // That file stays open, unpositioned, so that a Seek to the key reuses it.
   bool MayContainUserKey(std::string_view user_key) override {
+    if (!status_.ok()) return true;  // a Seek then reports the error
     const Comparator& ucmp = *icmp_->user_comparator();
     const size_t index = FindFileForUserKey(ucmp, files_, user_key);
     if (index >= files_.size()) return false;
@@ -61,6 +66,7 @@ class LevelIterator final : public InternalIterator {
     SaveStatus();
     file_iter_.reset();
     index_ = index;
+    if (!status_.ok()) return;  // the level is over
     if (index < files_.size()) file_iter_ = table_cache_->NewIterator(options_, *files_[index]);
   }
   void SaveStatus() {
