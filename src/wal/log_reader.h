@@ -113,6 +113,11 @@ class Reader {
   };
 
   Kind ReadFragment(Fragment* f);
+  // After damage whose header is at buffer_.front(): skips to the next offset in the
+  // block where a Full or First fragment with a valid checksum begins (or to the end of
+  // the block) and sets f->end there.
+  void SkipToNextRecordStart(Fragment* f);
+  bool IsRecordStartAt(size_t pos) const;
   // Reads the next block into buffer_. False at the end of the file or on a read error.
   bool ReadBlock();
   // File offset of buffer_.front().
