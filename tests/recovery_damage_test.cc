@@ -128,8 +128,7 @@ TEST_F(RecoveryDamageTest, ABitFlipInTheLastRecordOfTheNewestLogIsDropped) {
 
 // Several flushes (each deleting the log it made obsolete) and a compaction, then more
 // writes in the newest log.
-void BuildFlushedDatabase(RecoveryDamageTest* t, const Options& options,
-                          std::unique_ptr<DB>* db) {
+void BuildFlushedDatabase(RecoveryDamageTest* t, const Options& options, std::unique_ptr<DB>* db) {
   ASSERT_TRUE(DB::Open(options, "/db", db).ok());
   for (int phase = 0; phase < 4; phase++) {
     for (int i = 0; i < 200; i++) {

@@ -34,12 +34,12 @@ enum class LogEnd : uint8_t {
 
 // The next log's link, checked against the logs before it.
 enum class LinkCheck : uint8_t {
-  kNone,     // there is no next log (the last log)
-  kReached,  // the logs before it hold every write it names
-  kShort,    // they fall short, and no later log shows the older logs were synced
-  kShortSynced,  // they fall short, but a later log holds a sync mark: the older logs
-                 // were synced whole, so no power loss explains the shortfall
-  kUnlinked,     // the next log has no link (written before links existed)
+  kNone,          // there is no next log (the last log)
+  kReached,       // the logs before it hold every write it names
+  kShort,         // they fall short, and no later log shows the older logs were synced
+  kShortSynced,   // they fall short, but a later log holds a sync mark: the older logs
+                  // were synced whole, so no power loss explains the shortfall
+  kUnlinked,      // the next log has no link (written before links existed)
   kManifestLost,  // the link names a log the MANIFEST still needs that is missing, or an
                   // Open's log holds writes the MANIFEST does not cover: synced edits lost
 };

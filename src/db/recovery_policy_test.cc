@@ -59,8 +59,7 @@ std::vector<Row> ReadTable() {
   for (int n = 1; std::getline(in, line); n++) {
     if (line.find("<!-- recovery-policy:begin -->") != std::string::npos) inside = true;
     if (line.find("<!-- recovery-policy:end -->") != std::string::npos) inside = false;
-    if (!inside || !line.starts_with("|") || line.starts_with("|---") ||
-        line.starts_with("| #")) {
+    if (!inside || !line.starts_with("|") || line.starts_with("|---") || line.starts_with("| #")) {
       continue;
     }
     std::vector<std::string> cells;
@@ -114,10 +113,9 @@ TEST(RecoveryPolicyTest, EveryCaseMatchesTheTableInWalMd) {
                      LinkCheck::kUnlinked, LinkCheck::kManifestLost};
           }
           for (const auto link : links) {
-            const std::string values[5] = {
-                position == LogPosition::kLast ? "last" : "older", std::string(ToString(end)),
-                std::string(ToString(link)), std::string(ModeName(mode)),
-                paranoid ? "yes" : "no"};
+            const std::string values[5] = {position == LogPosition::kLast ? "last" : "older",
+                                           std::string(ToString(end)), std::string(ToString(link)),
+                                           std::string(ModeName(mode)), paranoid ? "yes" : "no"};
             std::string what;
             for (const auto& v : values) what += v + " | ";
             Row* match = nullptr;
@@ -132,8 +130,7 @@ TEST(RecoveryPolicyTest, EveryCaseMatchesTheTableInWalMd) {
             ASSERT_NE(match, nullptr) << "no row of the table covers " << what;
             match->used++;
             const RecoveryAction got = DecideRecovery({mode, paranoid, position, end, link});
-            EXPECT_EQ(ToString(got), match->decision)
-                << what << "table line " << match->line;
+            EXPECT_EQ(ToString(got), match->decision) << what << "table line " << match->line;
             cases++;
           }
         }
