@@ -4,8 +4,9 @@
 // allocates once. It trusts nothing it reads: every length is bounds-checked, every
 // fragment's checksum is verified (unless turned off), and damage never yields a wrong
 // record. Damaged regions are reported to a Reporter and skipped; reading resumes at the
-// next fragment that parses (after a checksum or length failure: at the next block, since
-// the damaged header's length cannot be trusted). The reader tells apart
+// next fragment that parses (after a checksum, length or padding failure, whose length
+// cannot be trusted: at the next offset in the block where a Full or First fragment with
+// a valid checksum begins, else at the next block). The reader tells apart
 //   - damage (Reporter::Corruption): bytes that can never become a valid record, such as
 //     a checksum mismatch, a length past the block, an unknown type, a Middle or Last
 //     fragment without a First, a fragmented record interrupted by another record;
