@@ -378,5 +378,113 @@ TEST_F(WalLinkTest, AZeroedBlockInsideALogIsNeverReplayedPast) {
   EXPECT_LT(n, 1000 * 3 / 4);  // nothing after the hole
 }
 
+// Regression (issue 16.5): an older log truncated, zeroed or deleted used to drop the
+// intact newer log silently, synced writes included. A synced write in the newer log
+// first synced the older one and wrote a sync mark, so a shortfall of the older log is
+// damage: Corruption in the default and strict modes; point-in-time recovery keeps a
+// prefix without any of the newer log's writes.
+TEST_F(WalLinkTest, AnOlderLogDamagedBeforeASyncedWriteInTheNewerIsCorruption) {
+  ASSERT_NO_FATAL_FAILURE(WriteTwoLogs(/*more=*/30));
+  ASSERT_NO_FATAL_FAILURE(Put("c-synced", /*sync=*/true));
+  FailFlushAndClose();
+  const std::vector<std::string> logs = Logs();
+  ASSERT_EQ(logs.size(), 2u);
+  const auto files = SaveFiles();
+  const std::string first = files.at(logs[0]);
+  struct Damage {
+    const char* name;
+    std::string older;  // the older log's new contents
+  };
+  const Damage damages[] = {
+      {"truncated to half", first.substr(0, first.size() / 2)},
+      {"cut by one byte", first.substr(0, first.size() - 1)},
+      {"truncated to nothing", ""},
+      {"zeroed", std::string(first.size(), '\0')},
+  };
+  for (const Damage& d : damages) {
+    SCOPED_TRACE(d.name);
+    for (const WalRecoveryMode mode :
+         {WalRecoveryMode::kTolerateCorruptedTailRecords, WalRecoveryMode::kAbsoluteConsistency}) {
+      ASSERT_NO_FATAL_FAILURE(RestoreFiles(files));
+      ASSERT_TRUE(mem_->WriteStringToFile(logs[0], d.older).ok());
+      Status s = DB::Open(MakeOptions(mode), "/db", &db_);
+      EXPECT_TRUE(s.IsCorruption()) << s.ToString();
+      db_.reset();
+    }
+    ASSERT_NO_FATAL_FAILURE(RestoreFiles(files));
+    ASSERT_TRUE(mem_->WriteStringToFile(logs[0], d.older).ok());
+    ASSERT_TRUE(DB::Open(MakeOptions(WalRecoveryMode::kPointInTimeRecovery), "/db", &db_).ok());
+    const int n = RecoveredPrefix();
+    EXPECT_GE(n, 0) << "not a prefix of the writes";
+    EXPECT_LE(n, static_cast<int>(in_first_log_));
+    db_.reset();
+  }
+  // Without damage every write is there.
+  ASSERT_NO_FATAL_FAILURE(RestoreFiles(files));
+  ASSERT_TRUE(DB::Open(MakeOptions(), "/db", &db_).ok());
+  EXPECT_EQ(RecoveredPrefix(), static_cast<int>(writes_.size()));
+}
+
+// Regression (issue 16.5): a deleted older log is never a power loss (a log is deleted
+// only after the MANIFEST edit that makes it obsolete is synced), synced writes or not.
+TEST_F(WalLinkTest, ADeletedOlderLogIsCorruption) {
+  for (const bool synced : {false, true}) {
+    SCOPED_TRACE(synced ? "after a synced write" : "no synced write");
+    ASSERT_TRUE(DestroyDB("/db", MakeOptions()).ok());
+    writes_.clear();
+    ASSERT_NO_FATAL_FAILURE(WriteTwoLogs(/*more=*/30));
+    if (synced) {
+      ASSERT_NO_FATAL_FAILURE(Put("c-synced", /*sync=*/true));
+    }
+    FailFlushAndClose();
+    const std::vector<std::string> logs = Logs();
+    ASSERT_EQ(logs.size(), 2u);
+    ASSERT_TRUE(mem_->RemoveFile(logs[0]).ok());
+    for (const WalRecoveryMode mode :
+         {WalRecoveryMode::kTolerateCorruptedTailRecords, WalRecoveryMode::kPointInTimeRecovery}) {
+      Status s = DB::Open(MakeOptions(mode), "/db", &db_);
+      EXPECT_TRUE(s.IsCorruption()) << s.ToString();
+      EXPECT_NE(s.ToString().find("missing"), std::string::npos) << s.ToString();
+      db_.reset();
+    }
+  }
+}
+
+// The sync mark is written once per log, by the first synced write that syncs older
+// logs, and only after they are synced.
+TEST_F(WalLinkTest, ASyncMarkFollowsTheSyncOfTheOlderLogs) {
+  ASSERT_NO_FATAL_FAILURE(WriteTwoLogs(/*more=*/5));
+  const std::vector<std::string> logs = Logs();
+  ASSERT_EQ(logs.size(), 2u);
+  // The order of appends to the newer log and syncs of the older one (the hook runs
+  // under the file system's lock, so it only records).
+  std::vector<std::string> ops;
+  mem_->SetFaultHook([&](MemFileSystem::Op op, const std::string& path) {
+    if (op == MemFileSystem::Op::kSync && path == logs[0]) ops.push_back("sync older");
+    if (op == MemFileSystem::Op::kAppend && path == logs[1]) ops.push_back("append newer");
+    return Status::OK();
+  });
+  std::string before;
+  ASSERT_TRUE(mem_->ReadFileToString(logs[1], &before).ok());
+  ASSERT_NO_FATAL_FAILURE(Put("c-synced", /*sync=*/true));
+  ASSERT_NO_FATAL_FAILURE(Put("c-synced-2", /*sync=*/true));
+  mem_->SetFaultHook(nullptr);
+  ASSERT_FALSE(ops.empty());
+  // Nothing was added to the newer log before the older one was synced, once.
+  EXPECT_EQ(ops.front(), "sync older");
+  EXPECT_EQ(std::count(ops.begin(), ops.end(), "sync older"), 1);
+  std::string after;
+  ASSERT_TRUE(mem_->ReadFileToString(logs[1], &after).ok());
+  // One mark: 7-byte header + 13-byte record, then the two batches' records.
+  const std::string mark = std::string(8, '\0') + std::string(4, '\0') + "S";
+  EXPECT_EQ(after.substr(before.size() + 7, mark.size()), mark);
+  size_t marks = 0;
+  for (size_t at = after.find(mark); at != std::string::npos; at = after.find(mark, at + 1)) {
+    marks++;
+  }
+  EXPECT_EQ(marks, 1u);
+  FailFlushAndClose();
+}
+
 }  // namespace
 }  // namespace lsmdb

@@ -40,6 +40,9 @@
 
 namespace lsmdb {
 
+// What recovery's reading of one log found (db_recovery.cc).
+struct LogReplay;
+
 // What a read needs, pinned together: the memtables and the version of one moment.
 struct ReadView {
   std::shared_ptr<MemTable> mem;
@@ -94,26 +97,15 @@ class DBImpl final : public DB {
   // Recovery (db_recovery.cc).
   Status Recover(VersionEdit* edit) REQUIRES(mu_);
   Status CheckNewDirectory() REQUIRES(mu_);
-  // What the logs replayed so far tell the next one (docs/format/wal.md §5).
-  struct LogChain {
-    // `last` is known: a log's link or batch has been replayed.
-    bool started = false;
-    // The last sequence number replayed from the logs (or, for the first log, that its
-    // link shows to be in tables): a later log's link must not name a higher one.
-    SequenceNumber last = 0;
-    // Damage or a torn write at the end of the last log that held a record, which the
-    // next log's link shows to be harmless (past every write) or the point where a power
-    // loss cut the logs. OK if none.
-    Status pending_tail;
-    size_t pending_bytes = 0;
-  };
-  // Replays one log into L0 tables; *stop ends the replay of this and later logs,
-  // keeping what came before.
-  Status ReplayLog(uint64_t log_number, bool last_log, LogChain* chain,
-                   SequenceNumber* max_sequence, VersionEdit* edit, bool* stop) REQUIRES(mu_);
-  // Checks a log's link against the logs replayed before it (see LogChain).
-  Status CheckLogLink(const std::string& fname, const LogLink& link, LogChain* chain, bool* stop)
-      REQUIRES(mu_);
+  // Replays the live logs (sorted by number) into L0 tables, deciding at the end of each
+  // what to do by DecideRecovery (db/recovery_policy.h, docs/format/wal.md §5).
+  Status ReplayLogs(const std::vector<uint64_t>& logs, SequenceNumber* max_sequence,
+                    VersionEdit* edit) REQUIRES(mu_);
+  // Reads one log, applying the batches before its first report (its link is skipped:
+  // ReplayLogs checked it).
+  Status ReplayLog(uint64_t log_number, LogReplay* result, VersionEdit* edit) REQUIRES(mu_);
+  // With a torn MANIFEST tail: Corruption if a table the MANIFEST names is missing.
+  Status CheckTornManifest(const std::vector<std::string>& names) REQUIRES(mu_);
   Status WriteLevel0Table(MemTable* mem, VersionEdit* edit) REQUIRES(mu_);
   // Starts a new WAL and memtable. A switch from a working log (sync_old) does not sync
   // it: the old log joins closed_logs_, and the new one begins with a LogLink to it

@@ -2,10 +2,13 @@
 // the MANIFEST does not cover.
 #include <algorithm>
 #include <cinttypes>
+#include <functional>
+#include <set>
 
 #include "db/builder.h"
 #include "db/db_impl.h"
 #include "db/log_link.h"
+#include "db/recovery_policy.h"
 #include "db/write_batch_internal.h"
 #include "version/filename.h"
 #include "wal/log_reader.h"
@@ -79,104 +82,419 @@ Status DBImpl::Recover(VersionEdit* edit) {
     }
   }
   std::sort(logs.begin(), logs.end());
-  // The last log that holds anything: empty logs after it (created just before a crash)
-  // do not make its torn tail an interior one.
-  size_t last_nonempty = 0;
-  for (size_t i = 0; i < logs.size(); i++) {
-    uint64_t size = 0;
-    if (fs_->GetFileSize(LogFileName(dbname_, logs[i]), &size).ok() && size > 0) {
-      last_nonempty = i;
-    }
-  }
-  SequenceNumber max_sequence = versions_->LastSequence();
-  LogChain chain;
-  bool stop = false;
-  for (size_t i = 0; i < logs.size() && !stop; i++) {
-    s = ReplayLog(logs[i], i >= last_nonempty, &chain, &max_sequence, edit, &stop);
+  if (versions_->manifest_torn_tail()) {
+    s = CheckTornManifest(names);
     if (!s.ok()) return s;
   }
-  if (!chain.pending_tail.ok()) {
-    // No later log holds a record: the damage ends the logs, as a torn last write would.
-    info_log_->Log(
-        "recovery: dropped a damaged end of %zu bytes that no later write "
-        "follows: %s",
-        chain.pending_bytes, chain.pending_tail.ToString().c_str());
-  }
+  SequenceNumber max_sequence = versions_->LastSequence();
+  s = ReplayLogs(logs, &max_sequence, edit);
+  if (!s.ok()) return s;
   versions_->SetLastSequence(max_sequence);
+  return Status::OK();
+}
+
+Status DBImpl::CheckTornManifest(const std::vector<std::string>& names) {
+  // A torn last edit is one whose append a power loss cut before its sync; nothing acted
+  // on it. A table the edits before it name is deleted only after a later edit removing
+  // it was synced: if one is missing, the MANIFEST lost synced edits.
+  std::set<uint64_t> on_disk;
+  for (const auto& name : names) {
+    uint64_t number;
+    FileType type;
+    if (ParseFileName(name, &number, &type) && type == FileType::kTableFile) {
+      on_disk.insert(number);
+    }
+  }
+  std::set<uint64_t> live;
+  versions_->AddLiveFiles(&live);
+  for (uint64_t number : live) {
+    if (on_disk.count(number) == 0) {
+      return Status::Corruption(
+          ManifestFileName(dbname_, versions_->manifest_file_number()),
+          "ends in a torn edit, and table #" + std::to_string(number) +
+              " it names is missing: later edits that were synced are lost (run RepairDB)");
+    }
+  }
   return Status::OK();
 }
 
 namespace {
 
+// Calls fn on each record of the log that checks out, until fn returns false.
+Status ForEachRecord(FileSystem* fs, const std::string& fname,
+                     const std::function<bool(std::string_view)>& fn) {
+  std::unique_ptr<SequentialFile> file;
+  Status s = fs->NewSequentialFile(fname, &file);
+  if (!s.ok()) return s;
+  log::Reader reader(file.get(), fname, nullptr);
+  std::string scratch;
+  std::string_view record;
+  while (reader.ReadRecord(&record, &scratch)) {
+    if (!fn(record)) break;
+  }
+  return reader.status();
+}
+
+enum class RecordKind { kBatch, kLink, kSyncMark, kBad };
+
+RecordKind Classify(std::string_view record, LogLink* link) {
+  bool is_link = false;
+  if (!DecodeLogLink(record, &is_link, link).ok()) return RecordKind::kBad;
+  if (!is_link) return RecordKind::kBatch;
+  return link->kind == LogLink::Kind::kSyncMark ? RecordKind::kSyncMark : RecordKind::kLink;
+}
+
+// The start of a log: its first record that checks out and, after a link, whether a
+// batch follows.
+struct LogHead {
+  bool has_record = false;
+  bool is_link = false;
+  LogLink link;
+  bool batch_after_link = false;
+};
+
+Status PeekLog(FileSystem* fs, const std::string& fname, LogHead* head) {
+  return ForEachRecord(fs, fname, [&](std::string_view record) {
+    LogLink link;
+    const RecordKind kind = Classify(record, &link);
+    if (!head->has_record) {
+      head->has_record = true;
+      head->is_link = kind == RecordKind::kLink;
+      head->link = link;
+      return head->is_link;
+    }
+    if (kind == RecordKind::kBatch) head->batch_after_link = true;
+    return kind != RecordKind::kBatch;
+  });
+}
+
+// Batches in the log (links and sync marks aside).
+uint64_t CountBatches(FileSystem* fs, const std::string& fname) {
+  uint64_t n = 0;
+  ForEachRecord(fs, fname, [&](std::string_view record) {
+    LogLink link;
+    if (Classify(record, &link) == RecordKind::kBatch) n++;
+    return true;
+  }).PermitUncheckedError();
+  return n;
+}
+
+bool HasSyncMark(FileSystem* fs, const std::string& fname) {
+  bool found = false;
+  ForEachRecord(fs, fname, [&](std::string_view record) {
+    LogLink link;
+    found = Classify(record, &link) == RecordKind::kSyncMark;
+    return !found;
+  }).PermitUncheckedError();
+  return found;
+}
+
 class ReplayReporter final : public log::Reader::Reporter {
  public:
-  void Corruption(uint64_t offset, size_t bytes, const Status& s) override {
-    if (first_damage.ok()) {
-      first_damage = s;
-      damage_offset = offset;
+  explicit ReplayReporter(const std::string& fname) : fname_(fname) {}
+  void Corruption(uint64_t at, size_t n, const Status& s) override {
+    if (first.ok()) Note(s, at, false);
+    bytes += n;
+  }
+  void TornTail(uint64_t at, size_t n) override {
+    if (first.ok()) {
+      Note(Status::Corruption(fname_, "incomplete record at offset " + std::to_string(at)), at,
+           true);
     }
-    dropped += bytes;
+    bytes += n;
   }
-  void TornTail(uint64_t offset, size_t bytes) override {
-    torn = true;
-    torn_offset = offset;
-    torn_bytes = bytes;
-  }
-  Status first_damage;
-  uint64_t damage_offset = 0;
-  size_t dropped = 0;
+  bool any() const { return !first.ok(); }
+
+  Status first;  // the first report
+  uint64_t offset = 0;
+  size_t bytes = 0;  // every byte reported
   bool torn = false;
-  uint64_t torn_offset = 0;
-  size_t torn_bytes = 0;
+
+ private:
+  void Note(const Status& s, uint64_t at, bool is_torn) {
+    first = s;
+    offset = at;
+    torn = is_torn;
+  }
+  const std::string& fname_;
+};
+
+// A link checked against the logs before it.
+struct LinkVerdict {
+  LinkCheck check = LinkCheck::kReached;
+  Status why;  // Corruption naming the log, for kShort, kShortSynced and kManifestLost
 };
 
 }  // namespace
 
-Status DBImpl::ReplayLog(uint64_t log_number, bool last_log, LogChain* chain,
-                         SequenceNumber* max_sequence, VersionEdit* edit, bool* stop) {
+struct LogReplay {
+  std::string fname;
+  LogEnd end = LogEnd::kClean;
+  Status report;  // the first report: Corruption naming the file and offset
+  uint64_t report_offset = 0;
+  size_t report_bytes = 0;
+  uint64_t applied = 0;  // batches applied
+  uint64_t left = 0;     // batches after the first report, not applied
+  bool any_batch = false;
+  SequenceNumber last = 0;  // the last sequence applied
+};
+
+namespace {
+
+// The end of the logs replayed so far, which the next log's link judges.
+struct PendingEnd {
+  LogEnd end = LogEnd::kClean;
+  std::string fname = "the tables";
+  Status report;
+  size_t bytes = 0;
+  uint64_t left = 0;
+};
+
+void Merge(PendingEnd* pending, const LogReplay& r) {
+  // A log with no record after a log: its torn or damaged bytes join that log's end.
+  if (r.end == LogEnd::kClean || static_cast<int>(r.end) <= static_cast<int>(pending->end)) {
+    return;
+  }
+  if (pending->end == LogEnd::kClean) {
+    pending->fname = r.fname;
+    pending->report = r.report;
+  }
+  pending->end = r.end;
+  pending->bytes += r.report_bytes;
+}
+
+}  // namespace
+namespace {
+
+// What ReplayLogs passes around: the logs and where they are.
+struct ReplayContext {
+  FileSystem* fs;
+  const std::string& dbname;
+  const std::vector<uint64_t>& logs;
+  uint64_t manifest_log;  // the MANIFEST's log number
+  InfoLog* info_log;
+  std::string Name(size_t i) const { return LogFileName(dbname, logs[i]); }
+};
+
+// The logs replayed so far (or the tables, before the first log).
+struct Chain {
+  bool started = false;  // `last` is known: a link or a batch was replayed
+  SequenceNumber last = 0;
+};
+
+LinkVerdict ShortLink(const ReplayContext& ctx, size_t i, const std::string& why) {
+  for (size_t j = i; j < ctx.logs.size(); j++) {
+    if (HasSyncMark(ctx.fs, ctx.Name(j))) {
+      return {
+          LinkCheck::kShortSynced,
+          Status::Corruption(ctx.Name(i), why + ", though log #" + std::to_string(ctx.logs[j]) +
+                                              " was written after the older logs were synced "
+                                              "whole: they were damaged, not cut by a power loss")};
+    }
+  }
+  return {LinkCheck::kShort, Status::Corruption(ctx.Name(i), why)};
+}
+
+// Checks the link of log i against the chain (docs/format/wal.md §5, "next log's link").
+LinkVerdict CheckLink(const ReplayContext& ctx, const LogHead& head, size_t i, const Chain& chain) {
+  if (!head.is_link) return {LinkCheck::kUnlinked, Status()};
+  const LogLink& link = head.link;
+  const std::string log_number = std::to_string(ctx.manifest_log);
+  if (link.prev_log_number == 0 && head.batch_after_link && ctx.logs[i] > ctx.manifest_log) {
+    return {LinkCheck::kManifestLost,
+            Status::Corruption(ctx.Name(i),
+                               "was started by an Open, which records it in the MANIFEST before "
+                               "it takes a write, and holds writes, but the MANIFEST's log number "
+                               "is " +
+                                   log_number + ": the MANIFEST lost synced edits")};
+  }
+  const bool reached = chain.started
+                           ? chain.last >= link.prev_last_sequence
+                           : link.prev_log_number == 0 || link.prev_log_number < ctx.manifest_log;
+  if (reached) return {LinkCheck::kReached, Status()};
+  const std::string prev = "log #" + std::to_string(link.prev_log_number);
+  if (link.prev_log_number >= ctx.manifest_log &&
+      !std::binary_search(ctx.logs.begin(), ctx.logs.end(), link.prev_log_number)) {
+    return {LinkCheck::kManifestLost,
+            Status::Corruption(ctx.Name(i), "follows " + prev +
+                                                ", which the MANIFEST (log number " + log_number +
+                                                ") still needs, but it is missing: it was "
+                                                "deleted, or the MANIFEST lost synced edits")};
+  }
+  return ShortLink(
+      ctx, i,
+      "follows " + prev + ", written up to sequence " + std::to_string(link.prev_last_sequence) +
+          ", but the logs before it end at " +
+          (chain.started ? "sequence " + std::to_string(chain.last) : prev + " with no write"));
+}
+
+uint64_t BatchesFrom(const ReplayContext& ctx, size_t i) {
+  uint64_t n = 0;
+  for (size_t j = i; j < ctx.logs.size(); j++) n += CountBatches(ctx.fs, ctx.Name(j));
+  return n;
+}
+
+// Carries out the decision for the end of the logs before log i, judged by its link.
+// *stop ends the replay before log i.
+Status ActOnLink(const ReplayContext& ctx, RecoveryAction action, const PendingEnd& pending,
+                 const LinkVerdict& verdict, size_t i, bool* stop) {
+  switch (action) {
+    case RecoveryAction::kContinue:
+      return Status::OK();
+    case RecoveryAction::kDropTail:
+      ctx.info_log->Log(
+          "recovery: %s: dropped a damaged end of %zu bytes past every write of its log: %s",
+          pending.fname.c_str(), pending.bytes, pending.report.ToString().c_str());
+      return Status::OK();
+    case RecoveryAction::kStop: {
+      *stop = true;
+      const uint64_t left = pending.left + BatchesFrom(ctx, i);
+      if (verdict.check == LinkCheck::kShort && pending.end == LogEnd::kClean) {
+        ctx.info_log->Log(
+            "recovery: %s: unsynced writes were lost; replay stops here, dropping this log and "
+            "any later one (%" PRIu64 " records left behind)",
+            verdict.why.ToString().c_str(), left);
+      } else if (verdict.check == LinkCheck::kShort) {
+        ctx.info_log->Log(
+            "recovery: %s (%s): unsynced writes were lost; replay stops here, dropping this log "
+            "and any later one (%" PRIu64 " records left behind)",
+            verdict.why.ToString().c_str(), pending.report.ToString().c_str(), left);
+      } else {
+        const Status& why = pending.end != LogEnd::kClean ? pending.report : verdict.why;
+        ctx.info_log->Log("recovery: replay stops at %s (%" PRIu64 " records left behind)",
+                          why.ToString().c_str(), left);
+      }
+      return Status::OK();
+    }
+    case RecoveryAction::kFail:
+      break;
+  }
+  const bool link_fails = verdict.check == LinkCheck::kShort ||
+                          verdict.check == LinkCheck::kShortSynced ||
+                          verdict.check == LinkCheck::kManifestLost;
+  if (link_fails) return verdict.why;
+  if (!pending.report.ok()) return pending.report;
+  return Status::Corruption(ctx.Name(i), "refused by the recovery policy");
+}
+
+// Carries out the decision for the end of the last log (or of an empty log after it).
+Status ActOnLastLog(const ReplayContext& ctx, RecoveryAction action, const LogReplay& r,
+                    bool* stop) {
+  switch (action) {
+    case RecoveryAction::kContinue:
+      return Status::OK();
+    case RecoveryAction::kDropTail:
+      ctx.info_log->Log("recovery: %s: dropped a %s of %zu bytes at offset %" PRIu64
+                        " that no intact record follows",
+                        r.fname.c_str(),
+                        r.end == LogEnd::kTornTail ? "torn last record" : "damaged tail",
+                        r.report_bytes, r.report_offset);
+      return Status::OK();
+    case RecoveryAction::kStop:
+      *stop = true;
+      ctx.info_log->Log("recovery: point-in-time recovery stops at %s (%" PRIu64
+                        " records after it left behind)",
+                        r.report.ToString().c_str(), r.left);
+      return Status::OK();
+    case RecoveryAction::kFail:
+      break;
+  }
+  return r.report.ok() ? Status::Corruption(r.fname, "refused by the recovery policy") : r.report;
+}
+
+}  // namespace
+
+Status DBImpl::ReplayLogs(const std::vector<uint64_t>& logs, SequenceNumber* max_sequence,
+                          VersionEdit* edit) {
+  const ReplayContext ctx{fs_, dbname_, logs, versions_->log_number(), info_log_.get()};
+  std::vector<LogHead> heads(logs.size());
+  size_t last = logs.size();  // the last log holding a record
+  for (size_t i = 0; i < logs.size(); i++) {
+    Status s = PeekLog(fs_, ctx.Name(i), &heads[i]);
+    if (!s.ok()) return s;
+    if (heads[i].has_record) last = i;
+  }
+  RecoveryCase c;
+  c.mode = options_.wal_recovery_mode;
+  c.paranoid = options_.paranoid_checks;
+  PendingEnd pending;
+  Chain chain;
+  bool stop = false;
+  for (size_t i = 0; i < logs.size() && !stop; i++) {
+    // Logs with no record after the last one (created just before a crash) are judged
+    // as the last log; before it, their bytes join the end of the log before them.
+    const bool is_last = last == logs.size() || i >= last;
+    if (heads[i].has_record) {
+      const LinkVerdict verdict = CheckLink(ctx, heads[i], i, chain);
+      c.position = LogPosition::kOlder;
+      c.end = pending.end;
+      c.next_link = verdict.check;
+      Status s = ActOnLink(ctx, DecideRecovery(c), pending, verdict, i, &stop);
+      if (!s.ok() || stop) return s;
+      pending = PendingEnd();
+      if (!chain.started && heads[i].is_link) {
+        chain.started = true;
+        chain.last = heads[i].link.prev_last_sequence;
+      }
+    }
+    LogReplay r;
+    Status s = ReplayLog(logs[i], &r, edit);
+    if (!s.ok()) return s;
+    if (r.any_batch) {
+      chain.started = true;
+      chain.last = std::max(chain.last, r.last);
+      *max_sequence = std::max(*max_sequence, r.last);
+    }
+    if (is_last) {
+      c.position = LogPosition::kLast;
+      c.end = r.end;
+      c.next_link = LinkCheck::kNone;
+      s = ActOnLastLog(ctx, DecideRecovery(c), r, &stop);
+      if (!s.ok()) return s;
+    } else if (!heads[i].has_record) {
+      Merge(&pending, r);
+    } else {
+      pending.end = r.end;
+      pending.fname = r.fname;
+      pending.report = r.report;
+      pending.bytes = r.report_bytes;
+      pending.left = r.left;
+    }
+  }
+  return Status::OK();
+}
+
+Status DBImpl::ReplayLog(uint64_t log_number, LogReplay* result, VersionEdit* edit) {
   const std::string fname = LogFileName(dbname_, log_number);
+  result->fname = fname;
   std::unique_ptr<SequentialFile> file;
   Status s = fs_->NewSequentialFile(fname, &file);
   if (!s.ok()) return s;
-  ReplayReporter reporter;
+  ReplayReporter reporter(fname);
   log::Reader reader(file.get(), fname, &reporter);
-  const WalRecoveryMode mode = options_.wal_recovery_mode;
   auto mem = std::make_shared<MemTable>(icmp_);
   std::string scratch;
   std::string_view record;
-  uint64_t records = 0;
   bool first_record = true;
-  bool records_after_damage = false;
   while (reader.ReadRecord(&record, &scratch)) {
-    if (!reporter.first_damage.ok()) {
-      // A good record after damage: the damage is not a torn tail.
-      records_after_damage = true;
-      if (mode == WalRecoveryMode::kPointInTimeRecovery) break;
-      return reporter.first_damage;
-    }
     const uint64_t offset = reader.LastRecordOffset();
     bool is_link = false;
     LogLink link;
     s = DecodeLogLink(record, &is_link, &link);
-    if (s.ok() && is_link && !first_record) {
+    if (s.ok() && is_link && link.kind == LogLink::Kind::kLink && !first_record) {
       s = Status::Corruption("a log link that is not the first record");
     }
+    first_record = false;
     if (!s.ok()) {
       reporter.Corruption(offset, record.size(),
                           Status::Corruption(fname, std::string(s.message()) + " at offset " +
                                                         std::to_string(offset)));
       continue;
     }
-    if (first_record) {
-      first_record = false;
-      if (is_link) {
-        s = CheckLogLink(fname, link, chain, stop);
-        if (!s.ok() || *stop) return s;
-        continue;
-      }
-      // An unlinked log (written before logs had links) after damage: that damage is
-      // not at the end of the logs.
-      if (!chain->pending_tail.ok()) return chain->pending_tail;
+    if (is_link) continue;  // the link (ReplayLogs checked it) or a sync mark
+    if (reporter.any()) {
+      result->left++;  // never applied past a report
+      continue;
     }
     WriteBatch batch;
     WriteBatchInternal::SetContents(&batch, record);
@@ -185,11 +503,9 @@ Status DBImpl::ReplayLog(uint64_t log_number, bool last_log, LogChain* chain,
       return Status::Corruption(
           fname, "bad batch at offset " + std::to_string(offset) + ": " + std::string(s.message()));
     }
-    records++;
-    SequenceNumber last = WriteBatchInternal::Sequence(&batch) + batch.Count() - 1;
-    *max_sequence = std::max(*max_sequence, last);
-    chain->started = true;
-    chain->last = std::max(chain->last, last);
+    result->applied++;
+    result->any_batch = true;
+    result->last = std::max(result->last, WriteBatchInternal::Sequence(&batch) + batch.Count() - 1);
     if (mem->ApproximateMemoryUsage() > options_.write_buffer_size) {
       s = WriteLevel0Table(mem.get(), edit);
       if (!s.ok()) return s;
@@ -197,91 +513,17 @@ Status DBImpl::ReplayLog(uint64_t log_number, bool last_log, LogChain* chain,
     }
   }
   if (!reader.status().ok()) return reader.status();
-
-  // In the default mode, damage that ends a log that is not the last is judged by the
-  // next log's link: past every write the log held (a failed append), or where a power
-  // loss cut the logs; either way replay keeps a prefix. An unlinked next log makes it
-  // Corruption (ReplayLog of that log).
-  const bool tolerant =
-      mode == WalRecoveryMode::kTolerateCorruptedTailRecords && !options_.paranoid_checks;
-  if (!reporter.first_damage.ok()) {
-    // Damage with no good record after it. At the end of the last log this is what a
-    // crash in the middle of a write leaves; elsewhere, in strict mode, or with
-    // paranoid_checks, it is an error.
-    if (mode == WalRecoveryMode::kPointInTimeRecovery) {
-      info_log_->Log("recovery: %s: stopping at damage, %zu bytes dropped: %s", fname.c_str(),
-                     reporter.dropped, reporter.first_damage.ToString().c_str());
-      *stop = true;
-    } else if (tolerant && last_log && !records_after_damage) {
-      info_log_->Log("recovery: %s: dropped a damaged tail of %zu bytes at offset %" PRIu64,
-                     fname.c_str(), reporter.dropped, reporter.damage_offset);
-    } else if (tolerant && !records_after_damage) {
-      chain->pending_tail = reporter.first_damage;
-      chain->pending_bytes = reporter.dropped;
-    } else {
-      return reporter.first_damage;
-    }
+  if (reporter.any()) {
+    result->end = reporter.torn      ? LogEnd::kTornTail
+                  : result->left > 0 ? LogEnd::kDamageBeforeRecords
+                                     : LogEnd::kDamageAtEnd;
+    result->report = reporter.first;
+    result->report_offset = reporter.offset;
+    result->report_bytes = reporter.bytes;
   }
-  if (reporter.torn) {
-    const Status torn = Status::Corruption(
-        fname, "incomplete record at offset " + std::to_string(reporter.torn_offset) +
-                   (last_log ? " (torn write)" : " in a log that is not the last"));
-    if (mode == WalRecoveryMode::kAbsoluteConsistency) return torn;
-    if (mode == WalRecoveryMode::kPointInTimeRecovery) {
-      if (!last_log) *stop = true;
-    } else if (!last_log) {
-      if (!tolerant) return torn;
-      if (chain->pending_tail.ok()) {
-        chain->pending_tail = torn;
-        chain->pending_bytes = reporter.torn_bytes;
-      }
-    }
-    if (last_log || *stop) {
-      info_log_->Log("recovery: %s: dropped a torn last record of %zu bytes at offset %" PRIu64,
-                     fname.c_str(), reporter.torn_bytes, reporter.torn_offset);
-    }
-  }
-  info_log_->Log("recovery: replayed %" PRIu64 " records from %s", records, fname.c_str());
+  info_log_->Log("recovery: replayed %" PRIu64 " records from %s", result->applied, fname.c_str());
   if (!mem->empty()) s = WriteLevel0Table(mem.get(), edit);
   return s;
-}
-
-Status DBImpl::CheckLogLink(const std::string& fname, const LogLink& link, LogChain* chain,
-                            bool* stop) {
-  // The link names the last write logged before this log began. For the first log
-  // replayed, that is in tables if the log it names is older than the MANIFEST's log
-  // number; after that, it must have been replayed.
-  const bool whole = chain->started ? chain->last >= link.prev_last_sequence
-                                    : link.prev_log_number < versions_->log_number();
-  if (!whole) {
-    const std::string why =
-        "follows log #" + std::to_string(link.prev_log_number) + ", written up to sequence " +
-        std::to_string(link.prev_last_sequence) + ", but the logs before it end at " +
-        (chain->started ? "sequence " + std::to_string(chain->last) : "a missing log");
-    if (StrictWal()) return Status::Corruption(fname, why);
-    // A power loss took writes of an older log that were never synced (the switch to
-    // this log does not sync the old one). Nothing in this log or a later one was synced
-    // either (a synced write syncs every log before it), so dropping them keeps a prefix.
-    info_log_->Log(
-        "recovery: %s %s: unsynced writes were lost; replay stops here, "
-        "dropping this log and any later one",
-        fname.c_str(), why.c_str());
-    chain->pending_tail = Status();
-    *stop = true;
-    return Status::OK();
-  }
-  if (!chain->pending_tail.ok()) {
-    info_log_->Log(
-        "recovery: %s: dropped a damaged end of %zu bytes past every write of "
-        "its log: %s",
-        fname.c_str(), chain->pending_bytes, chain->pending_tail.ToString().c_str());
-    chain->pending_tail = Status();
-  }
-  if (!chain->started) {
-    chain->started = true;
-    chain->last = link.prev_last_sequence;
-  }
-  return Status::OK();
 }
 
 Status DBImpl::WriteLevel0Table(MemTable* mem, VersionEdit* edit) {

@@ -91,15 +91,25 @@ Status DBImpl::WriteValidated(const WriteOptions& options, WriteBatch* batch) {
       // Only the leader touches the log and the memtable's write side; others wait.
       mu_.Unlock();
       if (use_wal) {
+        const auto start = std::chrono::steady_clock::now();
+        if (!older.empty()) {
+          // The older logs are synced first, then this log says so (a sync mark,
+          // docs/format/wal.md §2): recovery then knows that a shortfall of an older
+          // log is damage, not a power loss.
+          s = SyncClosedLogs(older);
+          if (!s.ok()) wal_failure = "WAL sync";
+          if (s.ok()) s = log_->AddRecord(EncodeLogSyncMark());
+          if (!s.ok() && wal_failure == nullptr) wal_failure = "WAL append";
+        }
         std::string_view rec = WriteBatchInternal::Contents(group);
-        s = log_->AddRecord(rec);
-        counters_.wal_bytes.fetch_add(rec.size(), std::memory_order_relaxed);
-        appended = s.ok();
-        if (!s.ok()) wal_failure = "WAL append";
+        if (s.ok()) {
+          s = log_->AddRecord(rec);
+          counters_.wal_bytes.fetch_add(rec.size(), std::memory_order_relaxed);
+          appended = s.ok();
+          if (!s.ok()) wal_failure = "WAL append";
+        }
         if (s.ok() && need_sync) {
-          const auto start = std::chrono::steady_clock::now();
-          if (!older.empty()) s = SyncClosedLogs(older);
-          if (s.ok()) s = log_file_->Sync();
+          s = log_file_->Sync();
           sync_micros = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
                                                   std::chrono::steady_clock::now() - start)
                                                   .count());

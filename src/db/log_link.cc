@@ -7,6 +7,7 @@ namespace lsmdb {
 
 namespace {
 constexpr char kLinkTag = 'L';
+constexpr char kSyncMarkTag = 'S';
 }  // namespace
 
 std::string EncodeLogLink(const LogLink& link) {
@@ -15,6 +16,14 @@ std::string EncodeLogLink(const LogLink& link) {
   PutFixed32(&rep, 0);
   rep.push_back(kLinkTag);
   PutVarint64(&rep, link.prev_log_number);
+  return rep;
+}
+
+std::string EncodeLogSyncMark() {
+  std::string rep;
+  PutFixed64(&rep, 0);
+  PutFixed32(&rep, 0);
+  rep.push_back(kSyncMarkTag);
   return rep;
 }
 
@@ -28,6 +37,12 @@ Status DecodeLogLink(std::string_view record, bool* is_link, LogLink* link) {
   const SequenceNumber seq = DecodeFixed64(record.data());
   std::string_view rest = record.substr(kWriteBatchHeader);
   uint64_t number = 0;
+  if (rest.size() == 1 && rest[0] == kSyncMarkTag && seq == 0) {
+    *is_link = true;
+    *link = LogLink{};
+    link->kind = LogLink::Kind::kSyncMark;
+    return Status::OK();
+  }
   if (rest.empty() || rest[0] != kLinkTag) {
     return Status::Corruption("WAL record with no entries that is not a log link");
   }
@@ -36,6 +51,7 @@ Status DecodeLogLink(std::string_view record, bool* is_link, LogLink* link) {
     return Status::Corruption("malformed log link record");
   }
   *is_link = true;
+  link->kind = LogLink::Kind::kLink;
   link->prev_log_number = number;
   link->prev_last_sequence = seq;
   return Status::OK();

@@ -15,6 +15,14 @@
 // A batch record never has count 0 (the write path drops empty batches), so the two
 // cannot be confused.
 //
+// The sync mark: a second record of the same shape, written into a log by the first
+// synced write in it that had to sync older logs, after they (and the directory) were
+// synced and before the write's own record:
+//   fixed64 0 | fixed32 count = 0 | byte 'S'
+// It says every older log still needed was whole on disk when it was written, so that
+// recovery can tell an older log that a power loss cut short (no sync mark after it) from
+// one that was damaged (docs/format/wal.md §2, §5).
+//
 // Thread-safety: plain functions and values.
 #ifndef LSMDB_DB_LOG_LINK_H_
 #define LSMDB_DB_LOG_LINK_H_
@@ -29,16 +37,21 @@
 namespace lsmdb {
 
 struct LogLink {
+  enum class Kind : uint8_t { kLink, kSyncMark };
   uint64_t prev_log_number = 0;
   // The last sequence number of the last batch written to that log, or 0 if it holds
   // no batch (a memtable filled only by writes with disable_wal).
   SequenceNumber prev_last_sequence = 0;
+  // kSyncMark: the record is a sync mark, and the fields above are unused (0).
+  Kind kind = Kind::kLink;
 };
 
 std::string EncodeLogLink(const LogLink& link);
+std::string EncodeLogSyncMark();
 
 // Classifies a WAL record. A record whose header says count 0 must be a well-formed
-// link: *is_link = true and *link filled. Any other record of at least a batch header is
+// link or sync mark: *is_link = true and *link filled (link->kind tells which; a reader
+// that only skips links skips sync marks too). Any other record of at least a batch header is
 // a batch: *is_link = false. Corruption for a record shorter than a batch header, or a
 // count-0 record that is not a link (naming what is wrong).
 Status DecodeLogLink(std::string_view record, bool* is_link, LogLink* link);

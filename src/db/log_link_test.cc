@@ -24,6 +24,26 @@ TEST(LogLinkTest, RoundTrips) {
   }
 }
 
+TEST(LogLinkTest, SyncMarkRoundTripsAndIsNotALink) {
+  const std::string rep = EncodeLogSyncMark();
+  EXPECT_EQ(rep.size(), kWriteBatchHeader + 1);
+  bool is_link = false;
+  LogLink out{4, 5};
+  ASSERT_TRUE(DecodeLogLink(rep, &is_link, &out).ok());
+  EXPECT_TRUE(is_link);
+  EXPECT_EQ(out.kind, LogLink::Kind::kSyncMark);
+  EXPECT_EQ(out.prev_log_number, 0u);
+  bool link_is_link = false;
+  LogLink link;
+  ASSERT_TRUE(DecodeLogLink(EncodeLogLink(LogLink{3, 9}), &link_is_link, &link).ok());
+  EXPECT_EQ(link.kind, LogLink::Kind::kLink);
+  // Anything after the tag, or a sequence, makes it malformed.
+  EXPECT_TRUE(DecodeLogLink(rep + "x", &is_link, &out).IsCorruption());
+  std::string with_seq = rep;
+  with_seq[0] = 1;
+  EXPECT_TRUE(DecodeLogLink(with_seq, &is_link, &out).IsCorruption());
+}
+
 TEST(LogLinkTest, ABatchIsNotALink) {
   WriteBatch batch;
   batch.Put("k", "v");

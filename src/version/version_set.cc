@@ -131,9 +131,11 @@ class ManifestReporter final : public log::Reader::Reporter {
   void Corruption(uint64_t, size_t, const Status& s) override {
     if (status.ok()) status = s;
   }
-  // A torn last record is an edit that was never acknowledged: nothing relied on it.
-  void TornTail(uint64_t, size_t) override {}
+  // A torn last record is an edit whose append was cut short: it was never synced, so
+  // nothing relied on it (VersionSet::manifest_torn_tail).
+  void TornTail(uint64_t, size_t) override { torn = true; }
   Status status;
+  bool torn = false;
 };
 
 }  // namespace
@@ -203,6 +205,7 @@ Status VersionSet::Recover() {
   next_file_number_ = *next_file;
   log_number_ = *log_number;
   manifest_file_number_ = manifest_number;
+  manifest_torn_tail_ = reporter.torn;
   MarkFileNumberUsed(manifest_number);
   MarkFileNumberUsed(log_number_);
   SetLastSequence(*last_sequence);

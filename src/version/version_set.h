@@ -62,6 +62,10 @@ class VersionSet {
   uint64_t next_file_number() const { return next_file_number_; }
   uint64_t manifest_file_number() const { return manifest_file_number_; }
   uint64_t log_number() const { return log_number_; }
+  // After Recover: the MANIFEST ended in a torn record (an edit whose append a crash cut
+  // short), which Recover ignored. Recovery then checks that nothing shows a later edit
+  // was synced (docs/format/manifest.md §2).
+  bool manifest_torn_tail() const { return manifest_torn_tail_; }
 
   SequenceNumber LastSequence() const { return last_sequence_.load(std::memory_order_acquire); }
   void SetLastSequence(SequenceNumber s) { last_sequence_.store(s, std::memory_order_release); }
@@ -91,6 +95,7 @@ class VersionSet {
   uint64_t next_file_number_ = 2;
   uint64_t manifest_file_number_ = 0;
   uint64_t log_number_ = 0;
+  bool manifest_torn_tail_ = false;
   std::atomic<SequenceNumber> last_sequence_{0};
 
   std::shared_ptr<Version> current_;

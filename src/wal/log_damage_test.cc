@@ -25,8 +25,8 @@ TEST(LogDamageTest, ChecksumMismatch) {
   EXPECT_EQ(r.reports[0].message, CorruptionMessage("checksum mismatch", 0));
 }
 
-// A checksum failure drops the rest of its block (the length cannot be trusted), and
-// nothing else.
+// A checksum failure is skipped up to the next fragment in its block that starts a
+// record and checks out; reading resumes there.
 TEST(LogDamageTest, ChecksumMismatchInSecondBlock) {
   LogBuilder b;
   b.Add(BigString("a", kMaxFragmentPayload));
@@ -36,15 +36,45 @@ TEST(LogDamageTest, ChecksumMismatchInSecondBlock) {
   b.Add("after");
   b.contents()[kBlockSize + kHeaderSize] ^= 1;  // in "bar"
   ReadResult r = ReadLog(b.contents());
-  ASSERT_EQ(r.records.size(), 2u);
+  ASSERT_EQ(r.records.size(), 4u);
   EXPECT_EQ(r.records[0], b.records()[0]);
-  EXPECT_EQ(r.records[1], b.records()[4]);
-  // One report: the rest of block 1 and the orphaned Last fragment in block 2.
+  EXPECT_EQ(r.records[1], b.records()[2]);
+  EXPECT_EQ(r.records[2], b.records()[3]);
+  EXPECT_EQ(r.records[3], b.records()[4]);
   ASSERT_EQ(r.reports.size(), 1u);
   EXPECT_FALSE(r.reports[0].torn);
   EXPECT_EQ(r.reports[0].offset, kBlockSize);
-  EXPECT_EQ(r.reports[0].bytes, b.records()[4].offset - kBlockSize);
+  EXPECT_EQ(r.reports[0].bytes, b.records()[2].offset - kBlockSize);
   EXPECT_EQ(r.reports[0].message, "000007.log: checksum mismatch at offset 32768");
+}
+
+// Regression (issue 16.3): damage in the last block of a log used to drop the rest of the
+// block, so the intact records after it were never seen and the damage looked like a
+// torn tail. Every record after the damage that checks out is read.
+TEST(LogDamageTest, RecordsAfterDamageInTheLastBlockAreRead) {
+  LogBuilder b;
+  for (int i = 0; i < 50; i++) b.Add("record-" + std::to_string(i) + std::string(90, 'x'));
+  const size_t damaged = 20;
+  b.contents()[b.records()[damaged].offset + kHeaderSize + 5] ^= 0x04;
+  ReadResult r = ReadLog(b.contents());
+  ASSERT_EQ(r.records.size(), 49u);
+  for (size_t i = 0; i < 49; i++) EXPECT_EQ(r.records[i], b.records()[i < damaged ? i : i + 1]);
+  ASSERT_EQ(r.reports.size(), 1u);
+  EXPECT_FALSE(r.reports[0].torn);
+  EXPECT_EQ(r.reports[0].offset, b.records()[damaged].offset);
+  EXPECT_EQ(r.reports[0].bytes, b.records()[damaged + 1].offset - b.records()[damaged].offset);
+}
+
+// Damage in the final record, with nothing valid after it, still runs to the end of the
+// block (what recovery may take for a torn write).
+TEST(LogDamageTest, DamageInTheFinalRecordRunsToTheEnd) {
+  LogBuilder b;
+  for (int i = 0; i < 5; i++) b.Add("record-" + std::to_string(i));
+  b.contents()[b.records()[4].offset + kHeaderSize] ^= 0x01;
+  ReadResult r = ReadLog(b.contents());
+  ASSERT_EQ(r.records.size(), 4u);
+  ASSERT_EQ(r.reports.size(), 1u);
+  EXPECT_EQ(r.reports[0].offset + r.reports[0].bytes, b.contents().size());
 }
 
 TEST(LogDamageTest, DamageInsideFragmentedRecord) {
@@ -77,14 +107,15 @@ TEST(LogDamageTest, LengthPastBlock) {
   b.Add("after");
   EncodeFixed16(b.contents().data() + kHeaderSize + 3 + 4, 0xffff);  // "bar"'s length
   ReadResult r = ReadLog(b.contents());
-  ASSERT_EQ(r.records.size(), 2u);
+  ASSERT_EQ(r.records.size(), 3u);
   EXPECT_EQ(r.records[0], b.records()[0]);
-  EXPECT_EQ(r.records[1], b.records()[3]);
+  EXPECT_EQ(r.records[1], b.records()[2]);
+  EXPECT_EQ(r.records[2], b.records()[3]);
   ASSERT_EQ(r.reports.size(), 1u);
   EXPECT_EQ(r.reports[0].offset, kHeaderSize + 3);
   EXPECT_EQ(r.reports[0].message,
             CorruptionMessage("record length runs past the end of its block", kHeaderSize + 3));
-  EXPECT_EQ(r.reports[0].offset + r.reports[0].bytes, b.records()[3].offset);
+  EXPECT_EQ(r.reports[0].offset + r.reports[0].bytes, b.records()[2].offset);
 }
 
 // A length that fits its block but not the file is what a torn append looks like.

@@ -154,10 +154,9 @@ Reader::Kind Reader::ReadFragment(Fragment* f) {
       const bool all_zero =
           std::all_of(buffer_.begin(), buffer_.end(), [](char c) { return c == 0; });
       if (!all_zero) {
-        f->end = end_of_buffer_offset_;
         f->damage = Damage::kBadPadding;
-        buffer_ = {};
         zero_run_start_ = kNone;
+        SkipToNextRecordStart(f);
         return Kind::kBad;
       }
       if (zero_run_start_ == kNone) zero_run_start_ = offset;
@@ -176,10 +175,9 @@ Reader::Kind Reader::ReadFragment(Fragment* f) {
         return Kind::kTorn;
       }
       // No writer makes a fragment cross its block: the length is damaged.
-      f->end = end_of_buffer_offset_;
       f->damage = Damage::kBadLength;
-      buffer_ = {};
       zero_run_start_ = kNone;
+      SkipToNextRecordStart(f);
       return Kind::kBad;
     }
     if (zero_run_start_ != kNone) {
@@ -199,11 +197,9 @@ Reader::Kind Reader::ReadFragment(Fragment* f) {
       const uint32_t expected = crc32c::Unmask(masked_crc);
       const uint32_t actual = crc32c::Value(header + 6, 1 + size_t{length});
       if (actual != expected) {
-        // The length may be what is damaged, so nothing after it in this block can be
-        // trusted to start a fragment: drop the rest of the block.
-        f->end = end_of_buffer_offset_;
+        // The length may be what is damaged, so the next fragment is searched for.
         f->damage = Damage::kChecksum;
-        buffer_ = {};
+        SkipToNextRecordStart(f);
         return Kind::kBad;
       }
     }
@@ -219,6 +215,37 @@ Reader::Kind Reader::ReadFragment(Fragment* f) {
     f->payload = std::string_view(header + kHeaderSize, length);
     return static_cast<Kind>(type);
   }
+}
+
+bool Reader::IsRecordStartAt(size_t pos) const {
+  if (buffer_.size() - pos < kHeaderSize) return false;
+  const char* header = buffer_.data() + pos;
+  const auto type = static_cast<uint8_t>(header[6]);
+  const uint16_t length = DecodeFixed16(header + 4);
+  // Only a Full or First fragment starts a record inside a block (Middle and Last ones
+  // start blocks), and a First one fills the rest of its block.
+  if (type != static_cast<uint8_t>(RecordType::kFull) &&
+      type != static_cast<uint8_t>(RecordType::kFirst)) {
+    return false;
+  }
+  const size_t room = buffer_.size() - pos - kHeaderSize;
+  if (length > room) return false;
+  if (type == static_cast<uint8_t>(RecordType::kFirst) && (eof_ || length != room)) return false;
+  return crc32c::Value(header + 6, 1 + size_t{length}) == crc32c::Unmask(DecodeFixed32(header));
+}
+
+void Reader::SkipToNextRecordStart(Fragment* f) {
+  // The damaged header sits at buffer_.front(). Without checksums nothing can vouch for
+  // a fragment found inside damage, so the rest of the block is dropped.
+  size_t pos = 1;
+  if (verify_checksums_) {
+    while (pos < buffer_.size() && !IsRecordStartAt(pos)) pos++;
+  } else {
+    pos = buffer_.size();
+  }
+  pos = std::min(pos, buffer_.size());
+  f->end = f->offset + pos;
+  buffer_.remove_prefix(pos);
 }
 
 std::string Reader::DamageReason(const Fragment& f) {

@@ -4,8 +4,9 @@
 // allocates once. It trusts nothing it reads: every length is bounds-checked, every
 // fragment's checksum is verified (unless turned off), and damage never yields a wrong
 // record. Damaged regions are reported to a Reporter and skipped; reading resumes at the
-// next fragment that parses (after a checksum or length failure: at the next block, since
-// the damaged header's length cannot be trusted). The reader tells apart
+// next fragment that parses (after a checksum, length or padding failure, whose length
+// cannot be trusted: at the next offset in the block where a Full or First fragment with
+// a valid checksum begins, else at the next block). The reader tells apart
 //   - damage (Reporter::Corruption): bytes that can never become a valid record, such as
 //     a checksum mismatch, a length past the block, an unknown type, a Middle or Last
 //     fragment without a First, a fragmented record interrupted by another record;
@@ -113,6 +114,11 @@ class Reader {
   };
 
   Kind ReadFragment(Fragment* f);
+  // After damage whose header is at buffer_.front(): skips to the next offset in the
+  // block where a Full or First fragment with a valid checksum begins (or to the end of
+  // the block) and sets f->end there.
+  void SkipToNextRecordStart(Fragment* f);
+  bool IsRecordStartAt(size_t pos) const;
   // Reads the next block into buffer_. False at the end of the file or on a read error.
   bool ReadBlock();
   // File offset of buffer_.front().
