@@ -8,8 +8,8 @@
 #include <string>
 
 #include "io/mem_file_system.h"
-#include "lsmdb/file_system.h"
 #include "lsmdb/db.h"
+#include "lsmdb/file_system.h"
 #include "tests/util/db_test_util.h"
 #include "tests/util/test_util.h"
 
