@@ -8,6 +8,7 @@
 
 #include "dump.h"
 #include "load_export.h"
+#include "lsmdb/repair.h"
 #include "verify.h"
 
 namespace lsmdb::cli {
@@ -348,7 +349,8 @@ Outcome Session::Verify(const Invocation& inv) {
 
 Outcome Session::Repair(const Invocation& inv) {
   const std::string& path = inv.args[0];
-  const Status s = RepairDB(path, Options{});
+  RepairReport report;
+  const Status s = RepairDB(path, Options{}, &report);
   // The LOG holds what the repair did, one "repair: ..." line per step.
   if (FilePtr log{std::fopen((path + "/LOG").c_str(), "r")}) {
     char line[4096];
@@ -358,6 +360,18 @@ Outcome Session::Repair(const Invocation& inv) {
     }
   }
   if (!s.ok()) return Fail(inv, s);
+  if (report.lost()) {
+    // Repaired, but what was lost may show as older values: not an "OK".
+    std::string what = report.records_lost > 0 ? std::to_string(report.records_lost) + " records"
+                                               : std::string("records");
+    if (report.records_lost > 0 && report.uncounted_loss)
+      what += " and more that cannot be counted";
+    out_->Error("repair: " + path + ": repaired, but " + what + " were lost in " +
+                std::to_string(report.losses.size()) +
+                (report.losses.size() == 1 ? " file" : " files") +
+                "; the keys on the LOST lines may now show older values");
+    return Outcome::kFailed;
+  }
   out_->Line("OK");
   return Outcome::kOk;
 }
