@@ -21,12 +21,12 @@
 namespace lsmdb {
 
 struct RepairReport {
-  uint64_t logs = 0;             // logs found and replayed
-  uint64_t tables = 0;           // tables found
-  uint64_t damaged_tables = 0;   // tables rewritten with what could be read of them
-  uint64_t records_lost = 0;     // records known to be lost (table entries, log records)
-  bool uncounted_loss = false;   // damage whose records cannot be counted was met
-  uint64_t trailing_bytes = 0;   // bytes found after the end of tables, ignored
+  uint64_t logs = 0;            // logs found and replayed
+  uint64_t tables = 0;          // tables found
+  uint64_t damaged_tables = 0;  // tables rewritten with what could be read of them
+  uint64_t records_lost = 0;    // records known to be lost (table entries, log records)
+  bool uncounted_loss = false;  // damage whose records cannot be counted was met
+  uint64_t trailing_bytes = 0;  // bytes found after the end of tables, ignored
   // One line per damaged file: the file, what was lost, and which keys may now show an
   // older value or none (for example `000012.sst: 77 of 300 records lost; keys
   // "key000300" .. "key000377" may now show an older value or none`).
@@ -39,8 +39,7 @@ struct RepairReport {
 
 // As RepairDB(path, options), and fills *report (REQUIRES: not null) with what was lost,
 // also when the repair fails part way (then nothing was changed).
-LSMDB_EXPORT Status RepairDB(const std::string& path, const Options& options,
-                             RepairReport* report);
+LSMDB_EXPORT Status RepairDB(const std::string& path, const Options& options, RepairReport* report);
 
 }  // namespace lsmdb
 

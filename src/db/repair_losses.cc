@@ -42,8 +42,8 @@ std::string NoteTableLoss(const std::string& name, const SalvageReport& salvage,
   if (salvage.has_recorded_entries && salvage.recorded_entries >= salvage.entries) {
     const uint64_t lost = salvage.recorded_entries - salvage.entries;
     report->records_lost += lost;
-    line += std::to_string(lost) + " of " + std::to_string(salvage.recorded_entries) +
-            " records lost";
+    line +=
+        std::to_string(lost) + " of " + std::to_string(salvage.recorded_entries) + " records lost";
     if (lost == 0) {
       // Damage met, yet every recorded entry was read: the count of the properties
       // block is trusted; the ranges below are where the damage was.
@@ -63,8 +63,7 @@ std::string NoteTableLoss(const std::string& name, const SalvageReport& salvage,
     line += RangeText(salvage.lost_ranges[i]);
   }
   if (salvage.lost_ranges.size() > kMaxRangesShown) {
-    line += " and " + std::to_string(salvage.lost_ranges.size() - kMaxRangesShown) +
-            " more ranges";
+    line += " and " + std::to_string(salvage.lost_ranges.size() - kMaxRangesShown) + " more ranges";
   }
   line += " may now show an older value or none";
   report->losses.push_back(line);
@@ -95,7 +94,8 @@ std::string LossSummary(const RepairReport& report) {
   std::string s = "RECORDS LOST: ";
   if (report.records_lost > 0) s += std::to_string(report.records_lost) + " records counted";
   if (report.uncounted_loss) {
-    s += report.records_lost > 0 ? ", and more that cannot be counted" : "a number that cannot be counted";
+    s += report.records_lost > 0 ? ", and more that cannot be counted"
+                                 : "a number that cannot be counted";
   }
   s += ", in " + std::to_string(report.losses.size()) + " file" +
        (report.losses.size() == 1 ? "" : "s") + " (see the LOST lines)";

@@ -77,8 +77,8 @@ bool LooksLikeFilterBlock(std::string_view contents) {
   const uint64_t lines = DecodeFixed32(t);
   const auto probes = static_cast<uint8_t>(t[4]);
   return contents.size() == lines * kBloomLineBytes + kBloomTrailerSize && probes >= 1 &&
-         probes <= kBloomMaxProbes && static_cast<uint8_t>(t[5]) == kBloomFilterKind &&
-         t[6] == 0 && t[7] == 0;
+         probes <= kBloomMaxProbes && static_cast<uint8_t>(t[5]) == kBloomFilterKind && t[6] == 0 &&
+         t[7] == 0;
 }
 
 }  // namespace lsmdb

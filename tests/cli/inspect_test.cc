@@ -213,6 +213,47 @@ TEST_F(InspectTest, DumpGarbageNeverCrashes) {
   EXPECT_EQ(RunCli({"dump", "manifest", Path(".sst")}).exit_code, 1);
 }
 
+TEST_F(InspectTest, DumpRefusesAFileOfAnotherKind) {
+  MakeDatabase();
+  CliResult r = RunCli({"dump", "manifest", db_ + "/CURRENT"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "");
+  EXPECT_TRUE(Contains(r.err, "lsmdb: dump: " + db_ + "/CURRENT is a CURRENT file")) << r.err;
+  r = RunCli({"dump", "wal", Path(".sst")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "");
+  EXPECT_TRUE(Contains(r.err, "is a table, not a wal (try: lsmdb dump sst ")) << r.err;
+  r = RunCli({"dump", "sst", Path(".log")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(Contains(r.err, "is a write-ahead log, not a sst")) << r.err;
+  r = RunCli({"dump", "wal", Path("MANIFEST-")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(Contains(r.err, "is a MANIFEST, not a wal")) << r.err;
+}
+
+TEST_F(InspectTest, DumpGuessesTheKind) {
+  MakeDatabase();
+  CliResult r = RunCli({"dump", Path(".sst")});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.out, "total: 3 entries printed, 1 data blocks, 0 damaged\n")) << r.out;
+  r = RunCli({"dump", Path(".log")});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.out, "total: 2 records, 1 updates")) << r.out;
+  r = RunCli({"dump", Path("MANIFEST-")});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.out, "edit at offset 0:\n")) << r.out;
+  // A copy under another name: the contents tell.
+  const std::string copy = dir_.path() + "/table-copy";
+  Write(copy, Read(Path(".sst")));
+  r = RunCli({"dump", copy});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.out, "total: 3 entries printed")) << r.out;
+  Write(copy, "no database file\n");
+  r = RunCli({"dump", copy});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(Contains(r.err, "cannot tell its kind")) << r.err;
+}
+
 TEST_F(InspectTest, DumpUsageErrors) {
   CliResult r = RunCli({"dump", "wal"});
   EXPECT_EQ(r.exit_code, 2);
