@@ -202,7 +202,8 @@ TEST_F(RepairTest, FlippedBitInTable) {
   EXPECT_NE(std::find(archived.begin(), archived.end(), tables[1]), archived.end());
 }
 
-TEST_F(RepairTest, DamagedTableFooterLosesOnlyThatTable) {
+// The data blocks are intact: they are found without the footer.
+TEST_F(RepairTest, DamagedTableFooterKeepsTheTable) {
   Open();
   Fill(0, 100, 1, true);
   Fill(100, 200, 1, true);
@@ -215,7 +216,6 @@ TEST_F(RepairTest, DamagedTableFooterLosesOnlyThatTable) {
   FlipByte(victim, size - 3);  // the magic number
   Repair();
   Open();
-  for (int i = 0; i < 100; i++) model_.erase(Key(i));
   ExpectModel();
 }
 

@@ -6,7 +6,10 @@
 //     skipped; a batch is applied whole or not at all) and write them as new tables.
 //  3. Check every table: one that opens, verifies and iterates in order is kept as it is;
 //     a damaged one is rewritten into a new table holding the entries that can be read
-//     (SalvageTable), and the original is moved to lost/.
+//     (SalvageTable: bytes after its footer are ignored, and without a footer or index
+//     its data blocks are found by their checksums), and the original is moved to lost/.
+//     What could not be kept is counted in the RepairReport and logged as "repair: LOST"
+//     lines: the records lost and the keys that may now show an older value.
 //  4. Place the tables. L0 is searched newest first, by largest sequence number; that
 //     order is right only if no two tables overlap in both user keys and sequence
 //     numbers. Tables from flushes never do, but compaction outputs of different levels
@@ -20,6 +23,8 @@
 // A crash before step 5 leaves the old state (plus unreferenced new tables, which the
 // next open or repair deals with); after it, the repaired one. Every step is reported in
 // the LOG as a line starting with "repair:".
+#include "lsmdb/repair.h"
+
 #include <algorithm>
 #include <cinttypes>
 #include <memory>
@@ -28,6 +33,7 @@
 #include "db/builder.h"
 #include "db/log_link.h"
 #include "db/options_check.h"
+#include "db/repair_losses.h"
 #include "db/table_file_writer.h"
 #include "db/table_run_merger.h"
 #include "db/table_salvage.h"
@@ -56,11 +62,12 @@ class LogDamageReporter final : public log::Reader::Reporter {
                    s.ToString().c_str());
   }
   void TornTail(uint64_t offset, size_t bytes) override {
-    damaged_bytes += bytes;
+    torn_bytes += bytes;
     info_log_->Log("repair: skipped an incomplete last record of %zu bytes at offset %" PRIu64,
                    bytes, offset);
   }
   uint64_t damaged_bytes = 0;
+  uint64_t torn_bytes = 0;
 
  private:
   InfoLog* const info_log_;
@@ -75,8 +82,9 @@ class BatchChecker final : public WriteBatch::Handler {
 
 class Repairer {
  public:
-  Repairer(std::string dbname, const Options& options)
-      : dbname_(std::move(dbname)),
+  Repairer(std::string dbname, const Options& options, RepairReport* report)
+      : report_(report),
+        dbname_(std::move(dbname)),
         options_(SanitizeOptions(options)),
         fs_(options_.file_system.get()),
         icmp_(options_.comparator) {
@@ -103,8 +111,10 @@ class Repairer {
     info_log_->Log("repair: found %zu logs, %zu tables, %zu MANIFESTs", logs_.size(),
                    table_numbers_.size(), manifests_.size());
 
-    for (uint64_t number : logs_) {
-      if (s.ok()) s = ConvertLog(number);
+    report_->logs = logs_.size();
+    report_->tables = table_numbers_.size();
+    for (size_t i = 0; i < logs_.size(); i++) {
+      if (s.ok()) s = ConvertLog(logs_[i], i + 1 == logs_.size());
     }
     for (uint64_t number : table_numbers_) {
       if (s.ok()) s = ScanTable(number);
@@ -121,6 +131,7 @@ class Repairer {
     CleanUp();
     info_log_->Log("repair: done: %zu tables at L%d, last sequence %" PRIu64, tables_.size(),
                    level_, max_sequence_);
+    info_log_->Log("repair: summary: %s", LossSummary(*report_).c_str());
     return Status::OK();
   }
 
@@ -161,7 +172,7 @@ class Repairer {
   }
 
   // Replays log `number` into memtables and writes them as tables.
-  Status ConvertLog(uint64_t number) {
+  Status ConvertLog(uint64_t number, bool newest) {
     const std::string fname = LogFileName(dbname_, number);
     std::unique_ptr<SequentialFile> file;
     Status s = fs_->NewSequentialFile(fname, &file);
@@ -222,6 +233,11 @@ class Repairer {
     info_log_->Log("repair: %s: %" PRIu64 " records (%" PRIu64 " updates) replayed, %" PRIu64
                    " records and %" PRIu64 " damaged bytes skipped",
                    fname.c_str(), records, entries, skipped, reporter.damaged_bytes);
+    // A torn last record of the newest log is a write a crash cut off before it was
+    // acknowledged; in an older log it may be writes a power loss kept from the disk.
+    const uint64_t damaged = reporter.damaged_bytes + (newest ? 0 : reporter.torn_bytes);
+    const std::string loss = NoteLogLoss(fname, skipped, damaged, report_);
+    if (!loss.empty()) info_log_->Log("repair: LOST %s", loss.c_str());
     to_archive_.push_back(fname);
     return Status::OK();
   }
@@ -312,18 +328,21 @@ class Repairer {
     s = SalvageTable(
         file.get(), fname, file_size, icmp_,
         [&writer](std::string_view k, std::string_view v) { writer.Add(k, v); }, &report);
-    if (!s.ok()) {
-      if (!s.IsCorruption()) return s;
-      info_log_->Log("repair: %s: nothing can be read: %s", fname.c_str(), s.ToString().c_str());
-      return Status::OK();
-    }
+    if (!s.ok()) return s;  // an I/O error
+    report_->damaged_tables++;
     FileMetaData meta;
     s = writer.Finish(&meta);
     if (!s.ok()) return s;
     info_log_->Log("repair: %s: kept %" PRIu64 " entries in table #%" PRIu64 "; %" PRIu64
-                   " of %" PRIu64 " blocks damaged, %" PRIu64 " entries dropped",
+                   " of %" PRIu64 " blocks damaged%s, %" PRIu64 " entries dropped%s",
                    fname.c_str(), report.entries, number, report.bad_blocks, report.blocks,
-                   report.dropped_entries);
+                   report.walked ? " (blocks found without the index)" : "", report.dropped_entries,
+                   report.trailing_bytes > 0 ? (", " + std::to_string(report.trailing_bytes) +
+                                                " bytes after the table's end ignored")
+                                                   .c_str()
+                                             : "");
+    const std::string loss = NoteTableLoss(fname, report, report_);
+    if (!loss.empty()) info_log_->Log("repair: LOST %s", loss.c_str());
     if (meta.file_size > 0) {
       max_sequence_ = std::max(max_sequence_, meta.largest_seq);
       tables_.push_back(meta);
@@ -406,6 +425,7 @@ class Repairer {
     fs_->SyncDir(dbname_).PermitUncheckedError();
   }
 
+  RepairReport* const report_;
   const std::string dbname_;
   const Options options_;
   FileSystem* const fs_;
@@ -427,9 +447,15 @@ class Repairer {
 
 }  // namespace
 
-Status RepairDB(const std::string& path, const Options& options) {
-  Repairer repairer(path, options);
+Status RepairDB(const std::string& path, const Options& options, RepairReport* report) {
+  *report = RepairReport();
+  Repairer repairer(path, options, report);
   return repairer.Run();
+}
+
+Status RepairDB(const std::string& path, const Options& options) {
+  RepairReport report;
+  return RepairDB(path, options, &report);
 }
 
 }  // namespace lsmdb

@@ -213,6 +213,47 @@ TEST_F(InspectTest, DumpGarbageNeverCrashes) {
   EXPECT_EQ(RunCli({"dump", "manifest", Path(".sst")}).exit_code, 1);
 }
 
+TEST_F(InspectTest, DumpRefusesAFileOfAnotherKind) {
+  MakeDatabase();
+  CliResult r = RunCli({"dump", "manifest", db_ + "/CURRENT"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "");
+  EXPECT_TRUE(Contains(r.err, "lsmdb: dump: " + db_ + "/CURRENT is a CURRENT file")) << r.err;
+  r = RunCli({"dump", "wal", Path(".sst")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "");
+  EXPECT_TRUE(Contains(r.err, "is a table, not a wal (try: lsmdb dump sst ")) << r.err;
+  r = RunCli({"dump", "sst", Path(".log")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(Contains(r.err, "is a write-ahead log, not a sst")) << r.err;
+  r = RunCli({"dump", "wal", Path("MANIFEST-")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(Contains(r.err, "is a MANIFEST, not a wal")) << r.err;
+}
+
+TEST_F(InspectTest, DumpGuessesTheKind) {
+  MakeDatabase();
+  CliResult r = RunCli({"dump", Path(".sst")});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.out, "total: 3 entries printed, 1 data blocks, 0 damaged\n")) << r.out;
+  r = RunCli({"dump", Path(".log")});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.out, "total: 2 records, 1 updates")) << r.out;
+  r = RunCli({"dump", Path("MANIFEST-")});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.out, "edit at offset 0:\n")) << r.out;
+  // A copy under another name: the contents tell.
+  const std::string copy = dir_.path() + "/table-copy";
+  Write(copy, Read(Path(".sst")));
+  r = RunCli({"dump", copy});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.out, "total: 3 entries printed")) << r.out;
+  Write(copy, "no database file\n");
+  r = RunCli({"dump", copy});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(Contains(r.err, "cannot tell its kind")) << r.err;
+}
+
 TEST_F(InspectTest, DumpUsageErrors) {
   CliResult r = RunCli({"dump", "wal"});
   EXPECT_EQ(r.exit_code, 2);
@@ -304,9 +345,16 @@ TEST_F(InspectTest, RepairADamagedTable) {
   EXPECT_EQ(RunCli({"verify", db_}).exit_code, 1);
 
   CliResult r = RunCli({"repair", db_});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
+  // The damaged block held all 50 records of its table: lost, and said so.
+  EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_TRUE(Contains(r.out, "repair: " + db_ + "/" + tables[0] + " is damaged: Corruption"))
       << r.out;
+  EXPECT_TRUE(Contains(r.out, "repair: LOST " + db_ + "/" + tables[0] + ": 50 of 50 records lost"))
+      << r.out;
+  EXPECT_FALSE(Contains(r.out, "\nOK\n")) << r.out;
+  EXPECT_EQ(r.err, "lsmdb: repair: " + db_ +
+                       ": repaired, but 50 records were lost in 1 file; the keys on the LOST "
+                       "lines may now show older values\n");
   EXPECT_EQ(RunCli({"verify", db_}).exit_code, 0);
   r = RunCli({"scan", "--db", db_});
   EXPECT_EQ(r.exit_code, 0);
@@ -317,6 +365,51 @@ TEST_F(InspectTest, RepairADamagedTable) {
   r = RunCli({"repair", dir_.path() + "/nothing"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(RunCli({"repair"}).exit_code, 2);
+}
+
+// Two tables: every key, then every key overwritten. The second table gets one byte
+// appended (all of it is kept), then a damaged data block (its records are lost, the old
+// values show again, and repair counts exactly those).
+TEST_F(InspectTest, RepairCountsTheRecordsItLost) {
+  std::string old_values, new_values;
+  for (int i = 0; i < 300; i++) {
+    const std::string k = "k" + std::to_string(1000 + i);
+    old_values += k + "\told-" + std::string(30, 'o') + "\n";
+    new_values += k + "\tnew-" + std::string(30, 'n') + "\n";
+  }
+  ASSERT_EQ(RunCli({"load", "--db", db_}, old_values).exit_code, 0);
+  ASSERT_EQ(RunCli({"flush", "--db", db_}).exit_code, 0);
+  ASSERT_EQ(RunCli({"load", "--db", db_}, new_values).exit_code, 0);
+  ASSERT_EQ(RunCli({"flush", "--db", db_}).exit_code, 0);
+  auto tables = Files(".sst");
+  ASSERT_EQ(tables.size(), 2u);
+  std::string newer = db_ + "/" + tables[1];
+  Write(newer, Read(newer) + "x");
+  CliResult r = RunCli({"repair", db_});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(r.out.ends_with("repair: summary: nothing lost\nOK\n")) << r.out;
+  r = RunCli({"scan", "--db", db_});
+  EXPECT_EQ(r.out, new_values);
+
+  tables = Files(".sst");
+  ASSERT_EQ(tables.size(), 2u);
+  newer = db_ + "/" + tables[1];
+  FlipByte(newer, Read(newer).size() / 3);
+  r = RunCli({"repair", db_});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  const size_t at = r.out.find("repair: LOST " + newer + ": ");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  const uint64_t lost = std::strtoull(r.out.c_str() + at + 14 + newer.size(), nullptr, 10);
+  EXPECT_TRUE(Contains(r.out, " of 300 records lost; 1 damaged block; keys \"k1")) << r.out;
+  EXPECT_TRUE(Contains(r.err, "repaired, but " + std::to_string(lost) + " records were lost"))
+      << r.err;
+  r = RunCli({"scan", "--db", db_});
+  EXPECT_EQ(r.exit_code, 0);
+  uint64_t old_seen = 0;
+  for (const auto& line : Lines(r.out)) old_seen += Contains(line, "\told-") ? 1 : 0;
+  EXPECT_EQ(Lines(r.out).size(), 300u);
+  EXPECT_GT(old_seen, 0u);
+  EXPECT_EQ(old_seen, lost) << r.out;
 }
 
 }  // namespace

@@ -63,7 +63,7 @@ std::vector<CommandSpec> MakeTable() {
        "write all records, in key order",
        "FILE defaults to standard output. The output loads back with `load` byte for\n"
        "byte. In the shell, export reads the snapshot if one is taken."},
-      {"dump", {"KIND", "FILE"}, 2,
+      {"dump", {"KIND", "FILE"}, 1,
        {{"json", nullptr, "one JSON object per line"},
         {"entries", "N", "print at most N entries (sst), records (wal) or edits (manifest)"}},
        kAll, DbUse::kNone,
@@ -73,7 +73,9 @@ std::vector<CommandSpec> MakeTable() {
        "sequence put|del) and value. manifest: every VersionEdit, field by field. Keys and\n"
        "values are escaped as `scan` prints them. Damage is printed where it is met, the\n"
        "dump goes on where the format allows, and the exit status is then 1.\n"
-       "The file is read directly: it need not belong to a database that opens."},
+       "The file is read directly: it need not belong to a database that opens.\n"
+       "KIND may be left out when the file's name (000012.log, 000012.sst, MANIFEST-000004)\n"
+       "or its contents tell it; a file whose contents show another kind is refused (exit 1)."},
       {"verify", {"PATH"}, 1, {}, kAll, DbUse::kNone,
        "check every live file of a database, writing nothing",
        "Reads CURRENT and the MANIFEST, then checks every live table (every block's\n"

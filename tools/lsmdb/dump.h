@@ -33,6 +33,15 @@ Status DumpWal(const std::string& path, const DumpOptions& options, FILE* out);
 Status DumpTable(const std::string& path, const DumpOptions& options, FILE* out);
 Status DumpManifest(const std::string& path, const DumpOptions& options, FILE* out);
 
+// The kind `dump` takes for the file at path from its name alone ("wal", "sst",
+// "manifest", "current"), or "" when the name is not a database file's.
+std::string GuessKindFromName(const std::string& path);
+// The kind the file's bytes show: "current" (one line naming a MANIFEST), "sst" (the
+// table magic number in its last 8 bytes), "manifest" or "wal" (the first record decodes
+// as a VersionEdit, or as a batch or log link); "" when they show none (an empty,
+// damaged or foreign file, which the dumpers then report as damage).
+std::string DetectKind(const std::string& path);
+
 // One output line: in text, "label: a, b, c"-style strings built by the caller; in JSON,
 // an object built member by member. Used by the dumpers and `verify`.
 class DumpLine {

@@ -8,6 +8,7 @@
 
 #include "dump.h"
 #include "load_export.h"
+#include "lsmdb/repair.h"
 #include "verify.h"
 
 namespace lsmdb::cli {
@@ -316,17 +317,45 @@ Outcome Session::Dump(const Invocation& inv) {
   options.json = inv.Has("json");
   if (const std::string* n = inv.Get("entries"))
     options.max_entries = std::strtoull(n->c_str(), nullptr, 10);
-  const std::string& kind = inv.args[0];
-  const std::string& path = inv.args[1];
+  const bool kind_given = inv.args.size() > 1;
+  const std::string& path = kind_given ? inv.args[1] : inv.args[0];
+  std::string kind = kind_given ? inv.args[0] : GuessKindFromName(path);
+  if (!kind_given) {
+    if (path == "wal" || path == "log" || path == "sst" || path == "table" || path == "manifest") {
+      return Usage(inv, "missing FILE");
+    }
+    if (kind.empty() || kind == "current") kind = DetectKind(path);
+    if (kind.empty()) {
+      out_->Error("dump: " + path +
+                  ": cannot tell its kind from its name or contents; give KIND (wal, sst or "
+                  "manifest)");
+      return Outcome::kFailed;
+    }
+  }
+  if (kind == "log") kind = "wal";
+  if (kind == "table") kind = "sst";
+  if (kind != "wal" && kind != "sst" && kind != "manifest" && kind != "current") {
+    return Usage(inv, "KIND must be wal, sst or manifest, not '" + kind + "'");
+  }
+  // Refuse a file whose bytes show another kind (a damaged file shows none: dumped).
+  const std::string detected = DetectKind(path);
+  if (kind == "current" || (!detected.empty() && detected != kind)) {
+    const std::string is = detected.empty() ? kind : detected;
+    out_->Error(
+        "dump: " + path + " is " +
+        (is == "current" ? std::string("a CURRENT file (it names the MANIFEST; read it as text)")
+         : is == "sst"   ? "a table, not a " + kind + " (try: lsmdb dump sst " + path + ")"
+         : is == "wal" ? "a write-ahead log, not a " + kind + " (try: lsmdb dump wal " + path + ")"
+                       : "a MANIFEST, not a " + kind + " (try: lsmdb dump manifest " + path + ")"));
+    return Outcome::kFailed;
+  }
   Status s;
-  if (kind == "wal" || kind == "log") {
+  if (kind == "wal") {
     s = DumpWal(path, options, out_->out());
-  } else if (kind == "sst" || kind == "table") {
+  } else if (kind == "sst") {
     s = DumpTable(path, options, out_->out());
   } else if (kind == "manifest") {
     s = DumpManifest(path, options, out_->out());
-  } else {
-    return Usage(inv, "KIND must be wal, sst or manifest, not '" + kind + "'");
   }
   out_->Flush();
   if (!s.ok()) return Fail(inv, s);
@@ -348,7 +377,8 @@ Outcome Session::Verify(const Invocation& inv) {
 
 Outcome Session::Repair(const Invocation& inv) {
   const std::string& path = inv.args[0];
-  const Status s = RepairDB(path, Options{});
+  RepairReport report;
+  const Status s = RepairDB(path, Options{}, &report);
   // The LOG holds what the repair did, one "repair: ..." line per step.
   if (FilePtr log{std::fopen((path + "/LOG").c_str(), "r")}) {
     char line[4096];
@@ -358,6 +388,18 @@ Outcome Session::Repair(const Invocation& inv) {
     }
   }
   if (!s.ok()) return Fail(inv, s);
+  if (report.lost()) {
+    // Repaired, but what was lost may show as older values: not an "OK".
+    std::string what = report.records_lost > 0 ? std::to_string(report.records_lost) + " records"
+                                               : std::string("records");
+    if (report.records_lost > 0 && report.uncounted_loss)
+      what += " and more that cannot be counted";
+    out_->Error("repair: " + path + ": repaired, but " + what + " were lost in " +
+                std::to_string(report.losses.size()) +
+                (report.losses.size() == 1 ? " file" : " files") +
+                "; the keys on the LOST lines may now show older values");
+    return Outcome::kFailed;
+  }
   out_->Line("OK");
   return Outcome::kOk;
 }
