@@ -44,9 +44,10 @@ Judgement AckModel::JudgeLatest(const Observation& obs) const {
       if (!EverHeld(key, *got)) j.garbage++;
     }
     if (j.example.empty()) {
-      j.example = key + " read " + (got ? "a value of " + std::to_string(got->size()) + " bytes"
-                                        : std::string("absent")) +
-                  ", latest " + (want ? "a value" : std::string("absent"));
+      j.example =
+          key + " read " +
+          (got ? "a value of " + std::to_string(got->size()) + " bytes" : std::string("absent")) +
+          ", latest " + (want ? "a value" : std::string("absent"));
     }
   }
   return j;

@@ -30,9 +30,9 @@ struct Observation {
 
 // What a read path answered, against the model.
 struct Judgement {
-  size_t wrong = 0;    // a value that is not the latest acknowledged one (nor a prefix's)
-  size_t garbage = 0;  // of those, values never written to that key
-  size_t missing = 0;  // keys with an acknowledged value read as absent
+  size_t wrong = 0;     // a value that is not the latest acknowledged one (nor a prefix's)
+  size_t garbage = 0;   // of those, values never written to that key
+  size_t missing = 0;   // keys with an acknowledged value read as absent
   std::string example;  // the first bad key, for the report
 };
 

@@ -78,10 +78,10 @@ class Writer {
   Random* rnd_;
 };
 
-#define RETURN_IF_ERROR(expr)     \
-  do {                            \
-    Status _s = (expr);           \
-    if (!_s.ok()) return _s;      \
+#define RETURN_IF_ERROR(expr) \
+  do {                        \
+    Status _s = (expr);       \
+    if (!_s.ok()) return _s;  \
   } while (0)
 
 Status Fail(const std::string& what) { return Status::Aborted("damage db", what); }

@@ -32,14 +32,14 @@ inline constexpr char kDamageDbDir[] = "/db";
 struct DamageDb {
   std::map<std::string, std::string> files;  // name in the directory -> contents
   AckModel model;
-  std::string newest_log, older_log;      // file names
-  std::string l0_table, l0_other;         // the newer and the older L0 table
-  std::string deep_table, deep_other;     // two L1 tables
-  std::string manifest, current;          // "MANIFEST-n", "CURRENT"
-  std::string old_manifest;               // contents of the MANIFEST before the reopen
+  std::string newest_log, older_log;   // file names
+  std::string l0_table, l0_other;      // the newer and the older L0 table
+  std::string deep_table, deep_other;  // two L1 tables
+  std::string manifest, current;       // "MANIFEST-n", "CURRENT"
+  std::string old_manifest;            // contents of the MANIFEST before the reopen
   std::string old_manifest_name;
-  uint64_t newest_log_synced = 0;         // bytes of the newest log written when synced
-  uint64_t newest_last_record = 0;        // offset of the newest log's last record
+  uint64_t newest_log_synced = 0;   // bytes of the newest log written when synced
+  uint64_t newest_last_record = 0;  // offset of the newest log's last record
 };
 
 // The options every open of the matrix uses on fs (create_if_missing false).

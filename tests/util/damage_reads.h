@@ -18,7 +18,7 @@ namespace lsmdb::test {
 
 struct ReadResult {
   Observation obs;
-  size_t errors = 0;       // reads (Gets, scans) that ended with an error status
+  size_t errors = 0;        // reads (Gets, scans) that ended with an error status
   std::string first_error;  // its text
 };
 

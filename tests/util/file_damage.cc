@@ -36,8 +36,7 @@ bool ApplyDamage(const Damage& d, std::string* data) {
 
 std::vector<Damage> DamagesFor(uint64_t size,
                                const std::vector<std::pair<std::string, uint64_t>>& flips,
-                               const std::string& garbage, const std::string& other,
-                               bool full) {
+                               const std::string& garbage, const std::string& other, bool full) {
   std::vector<Damage> out;
   for (const auto& [label, offset] : flips) {
     out.push_back(MakeDamage(DamageKind::kBitFlip, "flip@" + label, offset));
@@ -45,7 +44,8 @@ std::vector<Damage> DamagesFor(uint64_t size,
   if (full) {
     // Evenly spread offsets on top of the named ones.
     for (int k = 1; k < 32; k++) {
-      out.push_back(MakeDamage(DamageKind::kBitFlip, "flip@" + std::to_string(k) + "/32", size * k / 32));
+      out.push_back(
+          MakeDamage(DamageKind::kBitFlip, "flip@" + std::to_string(k) + "/32", size * k / 32));
     }
   }
   if (size > 0) out.push_back(MakeDamage(DamageKind::kTruncate, "trunc-1", size - 1));
@@ -53,12 +53,13 @@ std::vector<Damage> DamagesFor(uint64_t size,
   out.push_back(MakeDamage(DamageKind::kAppendGarbage, "append-garbage", 0, 0, garbage));
   constexpr uint64_t k4K = 4096;
   out.push_back(MakeDamage(DamageKind::kZeroRange, "zero-4k@middle", size / 2, k4K));
-  out.push_back(MakeDamage(DamageKind::kZeroRange, "zero-4k@end", size > k4K ? size - k4K : 0, k4K));
+  out.push_back(
+      MakeDamage(DamageKind::kZeroRange, "zero-4k@end", size > k4K ? size - k4K : 0, k4K));
   if (full) {
     for (int k = 1; k < 8; k++) {
       if (k == 4) continue;  // the middle, above
-      out.push_back(MakeDamage(DamageKind::kZeroRange, "zero-4k@" + std::to_string(k) + "/8", size * k / 8,
-                     k4K));
+      out.push_back(MakeDamage(DamageKind::kZeroRange, "zero-4k@" + std::to_string(k) + "/8",
+                               size * k / 8, k4K));
     }
   }
   out.push_back(MakeDamage(DamageKind::kZeroFile, "zero-file"));

@@ -44,8 +44,7 @@ bool ApplyDamage(const Damage& d, std::string* data);
 // replacement by `other` (skipped when empty).
 std::vector<Damage> DamagesFor(uint64_t size,
                                const std::vector<std::pair<std::string, uint64_t>>& flips,
-                               const std::string& garbage, const std::string& other,
-                               bool full);
+                               const std::string& garbage, const std::string& other, bool full);
 
 }  // namespace lsmdb::test
 
