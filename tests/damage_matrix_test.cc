@@ -298,6 +298,34 @@ void DamageMatrix::Record(const Target& t, const Damage& d, const std::string& p
   cells_.emplace(std::make_tuple(t.kind, d.label, path), verdict);
 }
 
+// The oracle itself: a prefix must be one prefix for all keys, hold every synced write,
+// and an older value is wrong under the strict judgement.
+TEST(DamageMatrixOracle, PrefixesAndLatest) {
+  test::AckModel m;
+  m.Add({{"a", "a1"}}, false);
+  m.Add({{"b", "b1"}, {"c", std::nullopt}}, true);  // synced: writes [0, 2) must survive
+  m.Add({{"a", "a2"}}, false);
+  m.Add({{"b", "b2"}}, false);
+  Observation after3;
+  after3.seen = {{"a", "a2"}, {"b", "b1"}, {"c", std::nullopt}};
+  EXPECT_TRUE(m.MatchesPrefix(after3, m.SyncedPrefix()));
+  Observation mixed;  // b's newest write without a's older one: no prefix
+  mixed.seen = {{"a", "a1"}, {"b", "b2"}};
+  EXPECT_FALSE(m.MatchesPrefix(mixed, m.SyncedPrefix()));
+  Observation before_sync;  // the synced batch missing
+  before_sync.seen = {{"a", "a1"}, {"b", std::nullopt}};
+  EXPECT_FALSE(m.MatchesPrefix(before_sync, m.SyncedPrefix()));
+  EXPECT_TRUE(m.MatchesPrefix(before_sync, 1));
+  const Judgement j = m.JudgeLatest(after3);
+  EXPECT_EQ(j.wrong, 1u);  // b1 is older than b2
+  EXPECT_EQ(j.garbage, 0u);
+  Observation lost;
+  lost.seen = {{"a", std::nullopt}, {"b", "zz"}};
+  const Judgement k = m.JudgeLatest(lost);
+  EXPECT_EQ(k.missing, 1u);
+  EXPECT_EQ(k.garbage, 1u);
+}
+
 TEST_F(DamageMatrix, EveryFileKindDamageAndReadPath) {
   const bool full = FullRun();
   Random rnd(seed_ ^ 0x5eed);
