@@ -87,8 +87,9 @@ ReadResult SeekScans(DB* db, const std::set<std::string>& keys,
   ReadResult r;
   for (const std::string& t : targets) {
     for (bool forward : {true, false}) {
-      // Each run judged on its own: a key one run shows and another misses is caught
-      // by the per-run observation merged below (a conflict keeps the absent mark).
+      // Each run observed on its own, then merged: two runs that disagree on a key (a
+      // value in one, another value or a pass-over in the other) are an inconsistency,
+      // reported as disorder.
       ReadResult one;
       std::unique_ptr<Iterator> it = db->NewIterator(ReadOptions());
       if (forward) {
