@@ -1,0 +1,159 @@
+// The WriteBatch type: puts and deletes applied atomically (plyvel.WriteBatch).
+#include "common.h"
+
+namespace lsmdb_py {
+
+namespace {
+
+const char kClosed[] = "Database is closed";
+
+struct BatchObject {
+  PyObject_HEAD DBObject* db;
+  lsmdb::WriteBatch* batch;
+  std::string* prefix;  // null without one
+  bool transaction;
+  bool sync;
+};
+
+BatchObject* Self(PyObject* o) { return reinterpret_cast<BatchObject*>(o); }
+
+// The key with the batch's prefix; the view points into *buf or into key.
+std::string_view Prefixed(BatchObject* self, const Bytes& key, std::string* buf) {
+  if (self->prefix == nullptr) return key.view();
+  *buf = *self->prefix;
+  buf->append(key.view());
+  return *buf;
+}
+
+PyObject* BatchPut(PyObject* o, PyObject* const* args, Py_ssize_t nargs, PyObject* kw) {
+  BatchObject* self = Self(o);
+  static const char* const names[] = {"key", "value", nullptr};
+  PyObject* a[2] = {};
+  if (!ParseArgs("put", args, nargs, kw, names, 2, a)) return nullptr;
+  if (a[0] == nullptr || a[1] == nullptr) {
+    PyErr_SetString(PyExc_TypeError, "put() needs key and value");
+    return nullptr;
+  }
+  Bytes key, value;
+  if (!key.Set(a[0], "key") || !value.Set(a[1], "value")) return nullptr;
+  if (self->db->core->closed) return RaiseClosed(kClosed);
+  std::string buf;
+  self->batch->Put(Prefixed(self, key, &buf), value.view());
+  Py_RETURN_NONE;
+}
+
+PyObject* BatchDelete(PyObject* o, PyObject* key_obj) {
+  BatchObject* self = Self(o);
+  Bytes key;
+  if (!key.Set(key_obj, "key")) return nullptr;
+  if (self->db->core->closed) return RaiseClosed(kClosed);
+  std::string buf;
+  self->batch->Delete(Prefixed(self, key, &buf));
+  Py_RETURN_NONE;
+}
+
+PyObject* BatchClear(PyObject* o, PyObject*) {
+  if (Self(o)->db->core->closed) return RaiseClosed(kClosed);
+  Self(o)->batch->Clear();
+  Py_RETURN_NONE;
+}
+
+PyObject* BatchWrite(PyObject* o, PyObject*) {
+  BatchObject* self = Self(o);
+  Core* core = self->db->core;
+  if (core->closed) return RaiseClosed(kClosed);
+  lsmdb::WriteOptions wo;
+  wo.sync = self->sync;
+  lsmdb::Status s;
+  if (!WithEngine(core, [&] { s = core->db->Write(wo, self->batch); })) {
+    return RaiseClosed(kClosed);
+  }
+  if (!s.ok()) return RaiseStatus(s);
+  Py_RETURN_NONE;
+}
+
+PyObject* BatchAppend(PyObject* o, PyObject* other) {
+  if (Py_TYPE(other) != &WriteBatchType) {
+    PyErr_Format(PyExc_TypeError, "append() needs a WriteBatch, not %.100s",
+                 Py_TYPE(other)->tp_name);
+    return nullptr;
+  }
+  if (Self(o)->db->core->closed) return RaiseClosed(kClosed);
+  Self(o)->batch->Append(*Self(other)->batch);
+  Py_RETURN_NONE;
+}
+
+PyObject* BatchSize(PyObject* o, PyObject*) {
+  return PyLong_FromSize_t(Self(o)->batch->ApproximateSize());
+}
+
+PyObject* BatchEnter(PyObject* o, PyObject*) {
+  if (Self(o)->db->core->closed) return RaiseClosed(kClosed);
+  Py_INCREF(o);
+  return o;
+}
+
+PyObject* BatchExit(PyObject* o, PyObject* args) {
+  BatchObject* self = Self(o);
+  if (self->db->core->closed) return RaiseClosed(kClosed);
+  PyObject* exc_type = PyTuple_GET_SIZE(args) > 0 ? PyTuple_GET_ITEM(args, 0) : Py_None;
+  if (self->transaction && exc_type != Py_None) {
+    self->batch->Clear();  // an exception in a transaction: nothing is written
+    Py_RETURN_FALSE;
+  }
+  PyObject* r = BatchWrite(o, nullptr);
+  self->batch->Clear();
+  if (r == nullptr) return nullptr;
+  Py_DECREF(r);
+  Py_RETURN_FALSE;
+}
+
+void BatchDealloc(PyObject* o) {
+  delete Self(o)->batch;
+  delete Self(o)->prefix;
+  Py_XDECREF(Self(o)->db);
+  Py_TYPE(o)->tp_free(o);
+}
+
+PyMethodDef kMethods[] = {
+    {"put", reinterpret_cast<PyCFunction>(BatchPut), METH_FASTCALL | METH_KEYWORDS,
+     "put(key, value)"},
+    {"delete", BatchDelete, METH_O, "delete(key)"},
+    {"clear", BatchClear, METH_NOARGS, "Discards the updates in the batch."},
+    {"write", BatchWrite, METH_NOARGS, "Applies the batch atomically."},
+    {"append", BatchAppend, METH_O, "append(other): adds the updates of another batch."},
+    {"approximate_size", BatchSize, METH_NOARGS, "Bytes of the batch's encoding."},
+    {"__enter__", BatchEnter, METH_NOARGS, nullptr},
+    {"__exit__", BatchExit, METH_VARARGS, nullptr},
+    {nullptr, nullptr, 0, nullptr}};
+
+}  // namespace
+
+PyObject* NewWriteBatch(DBObject* db, PyObject* prefix, bool transaction, bool sync) {
+  auto* self = PyObject_New(BatchObject, &WriteBatchType);
+  if (self == nullptr) return nullptr;
+  self->batch = new lsmdb::WriteBatch();
+  self->prefix = nullptr;
+  if (prefix != Py_None) {
+    self->prefix =
+        new std::string(PyBytes_AS_STRING(prefix), static_cast<size_t>(PyBytes_GET_SIZE(prefix)));
+  }
+  Py_INCREF(db);
+  self->db = db;
+  self->transaction = transaction;
+  self->sync = sync;
+  return reinterpret_cast<PyObject*>(self);
+}
+
+PyTypeObject WriteBatchType = [] {
+  PyTypeObject t{PyVarObject_HEAD_INIT(nullptr, 0)};
+  t.tp_name = "lsmdb._lsmdb.WriteBatch";
+  t.tp_basicsize = sizeof(BatchObject);
+  t.tp_flags = Py_TPFLAGS_DEFAULT;
+  t.tp_dealloc = BatchDealloc;
+  t.tp_methods = kMethods;
+  t.tp_doc = "A batch of updates applied atomically (plyvel.WriteBatch's API).";
+  return t;
+}();
+
+}  // namespace lsmdb_py
