@@ -94,5 +94,6 @@ class DBModel(RuleBasedStateMachine):
         self.db.flush()
 
 
-DBModel.TestCase.settings = settings(max_examples=25, stateful_step_count=30, deadline=None)
+DBModel.TestCase.settings = settings(max_examples=25, stateful_step_count=30, deadline=None,
+                                   database=None)
 TestDBModel = DBModel.TestCase
