@@ -15,10 +15,25 @@ struct BatchObject {
   std::string* prefix;  // null without one
   bool transaction;
   bool sync;
-  size_t peak;  // the most bytes the batch held (its buffer's size, about)
+  size_t peak;   // the most bytes the batch held (its buffer's size, about)
+  bool writing;  // write() runs without the GIL: the batch must not change meanwhile
 };
 
 BatchObject* Self(PyObject* o) { return reinterpret_cast<BatchObject*>(o); }
+
+// False (with an error set) if the batch's database is closed or another thread is
+// writing the batch.
+bool Usable(BatchObject* self) {
+  if (self->db->core->closed) {
+    RaiseClosed(kClosed);
+    return false;
+  }
+  if (self->writing) {
+    PyErr_SetString(PyExc_RuntimeError, "the write batch is being written by another thread");
+    return false;
+  }
+  return true;
+}
 
 // Batches freed recently, cleared, kept with their buffers (GIL-protected). A loop that
 // builds one batch after another then reuses a buffer instead of returning it to malloc,
@@ -67,8 +82,7 @@ PyObject* BatchPut(PyObject* o, PyObject* const* args, Py_ssize_t nargs, PyObjec
     return nullptr;
   }
   Bytes key, value;
-  if (!key.Set(a[0], "key") || !value.Set(a[1], "value")) return nullptr;
-  if (self->db->core->closed) return RaiseClosed(kClosed);
+  if (!key.Set(a[0], "key") || !value.Set(a[1], "value") || !Usable(self)) return nullptr;
   std::string buf;
   self->batch->Put(Prefixed(self, key, &buf), value.view());
   Py_RETURN_NONE;
@@ -77,15 +91,14 @@ PyObject* BatchPut(PyObject* o, PyObject* const* args, Py_ssize_t nargs, PyObjec
 PyObject* BatchDelete(PyObject* o, PyObject* key_obj) {
   BatchObject* self = Self(o);
   Bytes key;
-  if (!key.Set(key_obj, "key")) return nullptr;
-  if (self->db->core->closed) return RaiseClosed(kClosed);
+  if (!key.Set(key_obj, "key") || !Usable(self)) return nullptr;
   std::string buf;
   self->batch->Delete(Prefixed(self, key, &buf));
   Py_RETURN_NONE;
 }
 
 PyObject* BatchClear(PyObject* o, PyObject*) {
-  if (Self(o)->db->core->closed) return RaiseClosed(kClosed);
+  if (!Usable(Self(o))) return nullptr;
   ClearBatch(Self(o));
   Py_RETURN_NONE;
 }
@@ -93,13 +106,14 @@ PyObject* BatchClear(PyObject* o, PyObject*) {
 PyObject* BatchWrite(PyObject* o, PyObject*) {
   BatchObject* self = Self(o);
   Core* core = self->db->core;
-  if (core->closed) return RaiseClosed(kClosed);
+  if (!Usable(self)) return nullptr;
   lsmdb::WriteOptions wo;
   wo.sync = self->sync;
   lsmdb::Status s;
-  if (!WithEngine(core, [&] { s = core->db->Write(wo, self->batch); })) {
-    return RaiseClosed(kClosed);
-  }
+  self->writing = true;
+  bool ran = WithEngine(core, [&] { s = core->db->Write(wo, self->batch); });
+  self->writing = false;
+  if (!ran) return RaiseClosed(kClosed);
   if (!s.ok()) return RaiseStatus(s);
   Py_RETURN_NONE;
 }
@@ -110,7 +124,7 @@ PyObject* BatchAppend(PyObject* o, PyObject* other) {
                  Py_TYPE(other)->tp_name);
     return nullptr;
   }
-  if (Self(o)->db->core->closed) return RaiseClosed(kClosed);
+  if (!Usable(Self(o)) || !Usable(Self(other))) return nullptr;
   Self(o)->batch->Append(*Self(other)->batch);
   Py_RETURN_NONE;
 }
@@ -127,7 +141,7 @@ PyObject* BatchEnter(PyObject* o, PyObject*) {
 
 PyObject* BatchExit(PyObject* o, PyObject* args) {
   BatchObject* self = Self(o);
-  if (self->db->core->closed) return RaiseClosed(kClosed);
+  if (!Usable(self)) return nullptr;
   PyObject* exc_type = PyTuple_GET_SIZE(args) > 0 ? PyTuple_GET_ITEM(args, 0) : Py_None;
   if (self->transaction && exc_type != Py_None) {
     ClearBatch(self);  // an exception in a transaction: nothing is written
@@ -173,6 +187,7 @@ PyObject* NewWriteBatch(DBObject* db, PyObject* prefix, bool transaction, bool s
   Py_INCREF(db);
   self->db = db;
   self->peak = 0;
+  self->writing = false;
   self->transaction = transaction;
   self->sync = sync;
   return reinterpret_cast<PyObject*>(self);

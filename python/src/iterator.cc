@@ -38,12 +38,36 @@ PyObject* Entry(IterState* st, std::string_view key, std::string_view value) {
 
 namespace {
 
+// The next read-ahead entry. REQUIRES: the GIL, st->mu, st->ahead.Has().
+PyObject* PopAhead(IterState* st) {
+  const ReadAhead::Span& span = st->ahead.spans[st->ahead.next++];
+  if (!st->ahead.Has() && st->ahead.at_end) st->pos = Position::kAfterStop;
+  return Entry(st, st->ahead.Key(span), st->ahead.Value(span));
+}
+
 PyObject* StepForward(IteratorObject* self) {
+  IterState* st = self->st;
+  // Fast path: an entry already read ahead needs no lock but the iterator's own, taken
+  // without waiting (waiting for it with the GIL held could deadlock).
+  if (st->mu.try_lock()) {
+    PyObject* r = nullptr;
+    bool done = st->it && st->ahead.Has();
+    if (done) r = PopAhead(st);
+    st->mu.unlock();
+    if (done) return r;
+  }
   return Locked(
-      self, [](IterState* st) { return st->Next(); },
-      [self](Outcome o) -> PyObject* {
+      self,
+      [](IterState* s) {
+        if (s->ahead.Has()) return Outcome::kBuffered;
+        s->Resync(false);
+        if (!s->reverse && s->pos == Position::kInBetween) return s->FillAhead();
+        return s->Next();
+      },
+      [st](Outcome o) -> PyObject* {
         if (o == Outcome::kEnd) return nullptr;  // StopIteration
-        return Entry(self->st, self->st->it->key(), self->st->it->value());
+        if (o == Outcome::kBuffered) return PopAhead(st);
+        return Entry(st, st->it->key(), st->it->value());
       });
 }
 
@@ -52,6 +76,7 @@ PyObject* StepBack(IteratorObject* self) {
   return Locked(
       self,
       [&](IterState* st) {
+        st->Resync(true);
         Outcome o = st->Prev();
         if (o != Outcome::kEntry) return o;
         if (st->include_key) key.assign(st->it->key());
@@ -80,6 +105,7 @@ PyObject* SetPosition(PyObject* o, Position p) {
   return Locked(
       Self(o),
       [p](IterState* st) {
+        st->Resync(false);
         st->pos = p;
         return Outcome::kNone;
       },
@@ -97,6 +123,7 @@ PyObject* IterSeek(PyObject* o, PyObject* target) {
   return Locked(
       Self(o),
       [&](IterState* s) {
+        s->Resync(false);
         s->Seek(std::move(full));
         return s->Failed(Outcome::kNone);
       },

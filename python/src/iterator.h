@@ -7,6 +7,7 @@
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
+#include <vector>
 
 #include "common.h"
 
@@ -15,7 +16,25 @@ namespace lsmdb_py {
 enum class Position { kBeforeStart, kAfterStop, kInBetween, kInBetweenPositioned };
 
 // What a move produced.
-enum class Outcome { kEntry, kEnd, kError, kClosed, kNone };
+enum class Outcome { kEntry, kEnd, kError, kClosed, kNone, kBuffered };
+
+// Entries a forward Iterator has read ahead (copied out of the engine in one step without
+// the GIL), so that most next() calls need neither the GIL released nor a lock. The engine
+// iterator then sits at the last entry read ahead; Resync() puts it back at the last
+// entry returned before any other move.
+struct ReadAhead {
+  struct Span {
+    size_t key_off, key_len, value_off, value_len;
+  };
+  std::string arena;
+  std::vector<Span> spans;
+  size_t next = 0;      // the next span to return
+  bool at_end = false;  // the range ended after the last span
+  std::string base;     // the key the engine was at before reading ahead
+  bool Has() const { return next < spans.size(); }
+  std::string_view Key(const Span& s) const { return {arena.data() + s.key_off, s.key_len}; }
+  std::string_view Value(const Span& s) const { return {arena.data() + s.value_off, s.value_len}; }
+};
 
 struct IterState {
   std::unique_ptr<lsmdb::Iterator> it;  // null once closed (or its DB closed)
@@ -30,6 +49,14 @@ struct IterState {
   std::string db_prefix;
   bool has_db_prefix = false;
   const lsmdb::Comparator* cmp = nullptr;
+  ReadAhead ahead;
+
+  // Forward next() in the kInBetween position: reads up to a few dozen entries ahead.
+  // kBuffered (entries in `ahead`), kEnd or kError.
+  Outcome FillAhead();
+  // Called before any move but a forward next(): puts the engine iterator back at the
+  // last entry returned (reposition=true) or just drops what was read ahead.
+  void Resync(bool reposition);
 
   // The moves of Iterator, run without the GIL. kEntry leaves it at the entry to return.
   Outcome Next();

@@ -111,3 +111,25 @@ def test_close_while_threads_work(tmp_path):
     assert db.closed
     with pytest.raises(RuntimeError):
         db.get(b"0001")
+
+
+def test_batch_changed_while_another_thread_writes_it(ldb):
+    wb = ldb.write_batch()
+    for i in range(20000):
+        wb.put(b"%06d" % i, b"x" * 100)
+    refused = []
+
+    def writer():
+        for _ in range(20):
+            wb.write()
+
+    def changer():
+        for i in range(2000):
+            try:
+                wb.put(b"extra%04d" % i, b"y")
+            except RuntimeError as e:  # refused while the batch is being written
+                assert "being written" in str(e)
+                refused.append(i)
+
+    run([writer, changer])
+    assert ldb.get(b"019999") == b"x" * 100
