@@ -33,10 +33,13 @@ def _tag():
 
 def _build(static_lib=None):
     """Builds lsmdb/_lsmdb for this interpreter; returns the module's path."""
-    build_dir = os.path.join(HERE, "build", _tag() + ("-prebuilt" if static_lib else ""))
+    sanitize = os.environ.get("LSMDB_PY_SANITIZE", "")
+    build_dir = os.path.join(HERE, "build", _tag() + ("-prebuilt" if static_lib else "") +
+                             ("-" + sanitize.replace(",", "-") if sanitize else ""))
     args = ["cmake", "-S", HERE, "-B", build_dir, "-DCMAKE_BUILD_TYPE=Release",
             "-DPython3_EXECUTABLE=" + sys.executable,
-            "-DLSMDB_STATIC_LIB=" + (os.path.abspath(static_lib) if static_lib else "")]
+            "-DLSMDB_STATIC_LIB=" + (os.path.abspath(static_lib) if static_lib else ""),
+            "-DLSMDB_PY_SANITIZE=" + sanitize]
     if shutil.which("ninja"):
         args += ["-G", "Ninja"]
     subprocess.check_call(args, stdout=subprocess.DEVNULL)
