@@ -2,8 +2,9 @@
 # The two jobs of the README's Quick start.
 #   scripts/run.sh shell [PATH]   install what is missing, build, open the lsmdb shell
 #   scripts/run.sh test           install what is missing, build, run the whole suite:
-#                                 release, then ASan+UBSan, then the concurrency tests
-#                                 under TSan, then every fuzz target for a bounded time
+#                                 release, the Python package, then ASan+UBSan, then
+#                                 the concurrency tests under TSan, then every fuzz
+#                                 target for a bounded time
 #   scripts/run.sh fuzz [TARGET..] build and run the fuzz targets (FUZZ_SECONDS each)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,6 +43,10 @@ case "$job" in
     scripts/check_format.sh
     echo "== install and consume the package"
     tests/install/check_install.sh build/release
+    echo "== Python package (built against build/release, tests under /usr/bin/python3)"
+    LSMDB_JOBS=$jobs /usr/bin/python3 python/build_backend.py --inplace \
+      --lib build/release/src/liblsmdb.a
+    PYTHONPATH=python /usr/bin/python3 -m pytest -q -p no:cacheprovider python/tests
     echo "== ASan+UBSan build and full suite"
     build asan
     ctest --preset asan -j "$jobs"

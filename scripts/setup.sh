@@ -8,6 +8,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libsnappy-dev liblz4-dev libzstd-dev libxxhash-dev libedit-dev
   libleveldb-dev librocksdb-dev
+  python3-dev python3-pip python3-pytest python3-hypothesis python3-plyvel
   tmux procps
 )
 
