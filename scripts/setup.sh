@@ -9,6 +9,7 @@ packages=(
   libsnappy-dev liblz4-dev libzstd-dev libxxhash-dev libedit-dev
   libleveldb-dev librocksdb-dev
   tmux procps
+  redis-server redis-tools python3-redis nutcracker
 )
 
 missing=()

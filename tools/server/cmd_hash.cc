@@ -1,5 +1,7 @@
 // Hash commands: a metadata key (version, field count) plus one lsmdb key per field.
+#include <algorithm>
 #include <cmath>
+#include <functional>
 #include <random>
 
 #include "cmd_util.h"
@@ -323,7 +325,8 @@ void HRandField(Ctx& c) {
   if (count >= 0) {
     std::vector<size_t> idx(all.size());
     for (size_t i = 0; i < idx.size(); i++) idx[i] = i;
-    std::shuffle(idx.begin(), idx.end(), rng);
+    // The whole hash, in its order, when it asks for at least every field (as Redis).
+    if (static_cast<size_t>(count) < idx.size()) std::shuffle(idx.begin(), idx.end(), rng);
     idx.resize(std::min(idx.size(), static_cast<size_t>(count)));
     pick = idx;
   } else {

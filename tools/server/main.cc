@@ -96,6 +96,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "lsmdb-server: --port 0 needs --unixsocket\n");
     return 2;
   }
+  lsmdb::server::BlockShutdownSignals();
   std::error_code ec;
   std::filesystem::create_directories(st.dir, ec);  // a failure shows in DB::Open
   std::unique_ptr<lsmdb::DB> db;

@@ -83,6 +83,8 @@ bool ReadSingleQuoted(std::string_view s, size_t* i, std::string* out) {
 
 bool SplitInlineArgs(std::string_view s, std::vector<std::string>* args) {
   args->clear();
+  // Redis splits a C string: a NUL byte ends the request line.
+  s = s.substr(0, s.find('\0'));
   size_t i = 0;
   while (true) {
     while (i < s.size() && IsSpace(s[i])) i++;

@@ -136,12 +136,10 @@ int Loop::ListenUnix() {
 }
 
 bool Loop::Setup() {
-  signal(SIGPIPE, SIG_IGN);
   sigset_t mask;
   sigemptyset(&mask);
   sigaddset(&mask, SIGTERM);
   sigaddset(&mask, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &mask, nullptr);  // before any thread starts: all inherit it
   sfd_ = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
   ep_ = epoll_create1(EPOLL_CLOEXEC);
   efd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -482,6 +480,15 @@ int Loop::Run() {
 }
 
 }  // namespace
+
+void BlockShutdownSignals() {
+  signal(SIGPIPE, SIG_IGN);
+  sigset_t mask;
+  sigemptyset(&mask);
+  sigaddset(&mask, SIGTERM);
+  sigaddset(&mask, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &mask, nullptr);
+}
 
 int RunServer(ServerState* server) {
   Loop loop(server);

@@ -19,6 +19,10 @@
 
 namespace lsmdb::server {
 
+// Blocks SIGTERM and SIGINT (RunServer reads them from a signalfd) and ignores SIGPIPE.
+// REQUIRES: called before any thread is started (DB::Open starts some), so all inherit it.
+void BlockShutdownSignals();
+
 // Binds the listeners of server->settings, serves until SHUTDOWN, SIGTERM or SIGINT, then
 // stops the workers and closes every connection. Returns 0, or 1 if a listener could not
 // be set up (the reason is printed to stderr).
