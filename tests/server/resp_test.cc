@@ -1,7 +1,8 @@
 // RespParser, SplitInlineArgs, ReplyWriter and the strict number parsers.
+#include "resp.h"
+
 #include <gtest/gtest.h>
 
-#include "resp.h"
 #include "util_text.h"
 
 namespace lsmdb::server {
@@ -48,10 +49,8 @@ TEST(RespParser, MultibulkAndInlineInAnyChunking) {
 TEST(RespParser, ProtocolErrors) {
   EXPECT_EQ(ParseAll("*x\r\n", 100).second, "ERR Protocol error: invalid multibulk length");
   EXPECT_EQ(ParseAll("*1\r\n$-1\r\n", 100).second, "ERR Protocol error: invalid bulk length");
-  EXPECT_EQ(ParseAll("*1\r\n+x\r\n", 100).second,
-            "ERR Protocol error: expected '$', got '+'");
-  EXPECT_EQ(ParseAll("GET \"a\n", 100).second,
-            "ERR Protocol error: unbalanced quotes in request");
+  EXPECT_EQ(ParseAll("*1\r\n+x\r\n", 100).second, "ERR Protocol error: expected '$', got '+'");
+  EXPECT_EQ(ParseAll("GET \"a\n", 100).second, "ERR Protocol error: unbalanced quotes in request");
   EXPECT_EQ(ParseAll(std::string(70000, 'a'), 1000).second,
             "ERR Protocol error: too big inline request");
 }

@@ -138,9 +138,7 @@ void Reset(Ctx& c) {
 
 void Client(Ctx& c) {
   std::string sub = AsciiLower(c.argv[1]);
-  auto wrong = [&] {
-    c.Err("ERR wrong number of arguments for 'client|" + sub + "' command");
-  };
+  auto wrong = [&] { c.Err("ERR wrong number of arguments for 'client|" + sub + "' command"); };
   if (sub == "id") {
     if (c.argc() != 2) return wrong();
     return c.w->Int(c.client->id);
@@ -237,21 +235,21 @@ void ExecPlaceholder(Ctx&) {}  // dispatched by commands.cc
 
 void AddConnectionCommands(std::vector<CommandSpec>* t) {
   t->insert(t->end(), {
-    {"ping", -1, 0, 0, 0, 0, Ping},
-    {"echo", 2, 0, 0, 0, 0, Echo},
-    {"quit", -1, kNoAuth | kNoQueue, 0, 0, 0, Quit},
-    {"select", 2, 0, 0, 0, 0, Select},
-    {"auth", -2, kNoAuth | kNoQueue, 0, 0, 0, Auth},
-    {"hello", -1, kNoAuth | kNoQueue, 0, 0, 0, Hello},
-    {"reset", 1, kNoAuth | kNoQueue, 0, 0, 0, Reset},
-    {"client", -2, 0, 0, 0, 0, Client},
-    {"command", -1, 0, 0, 0, 0, Command},
-    {"multi", 1, kNoQueue, 0, 0, 0, Multi},
-    {"discard", 1, kNoQueue, 0, 0, 0, Discard},
-    {"exec", 1, kNoQueue, 0, 0, 0, ExecPlaceholder},
-    {"watch", -2, kNoQueue, 1, -1, 1, Watch},
-    {"unwatch", 1, kNoQueue, 0, 0, 0, Unwatch},
-  });
+                          {"ping", -1, 0, 0, 0, 0, Ping},
+                          {"echo", 2, 0, 0, 0, 0, Echo},
+                          {"quit", -1, kNoAuth | kNoQueue, 0, 0, 0, Quit},
+                          {"select", 2, 0, 0, 0, 0, Select},
+                          {"auth", -2, kNoAuth | kNoQueue, 0, 0, 0, Auth},
+                          {"hello", -1, kNoAuth | kNoQueue, 0, 0, 0, Hello},
+                          {"reset", 1, kNoAuth | kNoQueue, 0, 0, 0, Reset},
+                          {"client", -2, 0, 0, 0, 0, Client},
+                          {"command", -1, 0, 0, 0, 0, Command},
+                          {"multi", 1, kNoQueue, 0, 0, 0, Multi},
+                          {"discard", 1, kNoQueue, 0, 0, 0, Discard},
+                          {"exec", 1, kNoQueue, 0, 0, 0, ExecPlaceholder},
+                          {"watch", -2, kNoQueue, 1, -1, 1, Watch},
+                          {"unwatch", 1, kNoQueue, 0, 0, 0, Unwatch},
+                      });
 }
 
 }  // namespace lsmdb::server

@@ -29,8 +29,8 @@ std::string FieldKey(std::string_view key, const Meta& m, std::string_view field
 }
 
 // Reads a field; *has=false if absent. False after an engine error reply.
-bool GetField(Ctx& c, std::string_view key, const Meta& m, std::string_view field,
-              std::string* v, bool* has) {
+bool GetField(Ctx& c, std::string_view key, const Meta& m, std::string_view field, std::string* v,
+              bool* has) {
   Status s = c.txn->GetRaw(FieldKey(key, m, field), v);
   *has = s.ok();
   if (s.ok() || s.IsNotFound()) return true;
@@ -353,23 +353,23 @@ void HRandField(Ctx& c) {
 
 void AddHashCommands(std::vector<CommandSpec>* t) {
   t->insert(t->end(), {
-    {"hset", -4, kWrite, 1, 1, 1, HSet},
-    {"hmset", -4, kWrite, 1, 1, 1, HMSet},
-    {"hsetnx", 4, kWrite, 1, 1, 1, HSetNx},
-    {"hget", 3, 0, 1, 1, 1, HGet},
-    {"hmget", -3, 0, 1, 1, 1, HMGet},
-    {"hdel", -3, kWrite, 1, 1, 1, HDel},
-    {"hgetall", 2, 0, 1, 1, 1, HGetAll},
-    {"hkeys", 2, 0, 1, 1, 1, HKeys},
-    {"hvals", 2, 0, 1, 1, 1, HVals},
-    {"hlen", 2, 0, 1, 1, 1, HLen},
-    {"hexists", 3, 0, 1, 1, 1, HExists},
-    {"hstrlen", 3, 0, 1, 1, 1, HStrlen},
-    {"hincrby", 4, kWrite, 1, 1, 1, HIncrBy},
-    {"hincrbyfloat", 4, kWrite, 1, 1, 1, HIncrByFloat},
-    {"hscan", -3, 0, 1, 1, 1, HScan},
-    {"hrandfield", -2, 0, 1, 1, 1, HRandField},
-  });
+                          {"hset", -4, kWrite, 1, 1, 1, HSet},
+                          {"hmset", -4, kWrite, 1, 1, 1, HMSet},
+                          {"hsetnx", 4, kWrite, 1, 1, 1, HSetNx},
+                          {"hget", 3, 0, 1, 1, 1, HGet},
+                          {"hmget", -3, 0, 1, 1, 1, HMGet},
+                          {"hdel", -3, kWrite, 1, 1, 1, HDel},
+                          {"hgetall", 2, 0, 1, 1, 1, HGetAll},
+                          {"hkeys", 2, 0, 1, 1, 1, HKeys},
+                          {"hvals", 2, 0, 1, 1, 1, HVals},
+                          {"hlen", 2, 0, 1, 1, 1, HLen},
+                          {"hexists", 3, 0, 1, 1, 1, HExists},
+                          {"hstrlen", 3, 0, 1, 1, 1, HStrlen},
+                          {"hincrby", 4, kWrite, 1, 1, 1, HIncrBy},
+                          {"hincrbyfloat", 4, kWrite, 1, 1, 1, HIncrByFloat},
+                          {"hscan", -3, 0, 1, 1, 1, HScan},
+                          {"hrandfield", -2, 0, 1, 1, 1, HRandField},
+                      });
 }
 
 }  // namespace lsmdb::server

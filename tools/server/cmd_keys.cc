@@ -221,11 +221,16 @@ void ExpireGeneric(Ctx& c, int64_t unit, bool absolute) {
   unsigned nx = 0, xx = 0, gt = 0, lt = 0;
   for (size_t i = 3; i < c.argc(); i++) {
     std::string o = AsciiLower(c.argv[i]);
-    if (o == "nx") nx = 1;
-    else if (o == "xx") xx = 1;
-    else if (o == "gt") gt = 1;
-    else if (o == "lt") lt = 1;
-    else return c.Err("ERR Unsupported option " + c.argv[i]);
+    if (o == "nx")
+      nx = 1;
+    else if (o == "xx")
+      xx = 1;
+    else if (o == "gt")
+      gt = 1;
+    else if (o == "lt")
+      lt = 1;
+    else
+      return c.Err("ERR Unsupported option " + c.argv[i]);
   }
   if (nx && (xx || gt || lt)) {
     return c.Err("ERR NX and XX, GT or LT options at the same time are not compatible");
@@ -293,28 +298,28 @@ void Persist(Ctx& c) {
 
 void AddKeyCommands(std::vector<CommandSpec>* t) {
   t->insert(t->end(), {
-    {"del", -2, kWrite, 1, -1, 1, Del},
-    {"unlink", -2, kWrite, 1, -1, 1, Del},
-    {"exists", -2, 0, 1, -1, 1, Exists},
-    {"type", 2, 0, 1, 1, 1, Type},
-    {"rename", 3, kWrite, 1, 2, 1, Rename},
-    {"renamenx", 3, kWrite, 1, 2, 1, RenameNx},
-    {"keys", 2, 0, 0, 0, 0, Keys},
-    {"scan", -2, 0, 0, 0, 0, Scan},
-    {"randomkey", 1, 0, 0, 0, 0, RandomKey},
-    {"dbsize", 1, 0, 0, 0, 0, DbSize},
-    {"flushdb", -1, kGlobal, 0, 0, 0, FlushDb},
-    {"flushall", -1, kGlobal, 0, 0, 0, FlushDb},
-    {"expire", -3, kWrite, 1, 1, 1, Expire},
-    {"pexpire", -3, kWrite, 1, 1, 1, PExpire},
-    {"expireat", -3, kWrite, 1, 1, 1, ExpireAt},
-    {"pexpireat", -3, kWrite, 1, 1, 1, PExpireAt},
-    {"ttl", 2, 0, 1, 1, 1, Ttl},
-    {"pttl", 2, 0, 1, 1, 1, PTtl},
-    {"expiretime", 2, 0, 1, 1, 1, ExpireTime},
-    {"pexpiretime", 2, 0, 1, 1, 1, PExpireTime},
-    {"persist", 2, kWrite, 1, 1, 1, Persist},
-  });
+                          {"del", -2, kWrite, 1, -1, 1, Del},
+                          {"unlink", -2, kWrite, 1, -1, 1, Del},
+                          {"exists", -2, 0, 1, -1, 1, Exists},
+                          {"type", 2, 0, 1, 1, 1, Type},
+                          {"rename", 3, kWrite, 1, 2, 1, Rename},
+                          {"renamenx", 3, kWrite, 1, 2, 1, RenameNx},
+                          {"keys", 2, 0, 0, 0, 0, Keys},
+                          {"scan", -2, 0, 0, 0, 0, Scan},
+                          {"randomkey", 1, 0, 0, 0, 0, RandomKey},
+                          {"dbsize", 1, 0, 0, 0, 0, DbSize},
+                          {"flushdb", -1, kGlobal, 0, 0, 0, FlushDb},
+                          {"flushall", -1, kGlobal, 0, 0, 0, FlushDb},
+                          {"expire", -3, kWrite, 1, 1, 1, Expire},
+                          {"pexpire", -3, kWrite, 1, 1, 1, PExpire},
+                          {"expireat", -3, kWrite, 1, 1, 1, ExpireAt},
+                          {"pexpireat", -3, kWrite, 1, 1, 1, PExpireAt},
+                          {"ttl", 2, 0, 1, 1, 1, Ttl},
+                          {"pttl", 2, 0, 1, 1, 1, PTtl},
+                          {"expiretime", 2, 0, 1, 1, 1, ExpireTime},
+                          {"pexpiretime", 2, 0, 1, 1, 1, PExpireTime},
+                          {"persist", 2, kWrite, 1, 1, 1, Persist},
+                      });
 }
 
 }  // namespace lsmdb::server

@@ -58,7 +58,7 @@ std::string ConfigSetOne(Ctx& c, const std::string& name, const std::string& val
     st.requirepass = value;
   } else if (name == "appendfsync") {
     std::string v = AsciiLower(value);
-    FsyncPolicy p = v == "always" ? FsyncPolicy::kAlways
+    FsyncPolicy p = v == "always"     ? FsyncPolicy::kAlways
                     : v == "everysec" ? FsyncPolicy::kEverysec
                                       : FsyncPolicy::kNo;
     if (v != "always" && v != "everysec" && v != "no") return "argument(s) must be one of";
@@ -94,12 +94,12 @@ void Config(Ctx& c) {
       std::string name = AsciiLower(c.argv[i]);
       std::string err = ConfigSetOne(c, name, c.argv[i + 1]);
       if (err == "unknown") {
-        return c.Err("ERR Unknown option or number of arguments for CONFIG SET - '" +
-                     c.argv[i] + "'");
+        return c.Err("ERR Unknown option or number of arguments for CONFIG SET - '" + c.argv[i] +
+                     "'");
       }
       if (!err.empty()) {
-        return c.Err("ERR CONFIG SET failed (possibly related to argument '" + c.argv[i] +
-                     "') - " + err);
+        return c.Err("ERR CONFIG SET failed (possibly related to argument '" + c.argv[i] + "') - " +
+                     err);
       }
     }
     return c.w->Simple("OK");
@@ -207,11 +207,11 @@ std::string ClientInfoLine(const ClientState& c, int64_t now_ms) {
 
 void AddServerCommands(std::vector<CommandSpec>* t) {
   t->insert(t->end(), {
-    {"config", -2, 0, 0, 0, 0, Config},
-    {"time", 1, 0, 0, 0, 0, Time},
-    {"shutdown", -1, kNoQueue, 0, 0, 0, Shutdown},
-    {"info", -1, 0, 0, 0, 0, Info},
-  });
+                          {"config", -2, 0, 0, 0, 0, Config},
+                          {"time", 1, 0, 0, 0, 0, Time},
+                          {"shutdown", -1, kNoQueue, 0, 0, 0, Shutdown},
+                          {"info", -1, 0, 0, 0, 0, Info},
+                      });
 }
 
 }  // namespace lsmdb::server

@@ -29,7 +29,14 @@ void Get(Ctx& c) {
 }
 
 enum SetFlags : unsigned {
-  kNX = 1, kXX = 2, kGET = 4, kKEEPTTL = 8, kPERSIST = 16, kEX = 32, kPX = 64, kEXAT = 128,
+  kNX = 1,
+  kXX = 2,
+  kGET = 4,
+  kKEEPTTL = 8,
+  kPERSIST = 16,
+  kEX = 32,
+  kPX = 64,
+  kEXAT = 128,
   kPXAT = 256,
 };
 constexpr unsigned kAnyExpire = kEX | kPX | kEXAT | kPXAT;
@@ -71,8 +78,8 @@ bool ExpireFromFlags(Ctx& c, unsigned flags, const std::string& expire, int64_t*
 }
 
 // The core of SET/SETNX/SETEX/PSETEX/GETSET. Replies per the flags.
-void SetGeneric(Ctx& c, std::string_view key, std::string_view value, unsigned flags,
-                int64_t when, bool reply_int) {
+void SetGeneric(Ctx& c, std::string_view key, std::string_view value, unsigned flags, int64_t when,
+                bool reply_int) {
   Meta old;
   bool found = false;
   if (!LoadMeta(c, key, &old, &found)) return;
@@ -306,28 +313,28 @@ void IncrByFloat(Ctx& c) {
 
 void AddStringCommands(std::vector<CommandSpec>* t) {
   t->insert(t->end(), {
-    {"get", 2, 0, 1, 1, 1, Get},
-    {"set", -3, kWrite, 1, 1, 1, Set},
-    {"setnx", 3, kWrite, 1, 1, 1, SetNx},
-    {"setex", 4, kWrite, 1, 1, 1, SetEx},
-    {"psetex", 4, kWrite, 1, 1, 1, PSetEx},
-    {"getset", 3, kWrite, 1, 1, 1, GetSet},
-    {"getdel", 2, kWrite, 1, 1, 1, GetDel},
-    {"getex", -2, kWrite, 1, 1, 1, GetEx},
-    {"mget", -2, 0, 1, -1, 1, MGet},
-    {"mset", -3, kWrite, 1, -1, 2, MSet},
-    {"msetnx", -3, kWrite, 1, -1, 2, MSetNx},
-    {"append", 3, kWrite, 1, 1, 1, Append},
-    {"strlen", 2, 0, 1, 1, 1, StrLen},
-    {"getrange", 4, 0, 1, 1, 1, GetRange},
-    {"substr", 4, 0, 1, 1, 1, GetRange},
-    {"setrange", 4, kWrite, 1, 1, 1, SetRange},
-    {"incr", 2, kWrite, 1, 1, 1, Incr},
-    {"decr", 2, kWrite, 1, 1, 1, Decr},
-    {"incrby", 3, kWrite, 1, 1, 1, IncrByCmd},
-    {"decrby", 3, kWrite, 1, 1, 1, DecrByCmd},
-    {"incrbyfloat", 3, kWrite, 1, 1, 1, IncrByFloat},
-  });
+                          {"get", 2, 0, 1, 1, 1, Get},
+                          {"set", -3, kWrite, 1, 1, 1, Set},
+                          {"setnx", 3, kWrite, 1, 1, 1, SetNx},
+                          {"setex", 4, kWrite, 1, 1, 1, SetEx},
+                          {"psetex", 4, kWrite, 1, 1, 1, PSetEx},
+                          {"getset", 3, kWrite, 1, 1, 1, GetSet},
+                          {"getdel", 2, kWrite, 1, 1, 1, GetDel},
+                          {"getex", -2, kWrite, 1, 1, 1, GetEx},
+                          {"mget", -2, 0, 1, -1, 1, MGet},
+                          {"mset", -3, kWrite, 1, -1, 2, MSet},
+                          {"msetnx", -3, kWrite, 1, -1, 2, MSetNx},
+                          {"append", 3, kWrite, 1, 1, 1, Append},
+                          {"strlen", 2, 0, 1, 1, 1, StrLen},
+                          {"getrange", 4, 0, 1, 1, 1, GetRange},
+                          {"substr", 4, 0, 1, 1, 1, GetRange},
+                          {"setrange", 4, kWrite, 1, 1, 1, SetRange},
+                          {"incr", 2, kWrite, 1, 1, 1, Incr},
+                          {"decr", 2, kWrite, 1, 1, 1, Decr},
+                          {"incrby", 3, kWrite, 1, 1, 1, IncrByCmd},
+                          {"decrby", 3, kWrite, 1, 1, 1, DecrByCmd},
+                          {"incrbyfloat", 3, kWrite, 1, 1, 1, IncrByFloat},
+                      });
 }
 
 }  // namespace lsmdb::server

@@ -46,9 +46,9 @@ using Handler = void (*)(Ctx&);
 
 enum CommandFlag : unsigned {
   kWrite = 1,
-  kNoAuth = 2,     // allowed before AUTH
-  kNoQueue = 4,    // runs at once even inside MULTI (EXEC, DISCARD, MULTI, WATCH, ...)
-  kGlobal = 8,     // takes the database-wide exclusive lock (FLUSHDB, ...)
+  kNoAuth = 2,   // allowed before AUTH
+  kNoQueue = 4,  // runs at once even inside MULTI (EXEC, DISCARD, MULTI, WATCH, ...)
+  kGlobal = 8,   // takes the database-wide exclusive lock (FLUSHDB, ...)
 };
 
 struct CommandSpec {
@@ -84,8 +84,7 @@ bool ArgInt(Ctx& c, std::string_view s, int64_t* v);
 // Parses the expiry time argument of SET/GETEX/EXPIRE-style commands into absolute ms.
 // unit_ms: 1000 for seconds, 1 for ms; absolute: EXAT/PXAT (no now added).
 // False after replying an error.
-bool ParseExpireArg(Ctx& c, std::string_view arg, int64_t unit_ms, bool absolute,
-                    int64_t* when_ms);
+bool ParseExpireArg(Ctx& c, std::string_view arg, int64_t unit_ms, bool absolute, int64_t* when_ms);
 
 // SCAN-style cursor bookkeeping (server-side cursors, docs/SERVER.md).
 uint64_t SaveCursor(ServerState* s, std::string resume_key);

@@ -40,8 +40,7 @@ std::string UnknownCommandText(const std::vector<std::string>& argv) {
     size_t room = 128 - args.size();
     args += "'" + argv[i].substr(0, room) + "' ";
   }
-  return "ERR unknown command '" + argv[0].substr(0, 128) +
-         "', with args beginning with: " + args;
+  return "ERR unknown command '" + argv[0].substr(0, 128) + "', with args beginning with: " + args;
 }
 
 // Checks the command exists with a valid arity; replies the error otherwise.

@@ -70,16 +70,26 @@ int main(int argc, char** argv) {
                        : p == "everysec" ? FsyncPolicy::kEverysec
                                          : FsyncPolicy::kNo;
     } else if ((ok = ParseNum(v, 0, &n))) {
-      if (flag == "--port" && n <= 65535) st.port = static_cast<int>(n);
-      else if (flag == "--maxclients" && n >= 1) st.maxclients = n;
-      else if (flag == "--workers" && n >= 1 && n <= 256) st.workers = static_cast<int>(n);
-      else if (flag == "--proto-max-bulk-len" && n >= 1) st.proto_max_bulk_len = n;
-      else if (flag == "--client-query-buffer-limit" && n >= 1) st.client_query_buffer_limit = n;
-      else if (flag == "--client-output-buffer-limit" && n >= 1) st.client_output_buffer_limit = n;
-      else if (flag == "--max-args" && n >= 1) st.max_args = n;
-      else if (flag == "--write-buffer-size") options.write_buffer_size = static_cast<size_t>(n);
-      else if (flag == "--block-cache-size") options.block_cache_capacity = static_cast<size_t>(n);
-      else ok = false;
+      if (flag == "--port" && n <= 65535)
+        st.port = static_cast<int>(n);
+      else if (flag == "--maxclients" && n >= 1)
+        st.maxclients = n;
+      else if (flag == "--workers" && n >= 1 && n <= 256)
+        st.workers = static_cast<int>(n);
+      else if (flag == "--proto-max-bulk-len" && n >= 1)
+        st.proto_max_bulk_len = n;
+      else if (flag == "--client-query-buffer-limit" && n >= 1)
+        st.client_query_buffer_limit = n;
+      else if (flag == "--client-output-buffer-limit" && n >= 1)
+        st.client_output_buffer_limit = n;
+      else if (flag == "--max-args" && n >= 1)
+        st.max_args = n;
+      else if (flag == "--write-buffer-size")
+        options.write_buffer_size = static_cast<size_t>(n);
+      else if (flag == "--block-cache-size")
+        options.block_cache_capacity = static_cast<size_t>(n);
+      else
+        ok = false;
     }
     if (!ok) {
       std::fprintf(stderr, "lsmdb-server: bad flag or value: %s %s\n", flag.c_str(), v);

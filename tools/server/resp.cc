@@ -41,12 +41,24 @@ bool ReadDoubleQuoted(std::string_view s, size_t* i, std::string* out) {
     } else if (c == '\\' && p + 1 < s.size()) {
       char e = s[p + 1];
       switch (e) {
-        case 'n': out->push_back('\n'); break;
-        case 'r': out->push_back('\r'); break;
-        case 't': out->push_back('\t'); break;
-        case 'b': out->push_back('\b'); break;
-        case 'a': out->push_back('\a'); break;
-        default: out->push_back(e); break;
+        case 'n':
+          out->push_back('\n');
+          break;
+        case 'r':
+          out->push_back('\r');
+          break;
+        case 't':
+          out->push_back('\t');
+          break;
+        case 'b':
+          out->push_back('\b');
+          break;
+        case 'a':
+          out->push_back('\a');
+          break;
+        default:
+          out->push_back(e);
+          break;
       }
       p += 2;
     } else if (c == '"') {
@@ -124,8 +136,7 @@ RespParser::Result RespParser::Parse(std::string_view buf, size_t* consumed,
 }
 
 RespParser::Result RespParser::ParseInline(std::string_view buf, size_t* consumed,
-                                           std::vector<std::string>* args,
-                                           std::string* error) {
+                                           std::vector<std::string>* args, std::string* error) {
   size_t nl = buf.find('\n');
   if (nl == std::string_view::npos) {
     if (buf.size() > limits_.max_inline) {
@@ -145,8 +156,7 @@ RespParser::Result RespParser::ParseInline(std::string_view buf, size_t* consume
 }
 
 RespParser::Result RespParser::ParseMultibulk(std::string_view buf, size_t* consumed,
-                                              std::vector<std::string>* args,
-                                              std::string* error) {
+                                              std::vector<std::string>* args, std::string* error) {
   size_t pos = 0;
   if (remaining_ == 0) {
     size_t cr = Find(buf, '\r', 0);

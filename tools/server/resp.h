@@ -53,8 +53,8 @@ class RespParser {
                         std::string* error);
 
   RespLimits limits_;
-  int64_t remaining_ = 0;   // arguments still to read in the current multibulk request
-  int64_t bulk_len_ = -1;   // length of the bulk being read, -1 before its header
+  int64_t remaining_ = 0;  // arguments still to read in the current multibulk request
+  int64_t bulk_len_ = -1;  // length of the bulk being read, -1 before its header
   std::vector<std::string> partial_;
 };
 
@@ -78,9 +78,9 @@ class ReplyWriter {
   void Null();       // a missing value: $-1 (RESP2) or _ (RESP3)
   void NullArray();  // a missing array: *-1 (RESP2) or _ (RESP3)
   void Array(size_t n);
-  void Map(size_t pairs);  // *2n (RESP2) or %n (RESP3)
-  void Set(size_t n);      // *n (RESP2) or ~n (RESP3)
-  void Double(double d);   // bulk (RESP2) or ,d (RESP3)
+  void Map(size_t pairs);             // *2n (RESP2) or %n (RESP3)
+  void Set(size_t n);                 // *n (RESP2) or ~n (RESP3)
+  void Double(double d);              // bulk (RESP2) or ,d (RESP3)
   void Verbatim(std::string_view s);  // bulk (RESP2) or =txt: (RESP3)
   void Bool(bool b);                  // :0/:1 (RESP2) or #t/#f (RESP3)
   std::string* out() { return out_; }

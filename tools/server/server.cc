@@ -39,11 +39,11 @@ struct Conn {
   std::string in;
   std::string out;
   size_t out_pos = 0;
-  bool busy = false;        // a worker holds it
-  bool closing = false;     // close once out is sent
-  bool dead = false;        // close as soon as it is not busy
-  bool want_write = false;  // EPOLLOUT registered
-  bool reading = true;      // EPOLLIN registered
+  bool busy = false;          // a worker holds it
+  bool closing = false;       // close once out is sent
+  bool dead = false;          // close as soon as it is not busy
+  bool want_write = false;    // EPOLLOUT registered
+  bool reading = true;        // EPOLLIN registered
   std::string pending_error;  // a protocol error to reply after the running job
   std::vector<std::vector<std::string>> job;
   std::string job_out;
@@ -106,8 +106,8 @@ int Loop::ListenTcp() {
     return -1;
   }
   if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0 || listen(fd, 511) != 0) {
-    std::fprintf(stderr, "lsmdb-server: cannot listen on %s:%d: %s\n", st.bind.c_str(),
-                 st.port, std::strerror(errno));
+    std::fprintf(stderr, "lsmdb-server: cannot listen on %s:%d: %s\n", st.bind.c_str(), st.port,
+                 std::strerror(errno));
     close(fd);
     return -1;
   }

@@ -35,11 +35,11 @@ namespace lsmdb::server {
 enum class FsyncPolicy { kAlways, kEverysec, kNo };
 
 struct Meta {
-  char type = 0;           // 's' or 'h'
-  int64_t expire_ms = 0;   // 0 = no expiry
-  std::string value;       // strings
-  uint64_t version = 0;    // hashes
-  uint64_t count = 0;      // hashes
+  char type = 0;          // 's' or 'h'
+  int64_t expire_ms = 0;  // 0 = no expiry
+  std::string value;      // strings
+  uint64_t version = 0;   // hashes
+  uint64_t count = 0;     // hashes
 };
 
 std::string MetaKey(std::string_view key);
