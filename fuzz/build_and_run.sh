@@ -13,7 +13,7 @@ seconds=${FUZZ_SECONDS:-20}
 jobs=${FUZZ_JOBS:-$(nproc)}
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(wal_reader block table table_fixup version_edit write_batch db_ops)
+  targets=(wal_reader block table table_fixup version_edit write_batch db_ops resp_parser)
 fi
 
 cmake -S "$root/fuzz" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \

@@ -10,6 +10,7 @@ packages=(
   libleveldb-dev librocksdb-dev
   python3-dev python3-pip python3-pytest python3-hypothesis python3-plyvel
   tmux procps
+  redis-server redis-tools python3-redis nutcracker
 )
 
 missing=()
