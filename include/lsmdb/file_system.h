@@ -51,6 +51,10 @@ class LSMDB_EXPORT RandomAccessFile {
   // maps those pages in one call (instead of a page fault per few pages as a scan
   // touches them); the default does nothing. Never changes what Read() returns.
   virtual void WillRead(uint64_t /*offset*/, size_t /*n*/) const {}
+  // Whether every byte of [offset, offset + n) is in memory now, so that reading it takes
+  // no device I/O (the POSIX mapped file asks the page cache, mincore). A hint that may be
+  // stale at once; used to warm a table only when warming evicts nothing. Default: true.
+  virtual bool InMemory(uint64_t /*offset*/, size_t /*n*/) const { return true; }
 };
 
 // A file written by appending. Data may be buffered: Flush() hands buffered bytes to the

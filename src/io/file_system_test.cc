@@ -2,7 +2,9 @@
 // power-loss model of MemFileSystem.
 #include "lsmdb/file_system.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "io/file_util.h"
 #include "io/mem_file_system.h"
@@ -226,6 +228,36 @@ TEST(MemFileSystemTest, FaultHookFailsChosenOperations) {
   ASSERT_TRUE(fs.NewWritableFile("/d/f", &w).ok());
   EXPECT_TRUE(w->Append("x").ok());
   EXPECT_TRUE(w->Sync().IsIOError());
+}
+
+// The POSIX file's InMemory asks the page cache: false once the pages are dropped, true
+// again after a read brought them back.
+TEST(PosixFileSystemTest, InMemoryFollowsThePageCache) {
+  test::TempDir tmp;
+  auto fs = FileSystem::Default();
+  const std::string path = tmp.path() + "/f";
+  std::string contents(16 * 4096, 'x');
+  for (size_t i = 0; i < contents.size(); i++) contents[i] = static_cast<char>('a' + i % 26);
+  ASSERT_TRUE(WriteStringToFile(fs.get(), contents, path, /*sync=*/true).ok());
+  int fd = ::open(path.c_str(), O_RDONLY);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(0, ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED));
+  ::close(fd);
+  std::unique_ptr<RandomAccessFile> f;
+  ASSERT_TRUE(fs->NewRandomAccessFile(path, &f).ok());
+  if (f->InMemory(0, contents.size())) {
+    GTEST_SKIP() << "the kernel kept the synced pages in the page cache after DONTNEED";
+  }
+  char scratch[4096];
+  std::string_view got;
+  std::string all;
+  for (uint64_t off = 0; off < contents.size(); off += sizeof(scratch)) {
+    ASSERT_TRUE(f->Read(off, sizeof(scratch), &got, scratch).ok());
+    all.append(got);
+  }
+  EXPECT_EQ(contents, all);
+  EXPECT_TRUE(f->InMemory(0, contents.size()));
+  EXPECT_TRUE(f->InMemory(contents.size(), 10));  // past the end: nothing to read
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "io/posix_wal_file.h"
 #include "lsmdb/file_system.h"
@@ -90,6 +91,13 @@ class PosixRandomAccessFile final : public RandomAccessFile {
 // At most this many files are mapped at once (64-bit address space is plentiful; the
 // limit keeps the count of mappings far below vm.max_map_count); beyond it, pread.
 constexpr int kMaxMappedFiles = 4096;
+
+uint64_t PageSize() {
+  static const auto page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+  return page;
+}
+// madvise and mincore want a page-aligned start.
+uint64_t PageStart(uint64_t offset) { return offset & ~(PageSize() - 1); }
 std::atomic<int> mapped_files{0};
 
 // A file read through a read-only shared mapping of its whole length. Read() returns a
@@ -98,7 +106,13 @@ std::atomic<int> mapped_files{0};
 // reader (a file truncated by someone else would raise SIGBUS, as with any mapping).
 class PosixMmapRandomAccessFile final : public RandomAccessFile {
  public:
-  PosixMmapRandomAccessFile(const char* base, size_t length) : base_(base), length_(length) {}
+  // Point reads fault in only the pages they touch (MADV_RANDOM): the kernel's
+  // read-around would otherwise read up to read_ahead_kb around every fault, which for a
+  // table bigger than memory evicts the pages the next reads need. Scans and compactions
+  // ask for read-ahead explicitly (WillRead).
+  PosixMmapRandomAccessFile(const char* base, size_t length) : base_(base), length_(length) {
+    ::madvise(const_cast<char*>(base_), length_, MADV_RANDOM);  // best effort
+  }
   ~PosixMmapRandomAccessFile() override {
     ::munmap(const_cast<char*>(base_), length_);
     mapped_files.fetch_sub(1, std::memory_order_relaxed);
@@ -115,19 +129,28 @@ class PosixMmapRandomAccessFile final : public RandomAccessFile {
   }
   std::string_view MappedContents() const override { return {base_, length_}; }
   void WillRead(uint64_t offset, size_t n) const override {
-#ifdef MADV_POPULATE_READ
     if (offset >= length_) return;
-    // madvise wants a page-aligned start.
-    static const auto page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
-    const uint64_t start = offset & ~(page - 1);
+    const uint64_t start = PageStart(offset);
     const uint64_t end = std::min<uint64_t>(offset + n, length_);
-    // Best effort: an old kernel (EINVAL) or a page that cannot be read now only means
-    // the scan takes the page faults after all.
-    ::madvise(const_cast<char*>(base_) + start, end - start, MADV_POPULATE_READ);
-#else
-    (void)offset;
-    (void)n;
+    char* const addr = const_cast<char*>(base_) + start;
+    // Best effort. MADV_WILLNEED starts reading the missing pages in large requests
+    // (MADV_RANDOM has turned off fault read-around); MADV_POPULATE_READ then maps them
+    // in one call. An old kernel (EINVAL) only means the scan takes the page faults.
+    ::madvise(addr, end - start, MADV_WILLNEED);
+#ifdef MADV_POPULATE_READ
+    ::madvise(addr, end - start, MADV_POPULATE_READ);
 #endif
+  }
+  bool InMemory(uint64_t offset, size_t n) const override {
+    if (offset >= length_) return true;
+    const uint64_t start = PageStart(offset);
+    const uint64_t end = std::min<uint64_t>(offset + n, length_);
+    const uint64_t page = PageSize();
+    std::vector<unsigned char> resident((end - start + page - 1) / page);
+    if (::mincore(const_cast<char*>(base_) + start, end - start, resident.data()) != 0) {
+      return false;
+    }
+    return std::all_of(resident.begin(), resident.end(), [](unsigned char c) { return c & 1; });
   }
 
  private:
@@ -264,6 +287,8 @@ class PosixFileSystem final : public FileSystem {
       }
       mapped_files.fetch_sub(1, std::memory_order_relaxed);
     }
+    // Unmapped: pread, with the same advice as a mapping (no read-ahead for point reads).
+    ::posix_fadvise(fd, 0, 0, POSIX_FADV_RANDOM);
     *result = std::make_unique<PosixRandomAccessFile>(path, fd);
     return Status::OK();
   }

@@ -75,6 +75,9 @@ class StringSource final : public RandomAccessFile {
   }
   uint64_t will_reads() const { return will_reads_.load(); }
   uint64_t will_read_bytes() const { return will_read_bytes_.load(); }
+  // What InMemory() answers (as a page cache would for a file partly evicted).
+  bool InMemory(uint64_t /*offset*/, size_t /*n*/) const override { return in_memory_.load(); }
+  void set_in_memory(bool v) { in_memory_.store(v); }
 
  private:
   const std::string contents_;
@@ -82,6 +85,7 @@ class StringSource final : public RandomAccessFile {
   mutable std::atomic<uint64_t> reads_{0};
   mutable std::atomic<uint64_t> will_reads_{0};
   mutable std::atomic<uint64_t> will_read_bytes_{0};
+  std::atomic<bool> in_memory_{true};
 };
 
 // An unbounded cache: never evicts, so tests control exactly what is cached. Lookups

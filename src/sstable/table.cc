@@ -168,6 +168,9 @@ Status Table::BlockStatus(const Status& s, uint64_t offset) const {
 }
 
 void Table::Warm() const {
+  // Warming a table that is not wholly in memory any more would read it from the device
+  // and push out pages readers need (a database bigger than memory): leave it cold.
+  if (!file_->InMemory(0, file_size_)) return;
   file_->WillRead(0, file_size_);
   if (mapped_.empty()) return;
   BlockIter index(options_.comparator, index_block_.get(), MinKeySize());

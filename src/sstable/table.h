@@ -139,6 +139,8 @@ class Table {
   // read then skips the check). A block that fails is left unrecorded: its first read
   // checks it again and reports Corruption. Best effort: reports nothing. Meant for a
   // background thread (the DB's, when idle, for tables its flushes and compactions wrote).
+  // Does nothing unless the whole file is in memory (RandomAccessFile::InMemory), so that
+  // warming never reads from the device nor evicts the pages readers use.
   void Warm() const;
 
  private:

@@ -201,6 +201,25 @@ TEST(TableInPlaceTest, WarmAnnouncesTheFileAndLeavesDamagedBlocksToReaders) {
   ExpectDamaged(*unmapped, t, 1);
 }
 
+// Warm leaves a table that is not wholly in memory alone: no hint (which would read the
+// file from the device) and no block verified (which would touch every page). Seen from
+// outside: bytes damaged after Warm are still caught by the first read's check.
+TEST(TableInPlaceTest, WarmSkipsATableNotInMemory) {
+  Random rnd(test::RandomSeed());
+  DamagedTable t;
+  MakeDamagedTable(&rnd, &t);
+  if (HasFatalFailure()) return;
+  Opened o;
+  OpenMapped(t.good, false, &o);
+  o.file->set_in_memory(false);
+  o.table->Warm();
+  EXPECT_EQ(0u, o.file->will_reads());
+  // The "device" now returns the damaged bytes (the mapping is writable in this test).
+  char* mapped = const_cast<char*>(o.file->MappedContents().data());
+  mapped[t.offset + 10] = t.damaged[t.offset + 10];
+  ExpectDamaged(*o.table, t, 1);
+}
+
 // A scan that crosses blocks announces the stretch ahead once per MiB; seeks followed by
 // short reads announce nothing.
 TEST(TableInPlaceTest, ForwardScansAnnounceTheStretchAhead) {

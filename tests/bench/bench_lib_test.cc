@@ -1,11 +1,14 @@
 // Unit tests of lsmdb_bench's pieces: keys, values, the zipfian and latest generators, the
-// histogram, flag parsing and the end of a thread's share.
+// histogram, flag parsing, the end of a thread's share and the detection of a library's
+// build kind.
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "build_info.h"
 #include "flags.h"
 #include "generators.h"
 #include "gtest/gtest.h"
@@ -223,6 +226,34 @@ TEST(FlagsTest, DefaultsAndValues) {
   Flags d;
   ASSERT_EQ(Parse({"--duration=30"}, &d, &error), FlagsAction::kRun) << error;
   EXPECT_EQ(d.duration, 30);
+  EXPECT_EQ(d.memory_limit, 0u);  // no cgroup unless asked for
+  EXPECT_FALSE(d.drop_caches);
+
+  Flags m;
+  ASSERT_EQ(Parse({"--memory_limit=384M", "--drop_caches"}, &m, &error), FlagsAction::kRun)
+      << error;
+  EXPECT_EQ(m.memory_limit, uint64_t{384} << 20);
+  EXPECT_TRUE(m.drop_caches);
+  ASSERT_EQ(Parse({"--memory_limit=0", "--drop_caches=false"}, &m, &error), FlagsAction::kRun);
+  EXPECT_EQ(m.memory_limit, 0u);
+  EXPECT_FALSE(m.drop_caches);
+}
+
+// The build-kind check reads an ELF file's undefined dynamic symbols: this test binary
+// imports free from libc and no made-up name; a file that is not ELF is "unknown".
+TEST(BuildInfoTest, ImportedSymbolsOfAnElfFile) {
+  EXPECT_EQ(1, ImportsSymbol("/proc/self/exe", "free"));
+  EXPECT_EQ(0, ImportsSymbol("/proc/self/exe", "lsmdb_no_such_symbol_anywhere"));
+  test::TempDir tmp;
+  const std::string text = tmp.path() + "/not_elf";
+  { std::ofstream(text) << "not an ELF file at all, just text"; }
+  EXPECT_EQ(-1, ImportsSymbol(text, "malloc"));
+  EXPECT_EQ(-1, ImportsSymbol(tmp.path() + "/missing", "malloc"));
+  // libc is loaded into every process here, and defines the assertion handler itself.
+  const LibraryBuild libc = FindLoadedLibrary("libc.so");
+  ASSERT_FALSE(libc.path.empty());
+  EXPECT_EQ(BuildKind::kRelease, libc.kind) << libc.path;
+  EXPECT_TRUE(FindLoadedLibrary("libno_such_library.so").path.empty());
 }
 
 // A thread's share ends at share_count operations, or with a duration at its deadline
@@ -265,9 +296,10 @@ TEST(ThreadStateTest, MoreEndsAtTheShareOrTheDeadline) {
 }
 
 TEST(FlagsTest, RejectsBadInput) {
-  for (const char* bad : {"--num=0", "--num=12x", "--key_size=4", "--compression=gzip",
-                          "--sync=maybe", "--engine=sqlite", "--nosuch=1", "positional",
-                          "--threads=0", "--target_file_size=-1", "--dynamic_level_bytes=2"}) {
+  for (const char* bad :
+       {"--num=0", "--num=12x", "--key_size=4", "--compression=gzip", "--sync=maybe",
+        "--engine=sqlite", "--nosuch=1", "positional", "--threads=0", "--target_file_size=-1",
+        "--dynamic_level_bytes=2", "--memory_limit=1M", "--memory_limit=-5", "--drop_caches=2"}) {
     Flags f;
     std::string error;
     EXPECT_EQ(Parse({bad}, &f, &error), FlagsAction::kError) << bad;

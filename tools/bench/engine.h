@@ -84,6 +84,10 @@ class Engine {
   // Remarks printed once before the engine's results (for example that the library was
   // built with assertions on). Empty if none.
   virtual std::string Notes() const { return {}; }
+  // Which build runs: "<store> <version>, release|assertions on|unknown, <library file>"
+  // (build_info.h), printed in the engine's section header and beside the --engine=all
+  // table.
+  virtual std::string Build() const = 0;
 
   // Opens (creating if missing) the database in directory path.
   // REQUIRES: not open.

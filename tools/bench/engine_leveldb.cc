@@ -15,6 +15,7 @@
 #include <string>
 #include <thread>
 
+#include "build_info.h"
 #include "engine.h"
 
 namespace lsmdb::bench {
@@ -64,6 +65,16 @@ class LevelDBEngine final : public Engine {
  public:
   ~LevelDBEngine() override { Close(); }
   std::string_view name() const override { return "leveldb"; }
+  std::string Notes() const override {
+    if (FindLoadedLibrary("libleveldb.so").kind != BuildKind::kAssertions) return {};
+    return "note: this libleveldb is built with assertions enabled (no NDEBUG; "
+           "scripts/bench_anchors.sh builds a release one)";
+  }
+  std::string Build() const override {
+    return DescribeBuild("leveldb " + std::to_string(leveldb::kMajorVersion) + "." +
+                             std::to_string(leveldb::kMinorVersion),
+                         FindLoadedLibrary("libleveldb.so"));
+  }
 
   Status Open(const EngineOptions& o, const std::string& path) override {
     if (o.disable_wal) return Status::NotSupported("leveldb cannot disable its log");

@@ -56,6 +56,14 @@ CompressionType ToLsmdb(Compression c) {
 class LsmdbEngine final : public Engine {
  public:
   std::string_view name() const override { return "lsmdb"; }
+  // Linked statically, built with the same flags as this file.
+  std::string Build() const override {
+#ifdef NDEBUG
+    return "lsmdb (this tree), release, linked in";
+#else
+    return "lsmdb (this tree), assertions on, linked in";
+#endif
+  }
 
   Status Open(const EngineOptions& o, const std::string& path) override {
     Options options;

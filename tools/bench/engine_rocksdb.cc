@@ -1,12 +1,14 @@
-// The RocksDB engine (Debian's librocksdb-dev). Debian builds RocksDB with assertions
-// enabled, which makes it slower than a release build; Notes() says so next to its
-// figures. Bloom filters are full (format_version >= 5) filters of BlockBasedTableOptions.
+// The RocksDB engine (Debian's librocksdb-dev, or the release build of
+// scripts/bench_anchors.sh through LD_LIBRARY_PATH). Debian builds RocksDB with assertions
+// enabled, which makes it slower than a release build; Notes() says so when that build
+// is loaded. Bloom filters are full (format_version >= 5) filters of BlockBasedTableOptions.
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/iterator.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
+#include <rocksdb/version.h>
 #include <rocksdb/write_batch.h>
 
 #include <chrono>
@@ -14,6 +16,7 @@
 #include <string>
 #include <thread>
 
+#include "build_info.h"
 #include "engine.h"
 
 namespace lsmdb::bench {
@@ -78,8 +81,14 @@ class RocksDBEngine final : public Engine {
   ~RocksDBEngine() override { Close(); }
   std::string_view name() const override { return "rocksdb"; }
   std::string Notes() const override {
-    return "note: Debian's librocksdb is built with assertions enabled (no NDEBUG); its "
-           "figures are lower than a release build of RocksDB would give";
+    if (FindLoadedLibrary("librocksdb.so").kind != BuildKind::kAssertions) return {};
+    return "note: this librocksdb is built with assertions enabled (no NDEBUG); its "
+           "figures are lower than a release build of RocksDB would give "
+           "(scripts/bench_anchors.sh builds one)";
+  }
+  std::string Build() const override {
+    return DescribeBuild("rocksdb " + rocksdb::GetRocksVersionAsString(true),
+                         FindLoadedLibrary("librocksdb.so"));
   }
 
   Status Open(const EngineOptions& o, const std::string& path) override {

@@ -121,6 +121,12 @@ bool SetFlag(std::string_view name, std::string_view value, bool has_value, Flag
   if (name == "histogram") return ParseBool(value, &f->histogram);
   if (name == "json") return ParseBool(value, &f->json);
   if (name == "stats") return ParseBool(value, &f->stats);
+  if (name == "memory_limit") {
+    // Below 16 MiB not even the stores' own buffers fit.
+    if (!IntFlag(value, 0, kMax, &f->memory_limit)) return false;
+    return f->memory_limit == 0 || f->memory_limit >= (uint64_t{16} << 20);
+  }
+  if (name == "drop_caches") return ParseBool(value, &f->drop_caches);
   if (name == "engine") {
     f->engine = std::string(value);
     return f->engine == "lsmdb" || f->engine == "leveldb" || f->engine == "rocksdb" ||
@@ -199,6 +205,9 @@ std::string Usage() {
          "  --histogram              latency percentiles per benchmark\n"
          "  --json                   a JSON line per benchmark (lines starting with '{')\n"
          "  --stats=0                do not print the engine's statistics at the end\n"
+         "  --memory_limit=N         run each engine in a memory cgroup of N bytes (page\n"
+         "                           cache included; cgroup v1 or v2; needs root). 0 = off\n"
+         "  --drop_caches            drop the page cache before each engine (root)\n"
          "  --list_engines           print the engines built into this binary\n"
          "  --list_benchmarks        print every workload name\n";
 }

@@ -38,6 +38,10 @@ struct Flags {
   bool json = false;
   bool stats = true;
   std::string engine = "lsmdb";  // lsmdb, leveldb, rocksdb or all
+  // --memory_limit: each engine runs in a memory cgroup of this many bytes; 0 = none.
+  uint64_t memory_limit = 0;
+  // --drop_caches: drop the page cache before each engine (root only).
+  bool drop_caches = false;
 
   int64_t ReadCount() const { return reads < 0 ? num : reads; }
 };

@@ -1,6 +1,8 @@
 // lsmdb_bench: db_bench's and YCSB's workloads on lsmdb, LevelDB and RocksDB through one
 // interface (engine.h), with the same keys, values and options for each. See
 // docs/PERFORMANCE.md for the method and --help for the flags.
+#include <unistd.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -9,6 +11,7 @@
 #include "engine.h"
 #include "flags.h"
 #include "generators.h"
+#include "memory_limit.h"
 #include "report.h"
 #include "runner.h"
 #include "workloads.h"
@@ -26,6 +29,29 @@ Status Reopen(Engine* engine, const Flags& flags, const std::string& dir, bool d
   return engine->Open(flags.engine_options, dir);
 }
 
+// Drops the page cache and enters a memory cgroup as flags ask, saying so. Returns false
+// (after printing why) if the limit was asked for and cannot be had: figures without it
+// would be mistaken for figures with it.
+bool EnterLimits(const std::string& name, const Flags& flags, MemoryCgroup* cgroup) {
+  std::string error;
+  if (flags.drop_caches) {
+    if (DropPageCache(&error)) {
+      std::printf("page cache: dropped\n");
+    } else {
+      std::printf("page cache: not dropped (%s)\n", error.c_str());
+    }
+  }
+  if (flags.memory_limit == 0) return true;
+  const std::string group = "lsmdb_bench_" + std::to_string(::getpid()) + "_" + name;
+  if (!cgroup->Enter(group, flags.memory_limit, &error)) {
+    std::printf("%s: cannot run under --memory_limit: %s\n", name.c_str(), error.c_str());
+    return false;
+  }
+  std::printf("memory cgroup: %s limit %.1f MiB\n", cgroup->v2() ? "v2" : "v1",
+              static_cast<double>(flags.memory_limit) / 1048576.0);
+  return true;
+}
+
 // Runs every benchmark of flags on the engine called name, printing as it goes and
 // appending the results. Returns false if anything failed.
 bool RunEngine(const std::string& name, const Flags& flags, const ValueSource& values,
@@ -33,8 +59,13 @@ bool RunEngine(const std::string& name, const Flags& flags, const ValueSource& v
   std::unique_ptr<Engine> engine = NewEngine(name);
   std::printf("------------------------------------------------\n");
   std::printf("engine: %s\n", name.c_str());
+  std::printf("build: %s\n", engine->Build().c_str());
   std::string notes = engine->Notes();
   if (!notes.empty()) std::printf("%s\n", notes.c_str());
+  // The limit and the cold cache come before Open, so that the store's start-up reads
+  // and memory are under them too.
+  MemoryCgroup cgroup;
+  if (!EnterLimits(name, flags, &cgroup)) return false;
   std::fflush(stdout);
 
   const std::string dir = (std::filesystem::path(flags.db) / name).string();
@@ -92,6 +123,11 @@ bool RunEngine(const std::string& name, const Flags& flags, const ValueSource& v
     std::printf("--- %s statistics ---\n%s\n", name.c_str(), engine->Stats().c_str());
   }
   engine->Close();
+  if (flags.memory_limit > 0) {
+    std::printf("memory cgroup: peak %.1f MiB of the %.1f MiB limit\n",
+                static_cast<double>(cgroup.PeakBytes()) / 1048576.0,
+                static_cast<double>(flags.memory_limit) / 1048576.0);
+  }
   return ok;
 }
 
@@ -142,6 +178,10 @@ int Main(int argc, char** argv) {
   if (engines.size() > 1) {
     std::printf("------------------------------------------------\n");
     std::printf("%s", FormatTable(engines, results).c_str());
+    std::printf("\nbuilds:\n");
+    for (const std::string& e : engines) {
+      std::printf("- %s\n", NewEngine(e)->Build().c_str());
+    }
   }
   return ok ? 0 : 1;
 }

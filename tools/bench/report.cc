@@ -92,6 +92,14 @@ std::string FormatLine(const BenchResult& r) {
                      static_cast<double>(r.disk_write_bytes) / static_cast<double>(r.bytes));
     }
   }
+  if (r.disk_read_bytes > 0) {
+    line += line.back() == ';' ? " " : "; ";
+    line += Printf("disk reads %.1f MB", static_cast<double>(r.disk_read_bytes) / 1048576.0);
+    if (r.ops > 1) {
+      line += Printf(" (%.1f KB/op)",
+                     static_cast<double>(r.disk_read_bytes) / 1024.0 / static_cast<double>(r.ops));
+    }
+  }
   return line;
 }
 
@@ -105,6 +113,7 @@ std::string FormatJson(const BenchResult& r) {
   j += ",\"mb_per_sec\":" + JsonNumber(r.MBPerSec());
   j += ",\"lookups\":" + std::to_string(r.lookups) + ",\"found\":" + std::to_string(r.found);
   j += ",\"disk_write_bytes\":" + std::to_string(r.disk_write_bytes);
+  j += ",\"disk_read_bytes\":" + std::to_string(r.disk_read_bytes);
   if (r.has_histogram) {
     const Histogram& h = r.histogram;
     j += ",\"percentiles\":{\"p50\":" + JsonNumber(h.PercentileNanos(0.5) / 1e3) +

@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "memory_limit.h"
 #include "workloads.h"
 
 namespace lsmdb::bench {
@@ -82,18 +83,6 @@ double BenchResult::MBPerSec() const {
 
 namespace {
 
-// write_bytes of /proc/self/io: bytes this process caused to be written to storage,
-// counted when pages are dirtied (so background writeback timing does not matter).
-uint64_t ProcessWriteBytes() {
-  std::ifstream in("/proc/self/io");
-  std::string key;
-  uint64_t value = 0;
-  while (in >> key >> value) {
-    if (key == "write_bytes:") return value;
-  }
-  return 0;
-}
-
 uint64_t TotalOps(const Flags& flags, OpCount count) {
   switch (count) {
     case OpCount::kNum:
@@ -158,16 +147,19 @@ BenchResult RunBenchmark(SharedState* shared, const Workload& workload, uint64_t
       if (!state->background_writer) shared->readers_running.fetch_sub(1);
     });
   }
-  const uint64_t disk_before = ProcessWriteBytes();
+  const uint64_t disk_before = ProcessIoBytes("write_bytes");
+  const uint64_t read_before = ProcessIoBytes("read_bytes");
   start_line.count_down();
   for (std::thread& t : threads) t.join();
-  const uint64_t disk_after = ProcessWriteBytes();
+  const uint64_t disk_after = ProcessIoBytes("write_bytes");
+  const uint64_t read_after = ProcessIoBytes("read_bytes");
 
   BenchResult r;
   r.engine = std::string(shared->engine->name());
   r.name = std::string(workload.name);
   r.has_histogram = flags.histogram;
   r.disk_write_bytes = disk_after > disk_before ? disk_after - disk_before : 0;
+  r.disk_read_bytes = read_after > read_before ? read_after - read_before : 0;
   uint64_t start = UINT64_MAX;
   uint64_t finish = 0;
   for (int t = 0; t < total_threads; t++) {

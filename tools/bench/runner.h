@@ -118,6 +118,9 @@ struct BenchResult {
   // Bytes the whole process (client and the store's background threads) sent towards
   // the disk during the benchmark: /proc/self/io write_bytes, 0 where unavailable.
   uint64_t disk_write_bytes = 0;
+  // Bytes the process caused to be read from storage (/proc/self/io read_bytes: page
+  // faults and read-ahead included, page cache hits not), 0 where unavailable.
+  uint64_t disk_read_bytes = 0;
   bool has_histogram = false;
   Histogram histogram;
 
