@@ -37,8 +37,8 @@ class NewcomerTest : public ::testing::Test {
 
 TEST_F(NewcomerTest, AMistypedCommandIsAUsageErrorThatCreatesNothing) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"stat", "(did you mean 'stats'?)"},     {"cmopact", "(did you mean 'compact'?)"},
-      {"exprot", "(did you mean 'export'?)"},  {"no-such-command", "(try lsmdb --help)"},
+      {"stat", "(did you mean 'stats'?)"},    {"cmopact", "(did you mean 'compact'?)"},
+      {"exprot", "(did you mean 'export'?)"}, {"no-such-command", "(try lsmdb --help)"},
       {"stat2", "(did you mean 'stats'?)"},
   };
   for (const auto& [word, hint] : cases) {
@@ -188,8 +188,8 @@ TEST_F(NewcomerTest, ScanPrefixAndKeysOnly) {
 }
 
 TEST_F(NewcomerTest, EngineOptionsOnTheCommandLine) {
-  CliResult r = RunCli({"--compression", "zstd", "--write_buffer_size=1M", "put", "--db", db_,
-                        "k", "v"});
+  CliResult r =
+      RunCli({"--compression", "zstd", "--write_buffer_size=1M", "put", "--db", db_, "k", "v"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   r = Db("flush", {"--compression=lz4"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
