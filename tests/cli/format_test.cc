@@ -180,19 +180,25 @@ TEST(JsonLinesTest, RandomRoundTrip) {
 
 TEST(JsonLinesTest, Format) {
   std::string line;
-  AppendJsonRecord(std::string("a\"\\\0\xe9", 5), "v", &line);
-  EXPECT_EQ(line, "{\"key\": \"a\\\"\\\\\\u0000\\u00e9\", \"value\": \"v\"}\n");
+  AppendJsonRecord("\xd0\xba\xd0\xbb\xd1\x8e\xd1\x87", std::string("a\"\\\0\n", 5), &line);
+  EXPECT_EQ(line,
+            "{\"key\":\"\xd0\xba\xd0\xbb\xd1\x8e\xd1\x87\",\"value\":\"a\\\"\\\\\\u0000\\n\"}\n");
+  line.clear();
+  AppendJsonRecord("caf\xe9", "\xff\xfe\xfd", &line);  // not UTF-8: base64
+  EXPECT_EQ(line, "{\"key_base64\":\"Y2Fm6Q==\",\"value_base64\":\"//79\"}\n");
 }
 
 TEST(JsonLinesTest, ParsesJsonFromOtherTools) {
   std::string k, v, error;
   const char* line = R"( { "id": 7, "value" : "\u20ac\ud83d\ude00\/\b", "ok": true, )"
-                     R"("key":"caf\u00e9", "n": null } )";
+                     R"("key":"caf\u00e9", "n": null, "tags": [1, {"a": 2}] } )";
   ASSERT_TRUE(ParseJsonRecord(line, &k, &v, &error)) << error;
-  EXPECT_EQ(k, "caf\xe9");
+  EXPECT_EQ(k, "caf\xc3\xa9");  // standard JSON: U+00E9 is its UTF-8
   EXPECT_EQ(v, "\xe2\x82\xac\xf0\x9f\x98\x80/\b");
-  ASSERT_TRUE(ParseJsonRecord("{\"key\": \"\xc3\xa9\", \"value\": \"\"}", &k, &v, &error));
-  EXPECT_EQ(k, "\xc3\xa9");  // raw UTF-8 is taken as it is
+  ASSERT_TRUE(ParseJsonRecord("{\"key\": \"\\u043f\", \"value\": \"\"}", &k, &v, &error));
+  EXPECT_EQ(k, "\xd0\xbf");
+  ASSERT_TRUE(ParseJsonRecord("{\"key_base64\": \"AP8=\", \"value\": \"x\"}", &k, &v, &error));
+  EXPECT_EQ(k, std::string("\0\xff", 2));
 }
 
 TEST(JsonLinesTest, Errors) {
@@ -209,7 +215,10 @@ TEST(JsonLinesTest, Errors) {
       "{\"key\": \"\\u12\", \"value\": \"v\"}",
       "{\"key\": \"\\ud800\", \"value\": \"v\"}",
       "{\"key\": \"a\tb\", \"value\": \"v\"}",
-      "{\"key\": \"k\", \"value\": \"v\", \"x\": [1]}",
+      "{\"key\": \"\xff\", \"value\": \"v\"}",
+      "{\"key\": \"k\", \"key_base64\": \"aw==\", \"value\": \"v\"}",
+      "{\"key_base64\": \"a\", \"value\": \"v\"}",
+      "{\"key_base64\": \"a*==\", \"value\": \"v\"}",
   };
   for (const char* line : bad) {
     std::string k, v, error;

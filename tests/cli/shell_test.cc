@@ -217,7 +217,7 @@ TEST_F(ShellTest, LoadAndExportFiles) {
   const size_t n = std::fread(buf, 1, sizeof(buf), f);
   std::fclose(f);
   EXPECT_EQ(std::string(buf, n),
-            "{\"key\": \"a\\u0000\", \"value\": \"1\"}\n{\"key\": \"b\", \"value\": \"2\"}\n");
+            "{\"key\":\"a\\u0000\",\"value\":\"1\"}\n{\"key\":\"b\",\"value\":\"2\"}\n");
 }
 
 TEST_F(ShellTest, DefaultPathIsLsmdbPathThenHome) {

@@ -37,8 +37,9 @@ TEST_F(TerminalTest, TypedUtf8RoundTripsAndShowsAsText) {
   CliProcess shell = Start();
   ASSERT_TRUE(shell.ok());
   Until(&shell, "lsmdb> ");
-  ASSERT_TRUE(shell.Write("put \xd0\xba\xd0\xbb\xd1\x8e\xd1\x87\x32 \xd0\xb7\xd0\xbd\xd0\xb0\xd1"
-                          "\x87\xd0\xb5\xd0\xbd\xd0\xb8\xd0\xb5\r"));
+  ASSERT_TRUE(
+      shell.Write("put \xd0\xba\xd0\xbb\xd1\x8e\xd1\x87\x32 \xd0\xb7\xd0\xbd\xd0\xb0\xd1"
+                  "\x87\xd0\xb5\xd0\xbd\xd0\xb8\xd0\xb5\r"));
   Until(&shell, "lsmdb> ");
   ASSERT_TRUE(shell.Write("put bin \\xff\\xd0\r"));
   Until(&shell, "lsmdb> ");
@@ -53,8 +54,7 @@ TEST_F(TerminalTest, TypedUtf8RoundTripsAndShowsAsText) {
   ASSERT_TRUE(shell.Write("exit\r"));
   EXPECT_EQ(shell.Wait(), 0);
   // The bytes stored are the UTF-8 typed.
-  const CliResult r = RunCli({"get", "--db", db_, "--hex",
-                              "d0bad0bbd18ed18732"});  // ключ2
+  const CliResult r = RunCli({"get", "--db", db_, "--hex", "d0bad0bbd18ed18732"});  // ключ2
   EXPECT_EQ(r.out, "d0b7d0bdd0b0d187d0b5d0bdd0b8d0b5\n") << r.err;  // значение
 }
 
@@ -90,7 +90,8 @@ TEST_F(TerminalTest, CtrlCStopsALongScan) {
   ASSERT_TRUE(shell.ReadUntil("\tvalue"));
   ASSERT_TRUE(shell.Write(kCtrlC));
   const std::string seen = Until(&shell, "lsmdb> ");
-  EXPECT_NE(seen.find("scan: interrupted after"), std::string::npos) << seen.substr(seen.size() - 300);
+  EXPECT_NE(seen.find("scan: interrupted after"), std::string::npos)
+      << seen.substr(seen.size() - 300);
   ASSERT_TRUE(shell.Write("count\r"));
   Until(&shell, "200000\r\n");
   ASSERT_TRUE(shell.Write("exit\r"));
@@ -114,8 +115,8 @@ TEST_F(TerminalTest, LeavingWithAnOpenBatchAsks) {
 }
 
 TEST_F(TerminalTest, TimingCanBeTurnedOff) {
-  CliProcess shell = CliProcess::NewPty(
-      {"--no-timing", db_}, {"HOME=" + dir_.path(), "TERM=xterm", "NO_COLOR=1"});
+  CliProcess shell =
+      CliProcess::NewPty({"--no-timing", db_}, {"HOME=" + dir_.path(), "TERM=xterm", "NO_COLOR=1"});
   Until(&shell, "lsmdb> ");
   ASSERT_TRUE(shell.Write("put k v\r"));
   const std::string seen = Until(&shell, "lsmdb> ");

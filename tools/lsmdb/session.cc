@@ -54,6 +54,12 @@ class StyleScope {
   const ValueStyle saved_;
 };
 
+// jsonl if FILE ends in ".jsonl", else tsv (--format overrides).
+RecordFormat FormatFromName(const Invocation& inv) {
+  return !inv.args.empty() && inv.args[0].ends_with(".jsonl") ? RecordFormat::kJsonl
+                                                              : RecordFormat::kTsv;
+}
+
 // "1 update", "2 updates".
 std::string Counted(uint64_t n, const char* noun) {
   return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
@@ -387,7 +393,7 @@ Outcome Session::Property(const Invocation& inv, const std::string& name) {
 }
 
 Outcome Session::Load(const Invocation& inv) {
-  RecordFormat format = RecordFormat::kTsv;
+  RecordFormat format = FormatFromName(inv);
   if (const std::string* f = inv.Get("format"); f != nullptr && !ParseRecordFormat(*f, &format)) {
     return Usage(inv, "--format must be tsv or jsonl, not '" + *f + "'");  // not reached
   }
@@ -414,7 +420,7 @@ Outcome Session::Load(const Invocation& inv) {
 }
 
 Outcome Session::Export(const Invocation& inv) {
-  RecordFormat format = RecordFormat::kTsv;
+  RecordFormat format = FormatFromName(inv);
   if (const std::string* f = inv.Get("format"); f != nullptr && !ParseRecordFormat(*f, &format)) {
     return Usage(inv, "--format must be tsv or jsonl, not '" + *f + "'");  // not reached
   }
