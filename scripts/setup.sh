@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   cmake ninja-build g++ clang libclang-rt-14-dev clang-format pkg-config ccache git
   libgtest-dev libgmock-dev libbenchmark-dev
-  libsnappy-dev liblz4-dev libzstd-dev libxxhash-dev libedit-dev
+  libsnappy-dev liblz4-dev libzstd-dev libxxhash-dev libedit-dev nlohmann-json3-dev
   libleveldb-dev librocksdb-dev
   python3-dev python3-pip python3-pytest python3-hypothesis python3-plyvel
   tmux procps

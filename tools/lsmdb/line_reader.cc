@@ -3,7 +3,10 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+
+#include "interrupt.h"
 
 #ifdef LSMDB_HAVE_LIBEDIT
 #include <histedit.h>
@@ -18,19 +21,26 @@ class StreamLineReader final : public LineReader {
   StreamLineReader(FILE* in, FILE* prompt_out) : in_(in), prompt_out_(prompt_out) {}
   ~StreamLineReader() override { std::free(buf_); }
 
-  bool Read(const std::string& prompt, std::string* line) override {
+  ReadResult Read(const std::string& prompt, std::string* line) override {
     if (prompt_out_ != nullptr) {
       std::fputs(prompt.c_str(), prompt_out_);
       std::fflush(prompt_out_);
     }
+    ClearInterrupt();
     const ssize_t n = getline(&buf_, &cap_, in_);
     if (n < 0) {
+      if (Interrupted()) {
+        std::clearerr(in_);
+        ClearInterrupt();
+        if (prompt_out_ != nullptr) std::fputc('\n', prompt_out_);
+        return ReadResult::kInterrupted;
+      }
       if (prompt_out_ != nullptr) std::fputc('\n', prompt_out_);
-      return false;
+      return ReadResult::kEnd;
     }
     line->assign(buf_, static_cast<size_t>(n));
     if (!line->empty() && line->back() == '\n') line->pop_back();
-    return true;
+    return ReadResult::kLine;
   }
 
  private:
@@ -67,17 +77,24 @@ class EditLineReader final : public LineReader {
     return true;
   }
 
-  bool Read(const std::string& prompt, std::string* line) override {
+  ReadResult Read(const std::string& prompt, std::string* line) override {
     prompt_ = prompt;
+    ClearInterrupt();
     int count = 0;
     const char* text = el_gets(el_, &count);
     if (text == nullptr || count <= 0) {
       std::fputc('\n', stdout);  // leave the terminal on a fresh line
-      return false;
+      std::fflush(stdout);
+      if (Interrupted()) {
+        ClearInterrupt();
+        el_reset(el_);
+        return ReadResult::kInterrupted;
+      }
+      return ReadResult::kEnd;
     }
     line->assign(text, static_cast<size_t>(count));
     while (!line->empty() && (line->back() == '\n' || line->back() == '\r')) line->pop_back();
-    return true;
+    return ReadResult::kLine;
   }
 
   void AddHistory(const std::string& line) override {

@@ -14,12 +14,19 @@
 
 namespace lsmdb::cli {
 
+// What Read() got.
+enum class ReadResult {
+  kLine,         // a line, in *line
+  kEnd,          // the end of the input (Ctrl-D on an empty line)
+  kInterrupted,  // Ctrl-C (interrupt.h): the half-typed line is dropped
+};
+
 class LineReader {
  public:
   virtual ~LineReader() = default;
   // Shows prompt (if the reader shows prompts) and reads the next line, without its
-  // newline, into *line. Returns false at the end of the input.
-  virtual bool Read(const std::string& prompt, std::string* line) = 0;
+  // newline, into *line.
+  virtual ReadResult Read(const std::string& prompt, std::string* line) = 0;
   // Adds line to the history (and saves the history), if the reader keeps one.
   virtual void AddHistory(const std::string& /*line*/) {}
 };
@@ -30,7 +37,9 @@ std::unique_ptr<LineReader> NewStreamLineReader(FILE* in, FILE* prompt_out);
 
 // A libedit reader on the terminal of stdin/stdout, with emacs key bindings and the
 // history kept in history_path (not kept if history_path is empty). Returns null if
-// lsmdb was built without libedit or the terminal cannot be set up.
+// lsmdb was built without libedit or the terminal cannot be set up. Characters are read
+// by the locale's encoding: REQUIRES setlocale(LC_CTYPE, "") before, or libedit drops
+// every non-ASCII character in the "C" locale.
 std::unique_ptr<LineReader> NewEditLineReader(const std::string& history_path);
 
 // $HOME/.lsmdb_history (the home directory from the password database if $HOME is

@@ -1,15 +1,16 @@
 // lsmdb: the command-line tool and interactive shell of lsmdb (docs/CLI.md).
 //
-//   lsmdb [--keep-going] [PATH | --db PATH]     the shell
-//   lsmdb COMMAND [--db PATH] [ARGS...]          one command, for scripts
+//   lsmdb [OPTIONS] [PATH | --db PATH]     the shell
+//   lsmdb COMMAND [--db PATH] [ARGS...]    one command, for scripts
 //
-// Exit status: 0 on success (a missing key included), 1 when the engine or the file
-// system reports an error, 2 on a usage error.
+// Exit status: 0 on success, 1 when the engine or the file system reports an error (or
+// `get` finds no key), 2 on a usage error.
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cctype>
 #include <cerrno>
+#include <clocale>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -20,11 +21,13 @@
 
 #include "args.h"
 #include "commands.h"
+#include "engine_options.h"
 #include "lsmdb/db.h"
 #include "lsmdb/options.h"
 #include "output.h"
 #include "session.h"
 #include "shell.h"
+#include "suggest.h"
 
 namespace lsmdb::cli {
 namespace {
@@ -32,17 +35,31 @@ namespace {
 constexpr int kExitFailed = 1;
 constexpr int kExitUsage = 2;
 
+#ifndef LSMDB_VERSION
+#define LSMDB_VERSION "unknown"
+#endif
+
 constexpr char kUsage[] =
-    "usage: lsmdb [--keep-going] [PATH | --db PATH]   open the interactive shell\n"
-    "       lsmdb COMMAND [--db PATH] [ARGS...]        run one command\n"
+    "usage: lsmdb [OPTIONS] [PATH | --db PATH]   open the interactive shell\n"
+    "       lsmdb COMMAND [--db PATH] [ARGS...]   run one command\n"
     "       lsmdb help [COMMAND]\n"
     "\n"
-    "PATH defaults to $LSMDB_PATH, else ~/.lsmdb. The shell creates the database if it\n"
-    "is missing, and so do put, delete, load, flush and compact; reading commands never\n"
-    "create one.\n"
+    "PATH defaults to $LSMDB_PATH, else ~/.lsmdb. A PATH is a database that exists, or a\n"
+    "path with a '/' (./mydb): a bare word that is neither is taken for a mistyped\n"
+    "command. The shell creates the database if it is missing, and so do put, delete,\n"
+    "load, flush and compact; reading commands never create one.\n"
     "\n"
+    "  --create       open the shell on PATH, creating it, even if PATH is a bare word\n"
     "  --keep-going   (shell reading a script) run every line even after an error\n"
+    "  --no-timing    (shell on a terminal) do not print the time each command took\n"
+    "  --version      print the version\n"
+    "\n"
+    "Arguments on the command line are taken byte for byte; the shell's quotes and\n"
+    "escapes apply only to lines the shell reads.\n"
     "\n";
+
+const std::vector<std::string_view> kGlobalOptions = {"db",        "keep-going", "create",
+                                                      "no-timing", "version",    "help"};
 
 int UsageError(const std::string& message) {
   std::fprintf(stderr, "lsmdb: %s\n", message.c_str());
@@ -61,11 +78,29 @@ bool ContainsLock(std::string_view message) {
   return lower.find("lock") != std::string::npos;
 }
 
-// Opens the database at path, creating it if create is set. Prints the reason and
-// returns false on failure.
-bool OpenDatabase(const std::string& path, bool create, bool announce, std::unique_ptr<DB>* db) {
+// True if path is a directory holding a CURRENT file: a database to open, not a typo.
+bool IsDatabase(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode) &&
+         stat((path + "/CURRENT").c_str(), &st) == 0;
+}
+
+// What the user asked for on the command line, before the command or shell runs.
+struct Globals {
+  std::optional<std::string> db_path;
+  bool keep_going = false;
+  bool create = false;
+  bool timing = true;
+  Options options;
+};
+
+// Opens the database at path, creating it if create is set. Prints the reason (and what
+// to do next) and returns false on failure.
+bool OpenDatabase(const std::string& path, bool create, bool announce, Options options,
+                  std::unique_ptr<DB>* db) {
   struct stat st;
   bool exists = false;
+  create = create || options.create_if_missing;
   if (stat(path.c_str(), &st) == 0) {
     if (!S_ISDIR(st.st_mode)) {
       std::fprintf(stderr, "lsmdb: %s: not a database (it is a file, not a directory)\n",
@@ -80,13 +115,23 @@ bool OpenDatabase(const std::string& path, bool create, bool announce, std::uniq
     std::fprintf(stderr, "lsmdb: %s: no database here (put or load creates one)\n", path.c_str());
     return false;
   }
-  Options options;
   options.create_if_missing = create;
   const Status s = DB::Open(options, path, db);
   if (!s.ok()) {
     if ((s.IsIOError() || s.IsBusy()) && ContainsLock(s.message())) {
       std::fprintf(stderr, "lsmdb: %s: database is locked by another process (%s)\n", path.c_str(),
                    s.ToString().c_str());
+    } else if (s.IsCorruption()) {
+      std::fprintf(stderr,
+                   "lsmdb: %s: cannot open: %s\n"
+                   "lsmdb: check it with `lsmdb verify %s`; `lsmdb repair %s` keeps what "
+                   "can be read\n",
+                   path.c_str(), s.ToString().c_str(), path.c_str(), path.c_str());
+    } else if (exists && !create && !IsDatabase(path)) {
+      std::fprintf(stderr,
+                   "lsmdb: %s: not an lsmdb database (no CURRENT file); put or load creates "
+                   "one, or lsmdb --create %s\n",
+                   path.c_str(), path.c_str());
     } else {
       std::fprintf(stderr, "lsmdb: %s: cannot open: %s\n", path.c_str(), s.ToString().c_str());
     }
@@ -97,7 +142,7 @@ bool OpenDatabase(const std::string& path, bool create, bool announce, std::uniq
   return true;
 }
 
-int RunCommand(const std::vector<Token>& tokens, const std::string& db_path) {
+int RunCommand(const std::vector<Token>& tokens, const Globals& globals) {
   Invocation inv;
   std::string error;
   const CommandSpec* spec = FindCommand(tokens[0].text);
@@ -107,9 +152,11 @@ int RunCommand(const std::vector<Token>& tokens, const std::string& db_path) {
   if (!ParseInvocation(tokens, &inv, &error)) return UsageError(error);
 
   Output out(stdout, stderr, ColorWanted(STDOUT_FILENO), ColorWanted(STDERR_FILENO));
+  if (Utf8Locale()) out.set_style(ValueStyle::kText);
   std::unique_ptr<DB> db;
+  const std::string path = globals.db_path.value_or(DefaultDbPath());
   if (!inv.help && spec->db_use != DbUse::kNone &&
-      !OpenDatabase(db_path, spec->db_use == DbUse::kWrite, false, &db)) {
+      !OpenDatabase(path, spec->db_use == DbUse::kWrite, false, globals.options, &db)) {
     return kExitFailed;
   }
   int status;
@@ -124,65 +171,117 @@ int RunCommand(const std::vector<Token>& tokens, const std::string& db_path) {
   return status;
 }
 
-int Main(int argc, char** argv) {
-  std::vector<Token> tokens;
-  std::string error;
-  if (!ArgvToTokens(argc - 1, argv + 1, &tokens, &error)) return UsageError(error);
-
-  // Global options (--db, --keep-going) may come anywhere before a "--"; --help only
-  // before the command, after which it is the command's.
-  std::optional<std::string> db_path;
-  bool keep_going = false;
+// Takes the global and engine options out of tokens (those before a "--"; --help and
+// --version only before the command), leaving the command or PATH and its arguments in
+// *rest. Returns -1 to go on, or an exit status.
+int ParseGlobals(const std::vector<Token>& tokens, Globals* g, std::vector<Token>* rest) {
   bool options_done = false;
-  std::vector<Token> rest;
   for (size_t i = 0; i < tokens.size(); ++i) {
     const Token& t = tokens[i];
-    if (options_done || !(IsOption(t) || (!t.literal && t.text == "-h" && rest.empty()))) {
-      rest.push_back(t);
+    if (options_done || !(IsOption(t) || (t.text == "-h" && rest->empty()))) {
+      rest->push_back(t);
       continue;
+    }
+    std::string name = t.text == "-h" ? "help" : t.text.substr(2);
+    std::optional<std::string> value;
+    if (const size_t eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name.resize(eq);
     }
     if (t.text == "--") {
       options_done = true;
-      rest.push_back(t);
-    } else if (t.text == "--db" || t.text.starts_with("--db=")) {
-      if (db_path) return UsageError("--db given twice");
-      if (t.text == "--db") {
+      rest->push_back(t);
+    } else if (name == "db") {
+      if (g->db_path) return UsageError("--db given twice");
+      if (!value) {
         if (i + 1 >= tokens.size()) return UsageError("--db needs a PATH");
-        db_path = tokens[++i].text;
-      } else {
-        db_path = t.text.substr(5);
+        value = tokens[++i].text;
       }
-      if (db_path->empty()) return UsageError("--db needs a PATH");
-    } else if (t.text == "--keep-going") {
-      keep_going = true;
-    } else if (rest.empty() && (t.text == "--help" || t.text == "-h")) {
+      if (value->empty()) return UsageError("--db needs a PATH");
+      g->db_path = *value;
+    } else if (name == "keep-going" || name == "create" || name == "no-timing") {
+      if (value) return UsageError("--" + name + " takes no value");
+      if (name == "keep-going") g->keep_going = true;
+      if (name == "create") g->create = true;
+      if (name == "no-timing") g->timing = false;
+    } else if (IsEngineOption(name)) {
+      if (!value && EngineOptionTakesValue(name)) {
+        if (i + 1 >= tokens.size()) return UsageError("--" + name + " needs a value");
+        value = tokens[++i].text;
+      }
+      std::string error;
+      if (!SetEngineOption(name, value ? &*value : nullptr, &g->options, &error)) {
+        return UsageError(error);
+      }
+    } else if (rest->empty() && name == "help") {
       std::fputs(kUsage, stdout);
+      std::fputs(EngineOptionHelp().c_str(), stdout);
+      std::fputs("\n", stdout);
       std::fputs(CommandList(false).c_str(), stdout);
       return 0;
-    } else if (rest.empty()) {
-      return UsageError("unknown option " + t.text + " (try lsmdb --help)");
+    } else if (rest->empty() && name == "version") {
+      std::printf("lsmdb %s\n", LSMDB_VERSION);
+      return 0;
+    } else if (rest->empty()) {
+      std::vector<std::string_view> names = kGlobalOptions;
+      for (std::string_view n : EngineOptionNames()) names.push_back(n);
+      const std::string near = Nearest(name, names);
+      return UsageError(
+          "unknown option --" + name +
+          (near.empty() ? " (try lsmdb --help)" : " (did you mean '--" + near + "'?)"));
     } else {
-      rest.push_back(t);
+      rest->push_back(t);  // the command's own option
     }
   }
+  return -1;
+}
 
-  if (!rest.empty() && !rest[0].literal && FindCommand(rest[0].text) != nullptr) {
-    return RunCommand(rest, db_path.value_or(DefaultDbPath()));
+// The error for a word that is neither a command nor a database.
+int UnknownCommand(const std::string& word, bool may_be_path) {
+  std::string message = "unknown command '" + word + "'";
+  const std::string near = DidYouMean(word, CommandNames(false));
+  message += near.empty() ? " (try lsmdb --help)" : near;
+  if (may_be_path) {
+    message += "; to create a database, give a path (./" + word + ") or --create " + word;
   }
-  // The shell: at most one PATH.
-  if (!rest.empty() && !rest[0].literal && rest[0].text == "--") rest.erase(rest.begin());
-  if (rest.size() > 1) {
-    return UsageError("unknown command '" + rest[0].text + "' (try lsmdb --help)");
+  return UsageError(message);
+}
+
+int Main(int argc, char** argv) {
+  // Before libedit starts: it reads multibyte characters by the locale, and drops every
+  // byte it cannot decode in the "C" locale.
+  std::setlocale(LC_CTYPE, "");
+  const std::vector<Token> tokens = ArgvToTokens(argc - 1, argv + 1);
+  Globals globals;
+  std::vector<Token> rest;
+  if (const int status = ParseGlobals(tokens, &globals, &rest); status >= 0) return status;
+
+  const bool dashes = !rest.empty() && rest[0].text == "--";
+  if (!rest.empty() && !dashes && FindCommand(rest[0].text) != nullptr) {
+    return RunCommand(rest, globals);
   }
-  if (!rest.empty() && db_path) return UsageError("give PATH or --db PATH, not both");
-  const std::string path = !rest.empty() ? rest[0].text : db_path.value_or(DefaultDbPath());
+  // The shell: at most one PATH, which a bare word names only if it is a database.
+  if (dashes) rest.erase(rest.begin());
+  if (!rest.empty() && !dashes) {
+    const std::string& word = rest[0].text;
+    const bool explicit_path = word.find('/') != std::string::npos || globals.create;
+    if (!explicit_path && !IsDatabase(word)) {
+      return UnknownCommand(word, rest.size() == 1 && !globals.db_path);
+    }
+  }
+  if (rest.size() > 1) return UsageError("give one PATH (try lsmdb --help)");
+  if (!rest.empty() && globals.db_path) return UsageError("give PATH or --db PATH, not both");
+  const std::string path = !rest.empty() ? rest[0].text : globals.db_path.value_or(DefaultDbPath());
   if (path.empty()) return UsageError("empty PATH");
 
   std::unique_ptr<DB> db;
-  if (!OpenDatabase(path, /*create=*/true, /*announce=*/isatty(STDIN_FILENO) == 1, &db)) {
+  if (!OpenDatabase(path, /*create=*/true, /*announce=*/isatty(STDIN_FILENO) == 1, globals.options,
+                    &db)) {
     return kExitFailed;
   }
-  return RunShell(db.get(), ShellOptions{.keep_going = keep_going});
+  return RunShell(db.get(), ShellOptions{.keep_going = globals.keep_going,
+                                         .timing = globals.timing,
+                                         .utf8 = Utf8Locale()});
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "output.h"
 
+#include <langinfo.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -18,6 +19,12 @@ constexpr const char* kWarningStyle = "\x1b[33m";  // yellow
 constexpr const char* kReset = "\x1b[0m";
 
 }  // namespace
+
+bool Utf8Locale() {
+  const char* codeset = nl_langinfo(CODESET);
+  return codeset != nullptr &&
+         (std::strcmp(codeset, "UTF-8") == 0 || std::strcmp(codeset, "utf8") == 0);
+}
 
 bool ColorWanted(int fd) {
   if (!isatty(fd)) return false;
@@ -41,19 +48,44 @@ void Output::Line(std::string_view text) {
   std::fputc('\n', out_);
 }
 
+void Output::Append(std::string_view bytes) {
+  switch (style_) {
+    case ValueStyle::kEscaped:
+      AppendEscaped(bytes, &scratch_);
+      break;
+    case ValueStyle::kText:
+      AppendText(bytes, &scratch_);
+      break;
+    case ValueStyle::kRaw:
+      scratch_.append(bytes);
+      break;
+    case ValueStyle::kHex:
+      AppendHex(bytes, &scratch_);
+      break;
+  }
+}
+
 void Output::Value(std::string_view value) {
   scratch_.clear();
-  AppendEscaped(value, &scratch_);
-  scratch_.push_back('\n');
+  if (style_ == ValueStyle::kRaw) {
+    scratch_.assign(value);
+  } else {
+    if (value.empty()) scratch_ = "\"\"";
+    Append(value);
+    scratch_.push_back('\n');
+  }
   std::fwrite(scratch_.data(), 1, scratch_.size(), out_);
 }
 
-void Output::Entry(std::string_view key, std::string_view value) {
+void Output::Entry(std::string_view key, const std::string_view* value) {
   scratch_.clear();
-  AppendEscaped(key, &scratch_);
+  Append(key);
   Styled(out_, color_out_, kKeyStyle, scratch_);
-  scratch_.assign(1, '\t');
-  AppendEscaped(value, &scratch_);
+  scratch_.clear();
+  if (value != nullptr) {
+    scratch_.push_back('\t');
+    Append(*value);
+  }
   scratch_.push_back('\n');
   std::fwrite(scratch_.data(), 1, scratch_.size(), out_);
 }
@@ -66,6 +98,13 @@ void Output::Note(std::string_view text) {
 void Output::Raw(std::string_view text) {
   std::fwrite(text.data(), 1, text.size(), out_);
   if (text.empty() || text.back() != '\n') std::fputc('\n', out_);
+}
+
+void Output::Aside(std::string_view text) {
+  std::fflush(out_);
+  std::fwrite(text.data(), 1, text.size(), err_);
+  std::fputc('\n', err_);
+  std::fflush(err_);
 }
 
 void Output::Timing(double micros) {

@@ -1,12 +1,17 @@
 #include "session.h"
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string_view>
 
 #include "dump.h"
+#include "escape.h"
+#include "interrupt.h"
 #include "load_export.h"
 #include "lsmdb/repair.h"
 #include "verify.h"
@@ -20,6 +25,41 @@ struct FileCloser {
   void operator()(FILE* f) const { std::fclose(f); }
 };
 using FilePtr = std::unique_ptr<FILE, FileCloser>;
+
+// Entries a scan prints to a terminal when no --limit is given.
+constexpr uint64_t kTerminalScanLimit = 1000;
+
+// Reads all of f into *data. Returns false (errno set) on a read error.
+bool ReadAll(FILE* f, std::string* data) {
+  char buf[65536];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0) {
+    data->append(buf, n);
+    if (data->size() > kMaxValueSize) return true;  // the caller reports the size
+  }
+  return std::ferror(f) == 0;
+}
+
+// Restores the output's style when a command ends.
+class StyleScope {
+ public:
+  StyleScope(Output* out, ValueStyle style) : out_(out), saved_(out->style()) {
+    out->set_style(style);
+  }
+  ~StyleScope() { out_->set_style(saved_); }
+  StyleScope(const StyleScope&) = delete;
+  StyleScope& operator=(const StyleScope&) = delete;
+
+ private:
+  Output* const out_;
+  const ValueStyle saved_;
+};
+
+// jsonl if FILE ends in ".jsonl", else tsv (--format overrides).
+RecordFormat FormatFromName(const Invocation& inv) {
+  return !inv.args.empty() && inv.args[0].ends_with(".jsonl") ? RecordFormat::kJsonl
+                                                              : RecordFormat::kTsv;
+}
 
 // "1 update", "2 updates".
 std::string Counted(uint64_t n, const char* noun) {
@@ -79,11 +119,35 @@ ReadOptions Session::Reading() const {
 }
 
 Outcome Session::Execute(const Invocation& inv) {
-  const std::string_view name = inv.spec->name;
   if (inv.help) {
     out_->Raw(CommandHelp(*inv.spec, !in_shell_));
     return Outcome::kOk;
   }
+  if (inv.Has("raw") && inv.Has("hex")) return Usage(inv, "give --raw or --hex, not both");
+  if (!inv.Has("hex")) {
+    const StyleScope style(out_, inv.Has("raw") ? ValueStyle::kRaw : out_->style());
+    return Dispatch(inv);
+  }
+  Invocation decoded = inv;
+  std::string bytes;
+  for (std::string& arg : decoded.args) {
+    if (!DecodeHex(arg, &bytes)) {
+      return Usage(inv, "--hex: '" + arg + "' is not an even number of hex digits");
+    }
+    arg.swap(bytes);
+  }
+  for (auto& [name, value] : decoded.options) {
+    if (name == "prefix" && !DecodeHex(value, &bytes)) {
+      return Usage(inv, "--hex: '" + value + "' is not an even number of hex digits");
+    }
+    if (name == "prefix") value.swap(bytes);
+  }
+  const StyleScope style(out_, ValueStyle::kHex);
+  return Dispatch(decoded);
+}
+
+Outcome Session::Dispatch(const Invocation& inv) {
+  const std::string_view name = inv.spec->name;
   if (name == "help") return Help(inv);
   if (name == "exit" || name == "quit") return Outcome::kExit;
   if (name == "get") return Get(inv);
@@ -119,31 +183,67 @@ Outcome Session::Get(const Invocation& inv) {
   std::string value;
   const Status s = db_->Get(Reading(), inv.args[0], &value);
   if (s.IsNotFound()) {
-    out_->Note("(not found)");
-    return Outcome::kOk;
+    if (in_shell_) {
+      out_->Note("(not found)");
+      return Outcome::kOk;
+    }
+    out_->Aside("(not found)");  // documented: exit status 1, nothing on stdout
+    return Outcome::kFailed;
   }
   if (!s.ok()) return Fail(inv, s);
   out_->Value(value);
   return Outcome::kOk;
 }
 
+bool Session::ValueOf(const Invocation& inv, std::string* value, Outcome* error) {
+  const std::string* file = inv.Get("value-file");
+  const int sources = (inv.args.size() > 1) + inv.Has("stdin") + (file != nullptr);
+  if (sources != 1) {
+    *error = Usage(inv, sources == 0 ? "missing VALUE (or -x, or --value-file FILE)"
+                                     : "give VALUE, -x or --value-file, only one");
+    return false;
+  }
+  if (inv.args.size() > 1) {
+    *value = inv.args[1];
+    return true;
+  }
+  if (file == nullptr && in_shell_) {
+    *error = Usage(inv, "-x: standard input holds the shell's commands (use --value-file)");
+    return false;
+  }
+  FilePtr f;
+  if (file != nullptr) {
+    f.reset(std::fopen(file->c_str(), "rb"));
+    if (!f) {
+      *error = Fail(inv, Status::IOError(*file, std::strerror(errno)));
+      return false;
+    }
+  }
+  value->clear();
+  if (!ReadAll(file != nullptr ? f.get() : stdin, value)) {
+    *error = Fail(inv, Status::IOError(file != nullptr ? *file : "<stdin>", std::strerror(errno)));
+    return false;
+  }
+  return true;
+}
+
 Outcome Session::PutOrDelete(const Invocation& inv, bool is_put) {
   const std::string& key = inv.args[0];
+  std::string value;
+  Outcome error = Outcome::kOk;
+  if (is_put && !ValueOf(inv, &value, &error)) return error;
   if (key.size() > kMaxKeySize) return Usage(inv, "key longer than 8 MiB");
-  if (is_put && inv.args[1].size() > kMaxValueSize) {
-    return Usage(inv, "value longer than 256 MiB");
-  }
+  if (is_put && value.size() > kMaxValueSize) return Usage(inv, "value longer than 256 MiB");
   if (batch_) {
     if (is_put) {
-      batch_->Put(key, inv.args[1]);
+      batch_->Put(key, value);
     } else {
       batch_->Delete(key);
     }
     out_->Line("QUEUED");
     return Outcome::kOk;
   }
-  const Status s =
-      is_put ? db_->Put(WriteOptions(), key, inv.args[1]) : db_->Delete(WriteOptions(), key);
+  const Status s = is_put ? db_->Put(WriteOptions(), key, value) : db_->Delete(WriteOptions(), key);
   if (!s.ok()) return Fail(inv, s);
   out_->Line("OK");
   return Outcome::kOk;
@@ -152,37 +252,61 @@ Outcome Session::PutOrDelete(const Invocation& inv, bool is_put) {
 Outcome Session::Scan(const Invocation& inv, bool count_only) {
   const std::string* from = inv.args.size() > 0 ? &inv.args[0] : nullptr;
   const std::string* to = inv.args.size() > 1 ? &inv.args[1] : nullptr;
+  if (from != nullptr && to != nullptr && *from > *to) {
+    return Usage(inv, "FROM is after TO (the range is FROM <= key < TO)");
+  }
+  const std::string_view prefix = inv.Get("prefix") != nullptr ? *inv.Get("prefix") : "";
+  // Bounds: [max(FROM, prefix), min(TO, end of prefix)).
+  std::string lower = from != nullptr ? *from : "";
+  if (lower < prefix) lower = prefix;
+  std::optional<std::string> upper;
+  if (to != nullptr) upper = *to;
+  if (!prefix.empty()) {
+    std::string end(prefix);
+    while (!end.empty() && static_cast<unsigned char>(end.back()) == 0xff) end.pop_back();
+    if (!end.empty()) {
+      end.back() = static_cast<char>(static_cast<unsigned char>(end.back()) + 1);
+      if (!upper || end < *upper) upper = end;
+    }
+  }
   uint64_t limit = UINT64_MAX;
+  bool default_limit = false;
   if (const std::string* text = inv.Get("limit"); text != nullptr) {
     limit = std::strtoull(text->c_str(), nullptr, 10);  // checked by ParseInvocation
+  } else if (!count_only && (interactive_ || isatty(fileno(out_->out())) == 1) &&
+             out_->style() != ValueStyle::kRaw) {
+    limit = kTerminalScanLimit;
+    default_limit = true;
   }
   const bool reverse = inv.Has("reverse");
+  const bool keys_only = inv.Has("keys-only");
 
-  std::unique_ptr<Iterator> it = db_->NewIterator(Reading());
+  ReadOptions options = Reading();
+  if (!lower.empty()) options.lower_bound = lower;
+  if (upper) options.upper_bound = *upper;
+  std::unique_ptr<Iterator> it = db_->NewIterator(options);
+  ClearInterrupt();
   uint64_t n = 0;
-  if (!reverse) {
-    if (from != nullptr) {
-      it->Seek(*from);
-    } else {
-      it->SeekToFirst();
-    }
-    for (; it->Valid() && n < limit; it->Next()) {
-      if (to != nullptr && it->key() >= std::string_view(*to)) break;
-      if (!count_only) out_->Entry(it->key(), it->value());
-      ++n;
-    }
+  bool more = false, interrupted = false;
+  if (reverse) {
+    it->SeekToLast();
   } else {
-    if (to != nullptr) {
-      it->SeekForPrev(*to);
-      if (it->Valid() && it->key() == std::string_view(*to)) it->Prev();
-    } else {
-      it->SeekToLast();
+    it->SeekToFirst();
+  }
+  for (; it->Valid(); reverse ? it->Prev() : it->Next()) {
+    if (n >= limit) {
+      more = true;
+      break;
     }
-    for (; it->Valid() && n < limit; it->Prev()) {
-      if (from != nullptr && it->key() < std::string_view(*from)) break;
-      if (!count_only) out_->Entry(it->key(), it->value());
-      ++n;
+    if (Interrupted()) {
+      interrupted = true;
+      break;
     }
+    if (!count_only) {
+      const std::string_view value = it->value();
+      out_->Entry(it->key(), keys_only ? nullptr : &value);
+    }
+    ++n;
   }
   const Status s = it->status();
   if (!s.ok()) return Fail(inv, s);
@@ -190,6 +314,14 @@ Outcome Session::Scan(const Invocation& inv, bool count_only) {
     out_->Line(std::to_string(n));
   } else if (interactive_) {
     out_->Note(n == 1 ? "(1 entry)" : "(" + std::to_string(n) + " entries)");
+  }
+  if (more && default_limit) {
+    out_->Note("(stopped after " + std::to_string(limit) + " entries; --limit N shows more)");
+  }
+  if (interrupted) {
+    out_->Error(std::string(inv.spec->name) + ": interrupted after " + std::to_string(n) +
+                (n == 1 ? " entry" : " entries"));
+    return Outcome::kFailed;
   }
   return Outcome::kOk;
 }
@@ -240,6 +372,9 @@ Outcome Session::FlushOrCompact(const Invocation& inv) {
     std::string_view begin, end;
     if (inv.args.size() > 0) begin = inv.args[0];
     if (inv.args.size() > 1) end = inv.args[1];
+    if (inv.args.size() > 1 && begin > end) {
+      return Usage(inv, "FROM is after TO (the range is FROM..TO, both included)");
+    }
     s = db_->CompactRange(inv.args.size() > 0 ? &begin : nullptr,
                           inv.args.size() > 1 ? &end : nullptr);
   }
@@ -259,7 +394,7 @@ Outcome Session::Property(const Invocation& inv, const std::string& name) {
 }
 
 Outcome Session::Load(const Invocation& inv) {
-  RecordFormat format = RecordFormat::kTsv;
+  RecordFormat format = FormatFromName(inv);
   if (const std::string* f = inv.Get("format"); f != nullptr && !ParseRecordFormat(*f, &format)) {
     return Usage(inv, "--format must be tsv or jsonl, not '" + *f + "'");  // not reached
   }
@@ -286,7 +421,7 @@ Outcome Session::Load(const Invocation& inv) {
 }
 
 Outcome Session::Export(const Invocation& inv) {
-  RecordFormat format = RecordFormat::kTsv;
+  RecordFormat format = FormatFromName(inv);
   if (const std::string* f = inv.Get("format"); f != nullptr && !ParseRecordFormat(*f, &format)) {
     return Usage(inv, "--format must be tsv or jsonl, not '" + *f + "'");  // not reached
   }

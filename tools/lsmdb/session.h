@@ -51,7 +51,11 @@ class Session {
   bool DiscardBatch();
 
  private:
+  Outcome Dispatch(const Invocation& inv);
   Outcome Help(const Invocation& inv);
+  // The VALUE of put: its argument, standard input (-x) or --value-file. On failure
+  // prints the reason and sets *error.
+  bool ValueOf(const Invocation& inv, std::string* value, Outcome* error);
   Outcome Get(const Invocation& inv);
   Outcome PutOrDelete(const Invocation& inv, bool is_put);
   Outcome Scan(const Invocation& inv, bool count_only);

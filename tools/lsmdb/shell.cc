@@ -10,11 +10,29 @@
 
 #include "args.h"
 #include "commands.h"
+#include "interrupt.h"
 #include "line_reader.h"
 #include "output.h"
 #include "session.h"
 
 namespace lsmdb::cli {
+
+namespace {
+
+// Asks whether to leave with the open batch. True to leave (the batch is then dropped).
+bool ConfirmDiscard(LineReader* reader, Session* session, Output* out) {
+  std::string answer;
+  const ReadResult r =
+      reader->Read("discard the uncommitted " + session->State() + "? [y/N] ", &answer);
+  if (r == ReadResult::kEnd ||
+      (r == ReadResult::kLine && !answer.empty() && (answer[0] == 'y' || answer[0] == 'Y'))) {
+    return true;
+  }
+  out->Warning("batch kept (commit or abort it)");
+  return false;
+}
+
+}  // namespace
 
 int RunShell(DB* db, const ShellOptions& options) {
   const bool interactive = isatty(STDIN_FILENO) == 1;
@@ -29,9 +47,12 @@ int RunShell(DB* db, const ShellOptions& options) {
       reader = NewStreamLineReader(stdin, isatty(STDOUT_FILENO) == 1 ? stdout : stderr);
     }
     out.set_error_prefix("");
+    CatchInterrupts();
   } else {
     reader = NewStreamLineReader(stdin, nullptr);
   }
+  if (options.utf8) out.set_style(ValueStyle::kText);
+  out.set_timing(options.timing);
   Session session(db, &out, /*in_shell=*/true, interactive);
 
   // Results reach a reader on the other end of a pipe (a coprocess) as each command
@@ -45,7 +66,15 @@ int RunShell(DB* db, const ShellOptions& options) {
   std::vector<Token> tokens;
   while (true) {
     const std::string state = session.State();
-    if (!reader->Read(state.empty() ? "lsmdb> " : "lsmdb (" + state + ")> ", &line)) break;
+    const ReadResult read =
+        reader->Read(state.empty() ? "lsmdb> " : "lsmdb (" + state + ")> ", &line);
+    if (read == ReadResult::kInterrupted) continue;
+    if (read == ReadResult::kEnd) {
+      if (interactive && session.in_batch() && !ConfirmDiscard(reader.get(), &session, &out)) {
+        continue;
+      }
+      break;
+    }
     ++line_number;
     if (!interactive) out.set_error_prefix("lsmdb: line " + std::to_string(line_number) + ": ");
 
@@ -65,7 +94,11 @@ int RunShell(DB* db, const ShellOptions& options) {
       } else {
         const auto start = std::chrono::steady_clock::now();
         outcome = session.Execute(inv);
-        if (interactive && outcome != Outcome::kExit && !inv.help &&
+        if (interactive && outcome == Outcome::kExit && session.in_batch() &&
+            !ConfirmDiscard(reader.get(), &session, &out)) {
+          outcome = Outcome::kOk;
+        }
+        if (interactive && out.timing() && outcome != Outcome::kExit && !inv.help &&
             inv.spec->db_use != DbUse::kNone) {
           out.Timing(
               std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)

@@ -7,6 +7,9 @@
 // engine error) unless keep_going is set. An uncommitted batch at the end of a script is
 // discarded and makes the exit status 1.
 //
+// On a terminal, Ctrl-C drops the line being typed, or stops a running scan or load,
+// and the session goes on; leaving (Ctrl-D, exit) with an open batch asks first.
+//
 // Thread-safety: runs on the calling thread; uses stdin, stdout and stderr.
 #ifndef LSMDB_TOOLS_LSMDB_SHELL_H_
 #define LSMDB_TOOLS_LSMDB_SHELL_H_
@@ -19,6 +22,10 @@ struct ShellOptions {
   // In a script, run every line even after errors; the exit status is then that of the
   // first error.
   bool keep_going = false;
+  // On a terminal, print the time each database command took.
+  bool timing = true;
+  // The terminal shows UTF-8: keys and values print as text (ValueStyle::kText).
+  bool utf8 = false;
 };
 
 // Runs the shell on db until the end of input or `exit`. Returns the exit status.

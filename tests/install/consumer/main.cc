@@ -8,8 +8,7 @@
 
 int main(int argc, char** argv) {
   if (argc != 2) return 2;
-  lsmdb::Options options;
-  options.create_if_missing = true;
+  const lsmdb::Options options{.create_if_missing = true};  // clean under -Wextra -Werror
   std::unique_ptr<lsmdb::DB> db;
   lsmdb::Status s = lsmdb::DB::Open(options, argv[1], &db);
   if (s.ok()) s = db->Put(lsmdb::WriteOptions{.sync = true}, "hello", "world");
