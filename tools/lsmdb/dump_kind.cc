@@ -44,7 +44,8 @@ std::string FirstRecordKind(FileSystem* fs, const std::string& path) {
 }  // namespace
 
 std::string GuessKindFromName(const std::string& path) {
-  const std::string name = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
+  const std::string name =
+      path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
   uint64_t number;
   FileType type;
   if (!ParseFileName(name, &number, &type)) return "";
