@@ -261,15 +261,14 @@ TEST_P(RepairSalvageTest, GarbageTableIsAnUncountedLossOfAnyKey) {
       << report_.losses[0];
 }
 
-INSTANTIATE_TEST_SUITE_P(Tables, RepairSalvageTest,
-                         ::testing::Values(Config{10, CompressionType::kNone},
-                                           Config{0, CompressionType::kNone},
-                                           Config{10, CompressionType::kSnappy}),
-                         [](const auto& info) {
-                           return std::string(info.param.bloom_bits ? "Filter" : "NoFilter") +
-                                  (info.param.compression == CompressionType::kNone ? "Plain"
-                                                                                    : "Snappy");
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Tables, RepairSalvageTest,
+    ::testing::Values(Config{10, CompressionType::kNone}, Config{0, CompressionType::kNone},
+                      Config{10, CompressionType::kSnappy}),
+    [](const auto& param_info) {
+      return std::string(param_info.param.bloom_bits ? "Filter" : "NoFilter") +
+             (param_info.param.compression == CompressionType::kNone ? "Plain" : "Snappy");
+    });
 
 }  // namespace
 }  // namespace lsmdb
