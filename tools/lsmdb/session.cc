@@ -255,7 +255,7 @@ Outcome Session::Scan(const Invocation& inv, bool count_only) {
   if (from != nullptr && to != nullptr && *from > *to) {
     return Usage(inv, "FROM is after TO (the range is FROM <= key < TO)");
   }
-  const std::string_view prefix = inv.Get("prefix") != nullptr ? *inv.Get("prefix") : "";
+  const std::string prefix = inv.Get("prefix") != nullptr ? *inv.Get("prefix") : std::string();
   // Bounds: [max(FROM, prefix), min(TO, end of prefix)).
   std::string lower = from != nullptr ? *from : "";
   if (lower < prefix) lower = prefix;
