@@ -1,10 +1,14 @@
 #include "line_reader.h"
 
+#include <poll.h>
 #include <pwd.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 #include <cstdlib>
+#include <cwchar>
 
 #include "interrupt.h"
 
@@ -51,6 +55,63 @@ class StreamLineReader final : public LineReader {
 };
 
 #ifdef LSMDB_HAVE_LIBEDIT
+// Waits until standard input can be read. Returns false, with errno EINTR, once Ctrl-C
+// was pressed -- also when SIGINT came just before the wait: SIGINT is blocked while the
+// flag is checked and unblocked only inside ppoll, so it cannot slip in between (with a
+// plain read(), a Ctrl-C arriving while libedit redraws the line was lost until the next
+// key).
+bool WaitForKey() {
+  sigset_t sigint, old;
+  sigemptyset(&sigint);
+  sigaddset(&sigint, SIGINT);
+  for (;;) {
+    pthread_sigmask(SIG_BLOCK, &sigint, &old);
+    if (Interrupted()) {
+      pthread_sigmask(SIG_SETMASK, &old, nullptr);
+      errno = EINTR;
+      return false;
+    }
+    struct pollfd in = {STDIN_FILENO, POLLIN, 0};
+    const int r = ppoll(&in, 1, nullptr, &old);
+    const int saved = errno;
+    pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    if (r > 0) return true;
+    if (r < 0 && saved != EINTR) {
+      errno = saved;
+      return false;
+    }
+  }
+}
+
+// libedit's EL_GETCFN: one character from standard input, decoded from the locale's
+// multibyte encoding (a byte that does not decode is passed on as itself). Returns 1, 0 at
+// the end of input, -1 on an error or Ctrl-C.
+int ReadKey(EditLine* /*el*/, wchar_t* out) {
+  char bytes[MB_LEN_MAX];
+  size_t n = 0;
+  for (;;) {
+    if (!WaitForKey()) {
+      *out = L'\0';
+      return -1;
+    }
+    const ssize_t r = read(STDIN_FILENO, bytes + n, 1);
+    if (r == 0) return 0;
+    if (r < 0) {
+      if (errno == EINTR || errno == EAGAIN) continue;  // WaitForKey sees a Ctrl-C
+      *out = L'\0';
+      return -1;
+    }
+    ++n;
+    std::mbstate_t state{};
+    const size_t used = std::mbrtowc(out, bytes, n, &state);
+    if (used == static_cast<size_t>(-2) && n < sizeof(bytes)) continue;  // more bytes
+    if (used == static_cast<size_t>(-1) || used == static_cast<size_t>(-2)) {
+      *out = static_cast<wchar_t>(static_cast<unsigned char>(bytes[0]));
+    }
+    return 1;
+  }
+}
+
 class EditLineReader final : public LineReader {
  public:
   explicit EditLineReader(std::string history_path) : history_path_(std::move(history_path)) {}
@@ -72,6 +133,7 @@ class EditLineReader final : public LineReader {
     el_set(el_, EL_PROMPT, &EditLineReader::Prompt);
     el_set(el_, EL_EDITOR, "emacs");
     el_set(el_, EL_SIGNAL, 1);  // restore the terminal when a signal ends the process
+    el_set(el_, EL_GETCFN, &ReadKey);
     el_set(el_, EL_HIST, history, history_);
     el_source(el_, nullptr);  // the user's ~/.editrc, if any
     return true;
