@@ -1,5 +1,4 @@
 #include "tests/crashfs/crash_model.h"
-#include "tests/crashfs/crash_model_internal.h"
 
 #include <fcntl.h>
 #include <linux/falloc.h>
@@ -11,6 +10,8 @@
 #include <ctime>
 #include <set>
 #include <utility>
+
+#include "tests/crashfs/crash_model_internal.h"
 
 namespace crashfs {
 
@@ -101,8 +102,7 @@ int Model::CheckFault(FaultOp op, const std::string& name) {
   return 0;
 }
 
-void Model::InjectFault(FaultOp op, std::string name_part, int err, uint64_t skip,
-                        uint64_t count) {
+void Model::InjectFault(FaultOp op, std::string name_part, int err, uint64_t skip, uint64_t count) {
   faults_.push_back({op, std::move(name_part), err, skip, count});
 }
 

@@ -41,13 +41,13 @@ enum class LossMode {
 enum class FaultOp { kOpen, kRead, kWrite, kFsync, kRename, kFallocate, kTruncate, kUnlink };
 
 struct LossReport {
-  uint64_t files = 0;              // files with unsynced changes
-  uint64_t changes = 0;            // their changes
-  uint64_t changes_lost = 0;       // changes not kept whole (dropped or torn)
-  uint64_t pages_lost = 0;         // pages reverted in kPages
-  uint64_t dir_changes = 0;        // unsynced directory entry changes
-  uint64_t dir_changes_lost = 0;   // of those, dropped
-  uint64_t files_deleted = 0;      // files no surviving name reaches
+  uint64_t files = 0;             // files with unsynced changes
+  uint64_t changes = 0;           // their changes
+  uint64_t changes_lost = 0;      // changes not kept whole (dropped or torn)
+  uint64_t pages_lost = 0;        // pages reverted in kPages
+  uint64_t dir_changes = 0;       // unsynced directory entry changes
+  uint64_t dir_changes_lost = 0;  // of those, dropped
+  uint64_t files_deleted = 0;     // files no surviving name reaches
 };
 
 class Model {

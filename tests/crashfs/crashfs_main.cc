@@ -122,17 +122,20 @@ int Readdir(const char* path, void* buf, fuse_fill_dir_t filler, off_t, fuse_fil
   std::vector<std::string> names;
   {
     LOCKED;
-    const int e = fi != nullptr   ? model->ReadDirHandle(fi->fh, &names)
+    const int e = fi != nullptr     ? model->ReadDirHandle(fi->fh, &names)
                   : path != nullptr ? model->ReadDir(path, &names)
                                     : -ENOENT;
     if (e != 0) return e;
   }
   filler(buf, ".", nullptr, 0, static_cast<fuse_fill_dir_flags>(0));
   filler(buf, "..", nullptr, 0, static_cast<fuse_fill_dir_flags>(0));
-  for (const auto& n : names) filler(buf, n.c_str(), nullptr, 0, static_cast<fuse_fill_dir_flags>(0));
+  for (const auto& n : names)
+    filler(buf, n.c_str(), nullptr, 0, static_cast<fuse_fill_dir_flags>(0));
   return 0;
 }
-int Statfs(const char*, struct statvfs* st) { return ::statvfs(backing.c_str(), st) == 0 ? 0 : -errno; }
+int Statfs(const char*, struct statvfs* st) {
+  return ::statvfs(backing.c_str(), st) == 0 ? 0 : -errno;
+}
 int Ignore3(const char*, mode_t, fuse_file_info*) { return 0; }
 int Utimens(const char*, const struct timespec*, fuse_file_info*) { return 0; }
 int Flush(const char*, fuse_file_info*) { return 0; }
@@ -186,10 +189,10 @@ void UnmountLazily() {
 
 bool ParseFault(std::istringstream& in, std::string* why) {
   static const std::pair<const char*, crashfs::FaultOp> kOps[] = {
-      {"open", crashfs::FaultOp::kOpen},           {"read", crashfs::FaultOp::kRead},
-      {"write", crashfs::FaultOp::kWrite},         {"fsync", crashfs::FaultOp::kFsync},
-      {"rename", crashfs::FaultOp::kRename},       {"fallocate", crashfs::FaultOp::kFallocate},
-      {"truncate", crashfs::FaultOp::kTruncate},   {"unlink", crashfs::FaultOp::kUnlink}};
+      {"open", crashfs::FaultOp::kOpen},         {"read", crashfs::FaultOp::kRead},
+      {"write", crashfs::FaultOp::kWrite},       {"fsync", crashfs::FaultOp::kFsync},
+      {"rename", crashfs::FaultOp::kRename},     {"fallocate", crashfs::FaultOp::kFallocate},
+      {"truncate", crashfs::FaultOp::kTruncate}, {"unlink", crashfs::FaultOp::kUnlink}};
   std::string op, name, err;
   uint64_t skip = 0, count = 0;
   if (!(in >> op >> name >> err >> skip >> count)) return *why = "usage", false;
@@ -215,7 +218,7 @@ void Control() {
       std::string mode;
       uint64_t seed = 0;
       in >> mode >> seed;
-      const LossMode m = mode == "prefix" ? LossMode::kPrefix
+      const LossMode m = mode == "prefix"  ? LossMode::kPrefix
                          : mode == "pages" ? LossMode::kPages
                                            : LossMode::kAll;
       LOCKED;
