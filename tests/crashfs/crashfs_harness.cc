@@ -54,7 +54,9 @@ bool OnPath(const std::string& program) {
 }  // namespace
 
 std::unique_ptr<CrashFs> CrashFs::Start(std::string* why) {
-  const std::string daemon = CRASHFS_DAEMON_PATH;
+  const char* override_path = std::getenv("LSMDB_CRASHFS_DAEMON");
+  const std::string daemon =
+      override_path != nullptr && *override_path ? override_path : CRASHFS_DAEMON_PATH;
   if (daemon.empty()) {
     *why = "crashfs was not built: pkg-config found no fuse3 (install libfuse3-dev, fuse3)";
     return nullptr;

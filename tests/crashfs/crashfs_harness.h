@@ -18,6 +18,7 @@ class CrashFs {
   // Mounts crashfs at a fresh directory under $TMPDIR. Null, with *why saying what is
   // missing, when this machine cannot: crashfs not built (no fuse3), no /dev/fuse, no
   // fusermount3, or the mount refused (permission). The caller skips the test then.
+  // The daemon is the one built with the test, or $LSMDB_CRASHFS_DAEMON.
   static std::unique_ptr<CrashFs> Start(std::string* why);
   // Unmounts, stops the daemon (by its PID if it does not stop), removes the directories.
   ~CrashFs();

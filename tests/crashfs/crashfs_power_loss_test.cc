@@ -78,8 +78,9 @@ struct Totals {
   void Add(const std::string& report) {  // the daemon's "lost k=v ..." line
     auto get = [&](const std::string& key) -> uint64_t {
       const size_t at = report.find(" " + key + "=");
-      return at == std::string::npos ? 0 : std::strtoull(report.c_str() + at + key.size() + 2,
-                                                         nullptr, 10);
+      return at == std::string::npos
+                 ? 0
+                 : std::strtoull(report.c_str() + at + key.size() + 2, nullptr, 10);
     };
     changes_lost += get("changes_lost");
     pages_lost += get("pages_lost");
@@ -174,8 +175,8 @@ class CrashFsPowerLossTest : public ::testing::TestWithParam<Config> {
     } else {
       const int n = 1 + static_cast<int>(rnd_->Uniform(8));
       for (int i = 0; i < n; i++) {
-        op.entries.emplace_back(RandomKey(), rnd_->OneIn(4) ? std::nullopt
-                                                            : std::optional<std::string>(value()));
+        op.entries.emplace_back(
+            RandomKey(), rnd_->OneIn(4) ? std::nullopt : std::optional<std::string>(value()));
       }
     }
     return op;
@@ -205,8 +206,8 @@ class CrashFsPowerLossTest : public ::testing::TestWithParam<Config> {
 
   // Reads acknowledgements from fd until `until` of them arrived, kDone, or the end.
   // False at the end of the pipe.
-  bool ReadAcks(int fd, const std::vector<Step>& steps, uint64_t until, uint64_t* acks,
-                bool* done, Totals* t) {
+  bool ReadAcks(int fd, const std::vector<Step>& steps, uint64_t until, uint64_t* acks, bool* done,
+                Totals* t) {
     while (*acks < until && !*done) {
       uint32_t i;
       const ssize_t n = ::read(fd, &i, sizeof(i));
@@ -233,7 +234,8 @@ class CrashFsPowerLossTest : public ::testing::TestWithParam<Config> {
     std::error_code ec;
     for (const auto& e : std::filesystem::directory_iterator(path_, ec)) {
       const std::string name = e.path().filename();
-      if (name.ends_with(".sst")) t->max_table = std::max<uint64_t>(t->max_table, std::stoull(name));
+      if (name.ends_with(".sst"))
+        t->max_table = std::max<uint64_t>(t->max_table, std::stoull(name));
       if (name.starts_with("MANIFEST-")) {
         t->max_manifest = std::max<uint64_t>(t->max_manifest, std::stoull(name.substr(9)));
       }
@@ -273,8 +275,8 @@ class CrashFsPowerLossTest : public ::testing::TestWithParam<Config> {
     if (!alive) {  // the child died before the cut: a failed open or write
       ::waitpid(child, &status, 0);
       ::close(fds[0]);
-      FAIL() << "the child exited before the power loss, status " << status << " after "
-             << acks << " acknowledgements";
+      FAIL() << "the child exited before the power loss, status " << status << " after " << acks
+             << " acknowledgements";
     }
     if (pause_first) std::this_thread::sleep_for(std::chrono::microseconds(pause_us));
     std::string error, report;
