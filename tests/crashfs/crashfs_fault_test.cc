@@ -179,9 +179,9 @@ TEST_P(CrashFsFaultTest, ErrorStopsWritesAndResumeOrReopenKeepsEveryAcknowledged
 }
 
 // ENOSPC faults last until cleared: the engine's own retry would otherwise clear a
-// single one before a write sees it. The WAL's pages reach crashfs by writeback (it is written
-// through a mapping), so a failed "write" of a .log is a failed writeback, seen by the next
-// fdatasync.
+// single one before a write sees it. The WAL's pages reach crashfs by writeback (it is
+// written through a mapping), so a failed "write" of a .log is a failed writeback, seen
+// by the next fdatasync.
 INSTANTIATE_TEST_SUITE_P(
     Faults, CrashFsFaultTest,
     ::testing::Values(FaultCase{"TableWriteEIO", "write .sst EIO 3 1", false, false},
