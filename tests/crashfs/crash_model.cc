@@ -87,9 +87,10 @@ void Model::Fill(const Node& n, struct stat* st) const {
   st->st_blksize = kPageSize;
 }
 
-int Model::CheckFault(FaultOp op, const std::string& name) {
+int Model::CheckFault(FaultOp op, const std::string& name, bool read_only) {
   for (auto it = faults_.begin(); it != faults_.end(); ++it) {
     if (it->op != op || name.find(it->name_part) == std::string::npos) continue;
+    if (read_only && it->err == ENOSPC) continue;  // a full device still reads
     if (it->skip > 0) {
       it->skip--;
       continue;
@@ -223,7 +224,8 @@ int Model::Open(const std::string& path, int flags, mode_t mode, uint64_t* handl
   if (it != parent->live.end() && it->second->is_dir) return -EISDIR;
   const bool writes = (flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC);
   if (frozen_ && (writes || it == parent->live.end())) return -EIO;
-  if (int e = CheckFault(FaultOp::kOpen, name); e != 0) return e;
+  const bool creates = it == parent->live.end();
+  if (int e = CheckFault(FaultOp::kOpen, name, !writes && !creates); e != 0) return e;
   std::shared_ptr<File> f;
   if (it == parent->live.end()) {
     if (!(flags & O_CREAT)) return -ENOENT;
@@ -259,7 +261,7 @@ int Model::Read(uint64_t handle, char* buf, size_t n, uint64_t offset) {
   int err = 0;
   auto f = FileOf(handle, &err);
   if (f == nullptr) return err;
-  if (int e = CheckFault(FaultOp::kRead, f->name); e != 0) return e;
+  if (int e = CheckFault(FaultOp::kRead, f->name, /*read_only=*/true); e != 0) return e;
   const ssize_t r = ::pread(f->fd, buf, n, static_cast<off_t>(offset));
   return r < 0 ? -errno : static_cast<int>(r);
 }

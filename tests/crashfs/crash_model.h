@@ -93,7 +93,8 @@ class Model {
   // Fails `count` operations op (0: every one from now on) on paths whose last component
   // contains name_part ("" for every path) with err, after letting `skip` of them pass.
   // A failed write, truncation or fallocation changes nothing; a failed fsync leaves the
-  // changes unsynced (and a later fsync may succeed).
+  // changes unsynced (and a later fsync may succeed). ENOSPC faults never fail an open
+  // that neither creates nor writes, as a full device still reads.
   void InjectFault(FaultOp op, std::string name_part, int err, uint64_t skip, uint64_t count);
   void ClearFaults() { faults_.clear(); }
   uint64_t faults_fired() const { return faults_fired_; }
@@ -118,7 +119,8 @@ class Model {
   std::shared_ptr<Dir> Parent(const std::string& path, std::string* name, int* err) const;
   std::shared_ptr<File> FileOf(uint64_t handle, int* err) const;
   void Fill(const Node& n, struct stat* st) const;
-  int CheckFault(FaultOp op, const std::string& name);
+  // read_only: an operation that changes nothing (ENOSPC faults pass it by).
+  int CheckFault(FaultOp op, const std::string& name, bool read_only = false);
   uint64_t NewHandle(std::shared_ptr<Node> n);
   // Records the pre-images of pages of [begin, end) that are durable and not yet saved.
   static void SavePreImages(File* f, uint64_t begin, uint64_t end);

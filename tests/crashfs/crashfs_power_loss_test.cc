@@ -66,7 +66,11 @@ struct Step {
   bool flush = false;
   size_t op = 0;
 };
+// What a child reports, one uint32 each: a step's index, with kFailed or kResumed set
+// when it failed or when DB::Resume succeeded after its failure; or kDone.
 constexpr uint32_t kDone = UINT32_MAX;  // the child ran its whole program
+constexpr uint32_t kFailed = 1u << 30;
+constexpr uint32_t kResumed = 1u << 31;
 
 struct Totals {
   uint64_t cycles = 0, acknowledged = 0, sync_acknowledged = 0, flushes = 0;
@@ -74,6 +78,7 @@ struct Totals {
   uint64_t by_mode[3] = {0, 0, 0};
   uint64_t changes_lost = 0, pages_lost = 0, dir_changes_lost = 0, files_deleted = 0;
   uint64_t max_table = 0, max_manifest = 0, max_deeper_tables = 0;
+  uint64_t faults = 0, failures = 0, resumes = 0;
 
   void Add(const std::string& report) {  // the daemon's "lost k=v ..." line
     auto get = [&](const std::string& key) -> uint64_t {
@@ -94,11 +99,13 @@ struct Totals {
                  "open), acknowledged %llu writes (sync %llu) and %llu flushes, required and "
                  "found %llu; lost: %llu file changes, %llu pages, %llu directory entries, "
                  "%llu files; %llu opens in point-in-time recovery; highest table number "
-                 "%llu, MANIFEST number %llu; at most %llu tables below L0\n",
+                 "%llu, MANIFEST number %llu; at most %llu tables below L0; %llu faults injected, "
+                 "%llu failed steps, %llu Resume\n",
                  name, u(cycles), u(by_mode[0]), u(by_mode[1]), u(by_mode[2]), u(cuts_in_open),
                  u(acknowledged), u(sync_acknowledged), u(flushes), u(required_checked),
                  u(changes_lost), u(pages_lost), u(dir_changes_lost), u(files_deleted),
-                 u(pit_opens), u(max_table), u(max_manifest), u(max_deeper_tables));
+                 u(pit_opens), u(max_table), u(max_manifest), u(max_deeper_tables), u(faults),
+                 u(failures), u(resumes));
   }
 };
 
@@ -120,11 +127,18 @@ Status Issue(DB* db, const WriteOp& op, bool as_put) {
   return db->Write(wo, &b);
 }
 
+void Report(int fd, uint32_t message) {
+  if (::write(fd, &message, sizeof(message)) != sizeof(message)) _exit(4);
+}
+
 // The child: runs steps on the database at path, writing the index of each acknowledged
-// step to fd, then kDone, then waits to be killed. Exits 2 if the open fails and 3 if a
-// step fails (after the cut, every change fails).
+// step to fd, then kDone, then waits to be killed. Exits 2 if the open fails. A failed
+// step ends the program (after the cut every change fails) unless resume is set: then
+// it is reported, DB::Resume is tried (up to 10 times) and, once it succeeds, reported
+// too and the program goes on.
 [[noreturn]] void RunChild(const Options& options, const std::string& path,
-                           const std::vector<Step>& steps, const History& history, int fd) {
+                           const std::vector<Step>& steps, const History& history, int fd,
+                           bool resume) {
   std::unique_ptr<DB> db;
   Status s = DB::Open(options, path, &db);
   if (!s.ok()) {
@@ -133,13 +147,22 @@ Status Issue(DB* db, const WriteOp& op, bool as_put) {
   }
   for (uint32_t i = 0; i < steps.size(); i++) {
     s = steps[i].flush ? db->Flush() : Issue(db.get(), history.op(steps[i].op), i % 2 == 0);
-    if (!s.ok()) _exit(3);
-    if (::write(fd, &i, sizeof(i)) != sizeof(i)) _exit(4);
+    if (s.ok()) {
+      Report(fd, i);
+      continue;
+    }
+    if (!resume) _exit(3);
+    Report(fd, i | kFailed);
+    for (int tries = 0; tries < 10 && !s.ok(); tries++) s = db->Resume();
+    if (!s.ok()) break;
+    Report(fd, i | kResumed);
   }
   const uint32_t done = kDone;
   (void)!::write(fd, &done, sizeof(done));
   for (;;) ::pause();
 }
+
+constexpr int kCyclesPerDatabase = 10;
 
 class CrashFsPowerLossTest : public ::testing::TestWithParam<Config> {
  protected:
@@ -218,6 +241,16 @@ class CrashFsPowerLossTest : public ::testing::TestWithParam<Config> {
         break;
       }
       (*acks)++;
+      if (i & kFailed) {
+        t->failures++;
+        continue;
+      }
+      if (i & kResumed) {
+        i &= ~kResumed;
+        t->resumes++;
+        if (!steps[i].flush) history_.Forget(steps[i].op);
+        continue;
+      }
       if (steps[i].flush) {
         history_.FlushSucceeded();
         t->flushes++;
@@ -243,7 +276,23 @@ class CrashFsPowerLossTest : public ::testing::TestWithParam<Config> {
   }
 
   // One cycle: the child's program, the cut, the remount, the check.
-  void Cycle(const Options& options, Totals* t) {
+  // A fault for crashfs: a random operation on a random kind of file fails once or twice.
+  std::string RandomFault() {
+    static const char* const kOps[] = {"write", "fsync", "open", "rename", "fallocate"};
+    static const char* const kNames[] = {".sst", ".log", "MANIFEST", "CURRENT", "dbtmp", "db"};
+    return std::string("fault ") + kOps[rnd_->Uniform(std::size(kOps))] + " " +
+           kNames[rnd_->Uniform(std::size(kNames))] + (rnd_->OneIn(2) ? " EIO " : " ENOSPC ") +
+           std::to_string(rnd_->Uniform(30)) + " " + std::to_string(1 + rnd_->Uniform(2));
+  }
+
+  // One cycle: the child's program (with a fault injected first, if with_fault), the
+  // cut, the remount, the check.
+  void Cycle(const Options& options, bool with_fault, Totals* t) {
+    std::string error, report, answer;
+    if (with_fault) {
+      ASSERT_TRUE(fs_->Command(RandomFault(), &answer, &error)) << error;
+      t->faults++;
+    }
     std::vector<Step> steps;
     const uint64_t n = 20 + rnd_->Uniform(rnd_->OneIn(3) ? 3000 : 400);
     for (uint64_t i = 0; i < n; i++) {
@@ -265,7 +314,7 @@ class CrashFsPowerLossTest : public ::testing::TestWithParam<Config> {
     ASSERT_GE(child, 0);
     if (child == 0) {
       ::close(fds[0]);
-      RunChild(options, path_, steps, history_, fds[1]);
+      RunChild(options, path_, steps, history_, fds[1], with_fault);
     }
     ::close(fds[1]);
     uint64_t acks = 0;
@@ -275,16 +324,23 @@ class CrashFsPowerLossTest : public ::testing::TestWithParam<Config> {
     if (!alive) {  // the child died before the cut: a failed open or write
       ::waitpid(child, &status, 0);
       ::close(fds[0]);
-      FAIL() << "the child exited before the power loss, status " << status << " after " << acks
-             << " acknowledgements";
+      // Only an open that an injected fault failed may end the child early.
+      ASSERT_TRUE(with_fault && WIFEXITED(status) && WEXITSTATUS(status) == 2)
+          << "the child exited before the power loss, status " << status << " after " << acks
+          << " acknowledgements";
+      t->failures++;
     }
-    if (pause_first) std::this_thread::sleep_for(std::chrono::microseconds(pause_us));
-    std::string error, report;
+    if (alive && pause_first) std::this_thread::sleep_for(std::chrono::microseconds(pause_us));
     ASSERT_TRUE(fs_->Cut(kModes[mode], loss_seed, &error)) << error;
-    ::kill(child, SIGKILL);
-    ReadAcks(fds[0], steps, UINT64_MAX, &acks, &done, t);  // those sent before it died
-    ::close(fds[0]);
-    ::waitpid(child, &status, 0);
+    if (with_fault) {
+      ASSERT_TRUE(fs_->Command("clear", &answer, &error)) << error;
+    }
+    if (alive) {
+      ::kill(child, SIGKILL);
+      ReadAcks(fds[0], steps, UINT64_MAX, &acks, &done, t);  // those sent before it died
+      ::close(fds[0]);
+      ::waitpid(child, &status, 0);
+    }
     history_.PowerLost();
     t->cycles++;
     t->by_mode[mode]++;
@@ -327,6 +383,8 @@ class CrashFsPowerLossTest : public ::testing::TestWithParam<Config> {
     NoteFiles(t);
   }
 
+  void RunCycles(bool with_fault, int default_cycles);
+
   std::unique_ptr<crashfs::CrashFs> fs_;
   std::unique_ptr<Random> rnd_;
   std::unique_ptr<DB> db_;
@@ -334,15 +392,14 @@ class CrashFsPowerLossTest : public ::testing::TestWithParam<Config> {
   std::string path_;
 };
 
-constexpr int kCyclesPerDatabase = 10;
-
-TEST_P(CrashFsPowerLossTest, EveryCycleRecoversAPrefixWithEverySyncedWrite) {
+// Cycles on one configuration; a fault injected before each cycle when with_fault.
+void CrashFsPowerLossTest::RunCycles(bool with_fault, int default_cycles) {
   const Config& config = GetParam();
   const Options options = MakeOptions(config);
   const uint64_t seed = test::RandomSeed();
   rnd_ = std::make_unique<Random>(seed);
   const char* env = std::getenv("LSMDB_CRASHFS_CYCLES");
-  const int cycles = env != nullptr && std::atoi(env) > 0 ? std::atoi(env) : 50;
+  const int cycles = env != nullptr && std::atoi(env) > 0 ? std::atoi(env) : default_cycles;
   Totals t;
   for (int c = 0; c < cycles; c++) {
     if (c % kCyclesPerDatabase == 0) {
@@ -353,9 +410,21 @@ TEST_P(CrashFsPowerLossTest, EveryCycleRecoversAPrefixWithEverySyncedWrite) {
       history_.Reset({});
     }
     SCOPED_TRACE("seed " + std::to_string(seed) + ", cycle " + std::to_string(c));
-    ASSERT_NO_FATAL_FAILURE(Cycle(options, &t));
+    ASSERT_NO_FATAL_FAILURE(Cycle(options, with_fault, &t));
   }
-  t.Print(config.name);
+  t.Print((std::string(config.name) + (with_fault ? " with faults" : "")).c_str());
+}
+
+TEST_P(CrashFsPowerLossTest, EveryCycleRecoversAPrefixWithEverySyncedWrite) {
+  RunCycles(/*with_fault=*/false, 50);
+}
+
+// Each cycle first injects a fault (an EIO or ENOSPC of a write, fsync, open, rename or
+// fallocate of a table, log, MANIFEST, CURRENT or the directory, once or twice, after up
+// to 29 such operations pass); the child reports the failure, calls Resume until it
+// succeeds and goes on. A write that failed must not appear once Resume succeeded.
+TEST_P(CrashFsPowerLossTest, FaultsThenPowerLossRecoverAPrefixWithEverySyncedWrite) {
+  RunCycles(/*with_fault=*/true, 25);
 }
 
 INSTANTIATE_TEST_SUITE_P(Configs, CrashFsPowerLossTest,

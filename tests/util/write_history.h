@@ -42,7 +42,11 @@ class History {
     ops_.push_back(std::move(op));
     return ops_.size() - 1;
   }
-  // Write i returned OK. Writes are issued one at a time, so all before it did too.
+  // Write i failed and must never appear (DB::Resume succeeded after it): it becomes a
+  // write of nothing.
+  void Forget(size_t i) { ops_[i].entries.clear(); }
+  // Write i returned OK. Writes are issued one at a time, so all before it did too
+  // (or were forgotten).
   void Acknowledge(size_t i) {
     acked_ = i + 1;
     if (ops_[i].sync) durable_ = i + 1;
