@@ -9,7 +9,7 @@ packages=(
   libsnappy-dev liblz4-dev libzstd-dev libxxhash-dev libedit-dev nlohmann-json3-dev
   libleveldb-dev librocksdb-dev
   python3-dev python3-pip python3-pytest python3-hypothesis python3-plyvel
-  tmux procps
+  tmux procps fuse3 libfuse3-dev
   redis-server redis-tools python3-redis nutcracker
 )
 

@@ -32,130 +32,14 @@
 #include "io/mem_file_system.h"
 #include "lsmdb/db.h"
 #include "tests/util/test_util.h"
+#include "tests/util/write_history.h"
 
 namespace lsmdb {
 namespace {
 
-using Model = std::map<std::string, std::string>;
-
-// One attempted write: a Put, a Delete or a batch, whose entries apply in order.
-struct WriteOp {
-  std::vector<std::pair<std::string, std::optional<std::string>>> entries;
-  bool sync = false;
-};
-
-// The writes attempted since the state last read back from the database, and how many of
-// them must survive.
-class History {
- public:
-  void Reset(Model base) {
-    base_ = std::move(base);
-    ops_.clear();
-    acked_ = durable_ = 0;
-    power_lost_ = false;
-  }
-  const Model& base() const { return base_; }
-  size_t size() const { return ops_.size(); }
-  const WriteOp& op(size_t i) const { return ops_[i]; }
-
-  size_t Attempt(WriteOp op) {
-    ops_.push_back(std::move(op));
-    return ops_.size() - 1;
-  }
-  // Write i returned OK. Writes are issued one at a time, so all before it did too.
-  void Acknowledge(size_t i) {
-    acked_ = i + 1;
-    if (ops_[i].sync) durable_ = i + 1;
-  }
-  // Flush() returned OK: every acknowledged write is durable.
-  void FlushSucceeded() { durable_ = acked_; }
-  void PowerLost() { power_lost_ = true; }
-  // Writes every crash must keep: after a power loss only durable ones.
-  size_t Required() const { return power_lost_ ? durable_ : acked_; }
-  size_t acked() const { return acked_; }
-  size_t durable() const { return durable_; }
-
-  // The largest p in [Required(), size()] such that base + ops[0, p) equals recovered;
-  // nullopt (with *why explaining) if there is none.
-  std::optional<size_t> MatchPrefix(const Model& recovered, std::string* why) const;
-
- private:
-  Model StateAt(size_t p) const {
-    Model m = base_;
-    for (size_t i = 0; i < p; i++) Apply(ops_[i], &m);
-    return m;
-  }
-  static void Apply(const WriteOp& op, Model* m) {
-    for (const auto& [k, v] : op.entries) {
-      if (v) {
-        (*m)[k] = *v;
-      } else {
-        m->erase(k);
-      }
-    }
-  }
-
-  Model base_;
-  std::vector<WriteOp> ops_;
-  size_t acked_ = 0;
-  size_t durable_ = 0;
-  bool power_lost_ = false;
-};
-
-std::optional<size_t> History::MatchPrefix(const Model& recovered, std::string* why) const {
-  // Walk the prefixes, keeping the number of keys whose value differs from recovered.
-  Model cur = base_;
-  auto differs = [&](const std::string& k) -> size_t {
-    auto a = cur.find(k);
-    auto b = recovered.find(k);
-    if (a == cur.end() || b == recovered.end()) return (a == cur.end()) != (b == recovered.end());
-    return a->second != b->second;
-  };
-  size_t mismatches = 0;
-  for (const auto& [k, v] : cur) mismatches += differs(k);
-  for (const auto& [k, v] : recovered) mismatches += cur.count(k) == 0;
-  std::optional<size_t> match;
-  size_t closest = 0, closest_mismatches = SIZE_MAX;
-  for (size_t p = 0;; p++) {
-    if (mismatches == 0 && p >= Required()) match = p;
-    if (mismatches < closest_mismatches) {
-      closest_mismatches = mismatches;
-      closest = p;
-    }
-    if (p == ops_.size()) break;
-    for (const auto& [k, v] : ops_[p].entries) {
-      mismatches -= differs(k);
-      if (v) {
-        cur[k] = *v;
-      } else {
-        cur.erase(k);
-      }
-      mismatches += differs(k);
-    }
-  }
-  if (match) return match;
-  *why = "no prefix in [" + std::to_string(Required()) + ", " + std::to_string(ops_.size()) +
-         "] of the attempted writes matches the database (acknowledged " + std::to_string(acked_) +
-         ", durable " + std::to_string(durable_) + "); closest prefix " + std::to_string(closest) +
-         " differs in " + std::to_string(closest_mismatches) + " keys:";
-  Model best = StateAt(closest);
-  int shown = 0;
-  for (const auto& [k, v] : best) {
-    auto r = recovered.find(k);
-    if (shown < 3 && (r == recovered.end() || r->second != v)) {
-      *why += " [" + k + ": expected " + std::to_string(v.size()) + " bytes, " +
-              (r == recovered.end() ? "absent" : "got other bytes") + "]";
-      shown++;
-    }
-  }
-  for (const auto& [k, v] : recovered) {
-    if (shown < 6 && best.count(k) == 0) {
-      *why += " [" + k + ": unexpected]";
-      shown++;
-    }
-  }
-  return std::nullopt;
-}
+using test::History;
+using test::Model;
+using test::WriteOp;
 
 // Where a death at a file-system operation landed, by the kind of file.
 std::string FileKind(const std::string& path) {

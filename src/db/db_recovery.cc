@@ -14,6 +14,18 @@
 #include "wal/log_reader.h"
 
 namespace lsmdb {
+namespace {
+
+// The directory holding path ("." for a bare name).
+std::string ParentDir(const std::string& path) {
+  size_t end = path.size();
+  while (end > 1 && path[end - 1] == '/') end--;
+  const size_t slash = path.rfind('/', end - 1);
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+}  // namespace
 
 Status DBImpl::CheckNewDirectory() {
   // Refuse to scatter files through a directory that holds something else.
@@ -40,7 +52,11 @@ Status DBImpl::CheckNewDirectory() {
 
 Status DBImpl::Recover(VersionEdit* edit) {
   if (options_.create_if_missing) {
+    const bool existed = fs_->FileExists(dbname_);
     Status s = fs_->CreateDirIfMissing(dbname_);
+    // A new directory's own name must be synced too, or a power loss can take the whole
+    // database with it, synced writes and all.
+    if (s.ok() && !existed) s = fs_->SyncDir(ParentDir(dbname_));
     if (!s.ok()) return s;
   } else if (!fs_->FileExists(dbname_)) {
     return Status::InvalidArgument(dbname_, "does not exist (create_if_missing is false)");
