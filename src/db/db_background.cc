@@ -49,6 +49,9 @@ bool DBImpl::WarmNextTable() {
     FileMetaData meta;
     meta.number = live->number;
     meta.file_size = live->file_size;
+    meta.smallest = live->smallest;  // the table cache checks the table's identity
+    meta.largest = live->largest;
+    meta.num_entries = live->num_entries;
     mu_.Unlock();
     table_cache_->Warm(meta);
     mu_.Lock();

@@ -64,7 +64,31 @@ TableCache::TableCache(std::string dbname, FileSystem* fs, const InternalKeyComp
 
 TableCache::~TableCache() = default;
 
-Status TableCache::FindTable(uint64_t number, uint64_t file_size, Cache::Handle** handle) {
+namespace {
+
+// Corruption if the table's properties contradict the MANIFEST's record of the file.
+// Fields the record lacks (empty keys, no entry count) are not compared.
+Status CheckIdentity(const std::string& fname, const FileMetaData& file,
+                     const TableProperties& props) {
+  const char* what = nullptr;
+  if (!file.smallest.empty() && props.smallest_key != file.smallest) {
+    what = "first key";
+  } else if (!file.largest.empty() && props.largest_key != file.largest) {
+    what = "last key";
+  } else if (file.num_entries != 0 && props.num_entries != file.num_entries) {
+    what = "entry count";
+  }
+  if (what == nullptr) return Status::OK();
+  return Status::Corruption(fname, std::string("the table's ") + what +
+                                       " differs from its MANIFEST record (another table "
+                                       "in its place?)");
+}
+
+}  // namespace
+
+Status TableCache::FindTable(const FileMetaData& meta, Cache::Handle** handle) {
+  const uint64_t number = meta.number;
+  const uint64_t file_size = meta.file_size;
   char key_buf[8];
   EncodeFixed64(key_buf, number);
   std::string_view key(key_buf, sizeof(key_buf));
@@ -87,6 +111,7 @@ Status TableCache::FindTable(uint64_t number, uint64_t file_size, Cache::Handle*
   topts.paranoid_checks = paranoid_checks_;
   std::unique_ptr<Table> table;
   s = Table::Open(topts, std::move(file), file_size, &table);
+  if (s.ok()) s = CheckIdentity(fname, meta, table->properties());
   if (!s.ok()) return s;  // errors are not cached: a later read retries
   *handle = cache_->Insert(key, table.release(), 1, &DeleteTable);
   return Status::OK();
@@ -100,7 +125,7 @@ std::unique_ptr<InternalIterator> TableCache::NewIterator(const ReadOptions& opt
                                            options);
   }
   Cache::Handle* handle = nullptr;
-  Status s = FindTable(file.number, file.file_size, &handle);
+  Status s = FindTable(file, &handle);
   if (!s.ok()) return NewEmptyIterator(s);
   auto* table = static_cast<Table*>(cache_->Value(handle));
   if (file.pin.TryPin(&pin_owner_, handle)) return std::make_unique<TableIterator>(table, options);
@@ -114,7 +139,7 @@ Status TableCache::Get(
     return static_cast<const Table*>(cache_->Value(pinned))->Get(options, ikey, handle_result);
   }
   Cache::Handle* handle = nullptr;
-  Status s = FindTable(file.number, file.file_size, &handle);
+  Status s = FindTable(file, &handle);
   if (!s.ok()) return s;
   auto* table = static_cast<Table*>(cache_->Value(handle));
   s = table->Get(options, ikey, handle_result);
@@ -124,7 +149,7 @@ Status TableCache::Get(
 
 Status TableCache::Verify(const FileMetaData& file) {
   Cache::Handle* handle = nullptr;
-  Status s = FindTable(file.number, file.file_size, &handle);
+  Status s = FindTable(file, &handle);
   if (!s.ok()) return s;
   s = static_cast<Table*>(cache_->Value(handle))->VerifyChecksums();
   cache_->Release(handle);
@@ -133,7 +158,7 @@ Status TableCache::Verify(const FileMetaData& file) {
 
 void TableCache::Warm(const FileMetaData& file) {
   Cache::Handle* handle = nullptr;
-  if (!FindTable(file.number, file.file_size, &handle).ok()) return;
+  if (!FindTable(file, &handle).ok()) return;
   static_cast<Table*>(cache_->Value(handle))->Warm();
   cache_->Release(handle);
 }

@@ -62,7 +62,10 @@ class TableCache {
   size_t OpenTables() const { return cache_->TotalCharge(); }
 
  private:
-  Status FindTable(uint64_t number, uint64_t file_size, Cache::Handle** handle);
+  // Opens (or finds open) the table of file. On open, the table's own record of itself
+  // (its properties: first and last key, entry count) must match file's: a mismatch is
+  // Corruption naming the file (another table put in its place).
+  Status FindTable(const FileMetaData& file, Cache::Handle** handle);
 
   const std::string dbname_;
   FileSystem* const fs_;
