@@ -13,6 +13,7 @@
 
 #include "tests/cli/cli_runner.h"
 #include "tests/util/test_util.h"
+#include "util/crc32c.h"
 
 namespace lsmdb::test {
 namespace {
@@ -109,6 +110,33 @@ TEST_F(InspectTest, DumpWal) {
                        "{\"type\": \"record\", \"offset\": 21, \"seq\": 4, \"count\": 1, "
                        "\"bytes\": 15, \"updates\": [{\"op\": \"del\", \"key\": \"b\"}]}\n"))
       << r.out;
+}
+
+// A sync mark (docs/format/wal.md §2: a count-0 batch header with tag 'S') is shown as
+// one, not as a link.
+TEST_F(InspectTest, DumpWalShowsSyncMarks) {
+  MakeDatabase();
+  const std::string log = Path(".log");
+  std::string payload(12, '\0');  // fixed64 0 | fixed32 count 0
+  payload.push_back('S');
+  std::string typed(1, '\x01');  // kFull
+  typed += payload;
+  const uint32_t crc = crc32c::Mask(crc32c::Value(typed));
+  std::string fragment;
+  for (int i = 0; i < 4; i++) fragment.push_back(static_cast<char>((crc >> (8 * i)) & 0xff));
+  fragment.push_back(static_cast<char>(payload.size()));
+  fragment.push_back('\0');
+  fragment += typed;
+  Write(log, Read(log) + fragment);
+  CliResult r = RunCli({"dump", "wal", log});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.out,
+                       "sync mark at offset 43: every older log still needed was "
+                       "synced before it\n"))
+      << r.out;
+  EXPECT_FALSE(Contains(r.out, "link at offset 43")) << r.out;
+  r = RunCli({"dump", "wal", "--json", log});
+  EXPECT_TRUE(Contains(r.out, "{\"type\": \"sync_mark\", \"offset\": 43}\n")) << r.out;
 }
 
 TEST_F(InspectTest, DumpWalWithPuts) {

@@ -111,6 +111,14 @@ Status DumpWal(const std::string& path, const DumpOptions& options, FILE* out) {
     bool is_link = false;
     LogLink link;
     const Status ls = DecodeLogLink(record, &is_link, &link);
+    if (is_link && link.kind == LogLink::Kind::kSyncMark) {
+      DumpLine(json, "sync_mark")
+          .Text("sync mark at offset ")
+          .Num("offset", offset)
+          .Text(": every older log still needed was synced before it")
+          .Print(out);
+      continue;
+    }
     if (is_link) {
       DumpLine line(json, "link");
       line.Text("link at offset ").Num("offset", offset);
