@@ -48,9 +48,9 @@ std::map<std::string, std::string> Listing(const std::string& dir) {
     const std::string bytes = ReadWhole(e.path());
     struct stat st;
     stat(e.path().c_str(), &st);
-    out[e.path().filename().string()] =
-        std::to_string(bytes.size()) + " " + std::to_string(st.st_mode) + " " +
-        std::to_string(crc32c::Value(bytes.data(), bytes.size()));
+    out[e.path().filename().string()] = std::to_string(bytes.size()) + " " +
+                                        std::to_string(st.st_mode) + " " +
+                                        std::to_string(crc32c::Value(bytes.data(), bytes.size()));
   }
   return out;
 }

@@ -226,10 +226,6 @@ struct LinkVerdict {
   Status why;  // Corruption naming the log, for kShort, kShortSynced and kManifestLost
 };
 
-}  // namespace
-
-namespace {
-
 // The end of the logs replayed so far, which the next log's link judges.
 struct PendingEnd {
   LogEnd end = LogEnd::kClean;
