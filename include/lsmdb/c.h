@@ -171,6 +171,12 @@ LSMDB_EXPORT void lsmdb_writeoptions_set_disable_wal(lsmdb_writeoptions_t* optio
  * the handle, owned by the caller and closed with lsmdb_close; NULL on failure (then
  * *errptr holds why). The options handle may be destroyed right after the call. */
 LSMDB_EXPORT lsmdb_t* lsmdb_open(const lsmdb_options_t* options, const char* name, char** errptr);
+/* Opens the database in directory name for reading only (lsmdb::DB::OpenForReadOnly):
+ * writes nothing, takes no lock, works on a read-only directory and beside a writer, and
+ * sees the database as of the call. Writes, lsmdb_flush and lsmdb_compact_range on the
+ * handle fail with "Not supported: ...". Closed with lsmdb_close. */
+LSMDB_EXPORT lsmdb_t* lsmdb_open_for_read_only(const lsmdb_options_t* options, const char* name,
+                                               char** errptr);
 /* Waits for background work, then closes the database and frees the handle. NULL is
  * allowed. REQUIRES: every iterator of db destroyed and every snapshot released; a
  * close that finds one still alive prints a message to stderr and aborts the process

@@ -1,7 +1,8 @@
 // DB: a persistent, ordered map from byte-string keys to byte-string values.
 //
 // Thread-safety: a DB is safe to use from many threads at once without external
-// synchronisation. Only one DB (in any process) may have a database directory open.
+// synchronisation. Only one DB (in any process) may have a database directory open for
+// writing (DB::Open); read-only handles (DB::OpenForReadOnly) may be open beside it.
 #ifndef LSMDB_DB_H_
 #define LSMDB_DB_H_
 
@@ -33,6 +34,30 @@ class LSMDB_EXPORT DB {
   // the directory too: deleting LOCK while the database is open does not let a second
   // handle (in this process or another) open it.
   static Status Open(const Options& options, const std::string& path, std::unique_ptr<DB>* db);
+
+  // Opens the database in path for reading only. It writes nothing at all: no LOCK, no
+  // log, no MANIFEST or CURRENT, no LOG file, no deletion, no flush or compaction, so it
+  // works on a read-only directory or file system, and takes no lock: any number of
+  // read-only handles, in any process, may be open beside one writer (DB::Open). The
+  // handle sees the database as of one moment during this call: the tables and the live
+  // logs, whose writes are replayed into memtables held in memory (as much memory as the
+  // logs hold). Writes made later by a writer are not seen; open again to see them. An
+  // incomplete record at the end of the newest log (a writer's append in progress) is
+  // left out without an error; other damage is judged as Open judges it
+  // (Options::wal_recovery_mode). If a writer replaces the MANIFEST or deletes a file
+  // while this call reads them, it starts again.
+  // Put, Delete, Write, Flush and CompactRange return NotSupported; reads, iterators,
+  // snapshots and properties work as on a writable handle. create_if_missing and
+  // error_if_exists are ignored. Errors: InvalidArgument for bad options, a missing
+  // directory, a directory with no database (no CURRENT), or another comparator;
+  // IOError for a file that cannot be read (a permission error says "Permission
+  // denied"); Corruption for damaged files.
+  // Beside a writer: the tables the open state needs are opened by this call (up to half
+  // of max_open_files); a read reaching a table a writer's compaction deleted since, and
+  // that was not open, fails with an error naming it ("table file is missing"), never
+  // gives a wrong answer.
+  static Status OpenForReadOnly(const Options& options, const std::string& path,
+                                std::unique_ptr<DB>* db);
 
   DB() = default;
   DB(const DB&) = delete;

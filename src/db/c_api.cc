@@ -45,13 +45,8 @@ const char* Bytes(std::string_view bytes, size_t* len) {
   return bytes.data();
 }
 
-}  // namespace
-
-extern "C" {
-
-// ---- Opening, closing, destroying, repairing ----
-
-lsmdb_t* lsmdb_open(const lsmdb_options_t* options, const char* name, char** errptr) {
+lsmdb_t* OpenWith(decltype(&lsmdb::DB::Open) open, const lsmdb_options_t* options, const char* name,
+                  char** errptr) {
   lsmdb_t* result = nullptr;
   Run(errptr, [&] {
     lsmdb::Options opts;
@@ -59,7 +54,7 @@ lsmdb_t* lsmdb_open(const lsmdb_options_t* options, const char* name, char** err
     if (!s.ok()) return s;
     if (name == nullptr) return NullArgument("name");
     std::unique_ptr<lsmdb::DB> db;
-    s = lsmdb::DB::Open(opts, name, &db);
+    s = open(opts, name, &db);
     if (!s.ok()) return s;
     auto handle = std::make_unique<lsmdb_t>();
     handle->rep = std::move(db);
@@ -67,6 +62,20 @@ lsmdb_t* lsmdb_open(const lsmdb_options_t* options, const char* name, char** err
     return Status::OK();
   });
   return result;
+}
+
+}  // namespace
+
+extern "C" {
+
+// ---- Opening, closing, destroying, repairing ----
+
+lsmdb_t* lsmdb_open(const lsmdb_options_t* options, const char* name, char** errptr) {
+  return OpenWith(&lsmdb::DB::Open, options, name, errptr);
+}
+
+lsmdb_t* lsmdb_open_for_read_only(const lsmdb_options_t* options, const char* name, char** errptr) {
+  return OpenWith(&lsmdb::DB::OpenForReadOnly, options, name, errptr);
 }
 
 void lsmdb_close(lsmdb_t* db) {

@@ -111,6 +111,7 @@ Status DBImpl::RunCompaction(std::unique_ptr<Compaction> c) {
 }
 
 Status DBImpl::CompactRange(const std::string_view* begin, const std::string_view* end) {
+  if (read_only_) return CheckWritable("CompactRange");
   // Everything in the memtables goes to tables first.
   Status s = Flush();
   if (!s.ok()) return s;

@@ -23,8 +23,9 @@ namespace {
 constexpr int kNonTableFiles = 10;
 }  // namespace
 
-DBImpl::DBImpl(const Options& options, std::string dbname)
+DBImpl::DBImpl(const Options& options, std::string dbname, bool read_only)
     : options_(SanitizeOptions(options)),
+      read_only_(read_only),
       dbname_(std::move(dbname)),
       fs_(options_.file_system.get()),
       icmp_(options_.comparator),

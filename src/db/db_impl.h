@@ -52,7 +52,8 @@ struct ReadView {
 
 class DBImpl final : public DB {
  public:
-  DBImpl(const Options& options, std::string dbname);
+  // read_only: the handle of DB::OpenForReadOnly (db_readonly.cc), which writes nothing.
+  DBImpl(const Options& options, std::string dbname, bool read_only = false);
   ~DBImpl() override;
 
   Status Put(const WriteOptions& options, std::string_view key, std::string_view value) override;
@@ -69,6 +70,9 @@ class DBImpl final : public DB {
 
   // Opens or creates the database files and replays the logs. Called once, by DB::Open.
   Status Open();
+  // Reads the database as it is, writing nothing: the MANIFEST, then the live logs into
+  // memtables held in memory (db_readonly.cc). Called once, by DB::OpenForReadOnly.
+  Status OpenReadOnly();
 
  private:
   // True if snapshot was made by this DB (its owner is never changed: no lock needed).
@@ -104,6 +108,12 @@ class DBImpl final : public DB {
   // Reads one log, applying the batches before its first report (its link is skipped:
   // ReplayLogs checked it).
   Status ReplayLog(uint64_t log_number, LogReplay* result, VersionEdit* edit) REQUIRES(mu_);
+  // Read-only: the newest log, which a writer may be appending to as it is read. Damage
+  // is read again until it stays where it is (a record being written moves on); an
+  // incomplete record at the end is a write in progress, not reported (db_readonly.cc).
+  Status ReplayNewestLog(uint64_t log_number, LogReplay* result, VersionEdit* edit) REQUIRES(mu_);
+  // The error of a write to a read-only handle (NotSupported), or OK.
+  Status CheckWritable(std::string_view what) const;
   // With a torn MANIFEST tail: Corruption if a table the MANIFEST names is missing.
   Status CheckTornManifest(const std::vector<std::string>& names) REQUIRES(mu_);
   Status WriteLevel0Table(MemTable* mem, VersionEdit* edit) REQUIRES(mu_);
@@ -183,6 +193,8 @@ class DBImpl final : public DB {
   std::string StatsString() REQUIRES(mu_);
 
   const Options options_;  // sanitized: comparator and file_system are set
+  // Opened by DB::OpenForReadOnly: no log, no background threads, every write refused.
+  const bool read_only_;
   const std::string dbname_;
   FileSystem* const fs_;
   const InternalKeyComparator icmp_;

@@ -8,6 +8,7 @@
 #include "db/builder.h"
 #include "db/db_impl.h"
 #include "db/log_link.h"
+#include "db/log_replay.h"
 #include "db/recovery_policy.h"
 #include "db/write_batch_internal.h"
 #include "version/filename.h"
@@ -241,22 +242,6 @@ struct LinkVerdict {
   Status why;  // Corruption naming the log, for kShort, kShortSynced and kManifestLost
 };
 
-}  // namespace
-
-struct LogReplay {
-  std::string fname;
-  LogEnd end = LogEnd::kClean;
-  Status report;  // the first report: Corruption naming the file and offset
-  uint64_t report_offset = 0;
-  size_t report_bytes = 0;
-  uint64_t applied = 0;  // batches applied
-  uint64_t left = 0;     // batches after the first report, not applied
-  bool any_batch = false;
-  SequenceNumber last = 0;  // the last sequence applied
-};
-
-namespace {
-
 // The end of the logs replayed so far, which the next log's link judges.
 struct PendingEnd {
   LogEnd end = LogEnd::kClean;
@@ -454,8 +439,10 @@ Status DBImpl::ReplayLogs(const std::vector<uint64_t>& logs, SequenceNumber* max
       }
     }
     LogReplay r;
-    Status s = ReplayLog(logs[i], &r, edit);
+    Status s =
+        read_only_ && is_last ? ReplayNewestLog(logs[i], &r, edit) : ReplayLog(logs[i], &r, edit);
     if (!s.ok()) return s;
+    if (read_only_ && !r.mem->empty()) imm_.push_front(Immutable{r.mem, logs[i]});
     if (r.any_batch) {
       chain.started = true;
       chain.last = std::max(chain.last, r.last);
@@ -522,7 +509,7 @@ Status DBImpl::ReplayLog(uint64_t log_number, LogReplay* result, VersionEdit* ed
     result->applied++;
     result->any_batch = true;
     result->last = std::max(result->last, WriteBatchInternal::Sequence(&batch) + batch.Count() - 1);
-    if (mem->ApproximateMemoryUsage() > options_.write_buffer_size) {
+    if (!read_only_ && mem->ApproximateMemoryUsage() > options_.write_buffer_size) {
       s = WriteLevel0Table(mem.get(), edit);
       if (!s.ok()) return s;
       mem = std::make_shared<MemTable>(icmp_);
@@ -538,7 +525,11 @@ Status DBImpl::ReplayLog(uint64_t log_number, LogReplay* result, VersionEdit* ed
     result->report_bytes = reporter.bytes;
   }
   info_log_->Log("recovery: replayed %" PRIu64 " records from %s", result->applied, fname.c_str());
-  if (!mem->empty()) s = WriteLevel0Table(mem.get(), edit);
+  if (read_only_) {
+    result->mem = std::move(mem);  // kept in memory: a read-only open writes no table
+  } else if (!mem->empty()) {
+    s = WriteLevel0Table(mem.get(), edit);
+  }
   return s;
 }
 

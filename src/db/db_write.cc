@@ -52,6 +52,7 @@ Status DBImpl::Write(const WriteOptions& options, WriteBatch* batch) {
 }
 
 Status DBImpl::WriteValidated(const WriteOptions& options, WriteBatch* batch) {
+  if (read_only_) return CheckWritable("Write");
   if (options.sync && options.disable_wal) {
     return Status::InvalidArgument("WriteOptions: sync and disable_wal together");
   }
@@ -304,6 +305,7 @@ Status DBImpl::SwitchMemTable(bool sync_old) {
 }
 
 Status DBImpl::Flush() {
+  if (read_only_) return CheckWritable("Flush");
   Writer w(&mu_);  // a null batch asks the leader to switch the memtable
   MutexLock l(&mu_);
   writers_.push_back(&w);

@@ -17,6 +17,10 @@ std::unique_ptr<InfoLog> InfoLog::Open(FileSystem* fs, const std::string& path,
   return std::unique_ptr<InfoLog>(new InfoLog(std::move(file)));
 }
 
+std::unique_ptr<InfoLog> InfoLog::Discarding() {
+  return std::unique_ptr<InfoLog>(new InfoLog(nullptr));
+}
+
 InfoLog::~InfoLog() {
   MutexLock l(&mu_);
   if (file_) file_->Close().PermitUncheckedError();

@@ -20,6 +20,8 @@ class InfoLog {
   // returned log discards everything (logging never fails a database operation).
   static std::unique_ptr<InfoLog> Open(FileSystem* fs, const std::string& path,
                                        const std::string& old_path);
+  // A log that discards everything and touches no file (a read-only open).
+  static std::unique_ptr<InfoLog> Discarding();
   ~InfoLog();
 
   void Log(const char* format, ...) __attribute__((format(printf, 2, 3)));

@@ -156,6 +156,7 @@ Status VersionSet::Recover() {
   std::string manifest = dbname_ + "/" + current;
   std::unique_ptr<SequentialFile> file;
   s = fs_->NewSequentialFile(manifest, &file);
+  if (s.IsIOError()) return s;  // a permission error is not damage
   if (!s.ok()) {
     return Status::Corruption(manifest, "named by CURRENT but unreadable: " + s.ToString());
   }

@@ -47,19 +47,22 @@ constexpr char kUsage[] =
     "PATH defaults to $LSMDB_PATH, else ~/.lsmdb. A PATH is a database that exists, or a\n"
     "path with a '/' (./mydb): a bare word that is neither is taken for a mistyped\n"
     "command. The shell creates the database if it is missing, and so do put, delete,\n"
-    "load, flush and compact; reading commands never create one.\n"
+    "load, flush and compact. Reading commands (get, scan, count, stats, property,\n"
+    "export) open it read-only: they never create one, change nothing in its directory,\n"
+    "and work on a read-only copy and beside a process writing it.\n"
     "\n"
     "  --create       open the shell on PATH, creating it, even if PATH is a bare word\n"
     "  --keep-going   (shell reading a script) run every line even after an error\n"
     "  --no-timing    (shell on a terminal) do not print the time each command took\n"
+    "  --read-only    open the shell read-only: writes are refused, nothing changes\n"
     "  --version      print the version\n"
     "\n"
     "Arguments on the command line are taken byte for byte; the shell's quotes and\n"
     "escapes apply only to lines the shell reads.\n"
     "\n";
 
-const std::vector<std::string_view> kGlobalOptions = {"db",        "keep-going", "create",
-                                                      "no-timing", "version",    "help"};
+const std::vector<std::string_view> kGlobalOptions = {
+    "db", "keep-going", "create", "no-timing", "read-only", "version", "help"};
 
 int UsageError(const std::string& message) {
   std::fprintf(stderr, "lsmdb: %s\n", message.c_str());
@@ -75,7 +78,8 @@ std::string DefaultDbPath() {
 bool ContainsLock(std::string_view message) {
   std::string lower(message);
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower.find("lock") != std::string::npos;
+  // The engine's words for a lock held by another handle; not a path naming LOCK.
+  return lower.find("is locked") != std::string::npos;
 }
 
 // True if path is a directory holding a CURRENT file: a database to open, not a typo.
@@ -91,16 +95,18 @@ struct Globals {
   bool keep_going = false;
   bool create = false;
   bool timing = true;
+  bool read_only = false;
   Options options;
 };
 
-// Opens the database at path, creating it if create is set. Prints the reason (and what
-// to do next) and returns false on failure.
-bool OpenDatabase(const std::string& path, bool create, bool announce, Options options,
-                  std::unique_ptr<DB>* db) {
+// Opens the database at path, creating it if create is set; with read_only, by
+// DB::OpenForReadOnly, which changes nothing in the directory (and never creates). Prints
+// the reason (and what to do next) and returns false on failure.
+bool OpenDatabase(const std::string& path, bool create, bool read_only, bool announce,
+                  Options options, std::unique_ptr<DB>* db) {
   struct stat st;
   bool exists = false;
-  create = create || options.create_if_missing;
+  create = !read_only && (create || options.create_if_missing);
   if (stat(path.c_str(), &st) == 0) {
     if (!S_ISDIR(st.st_mode)) {
       std::fprintf(stderr, "lsmdb: %s: not a database (it is a file, not a directory)\n",
@@ -116,9 +122,9 @@ bool OpenDatabase(const std::string& path, bool create, bool announce, Options o
     return false;
   }
   options.create_if_missing = create;
-  const Status s = DB::Open(options, path, db);
+  const Status s = read_only ? DB::OpenForReadOnly(options, path, db) : DB::Open(options, path, db);
   if (!s.ok()) {
-    if ((s.IsIOError() || s.IsBusy()) && ContainsLock(s.message())) {
+    if (!read_only && (s.IsIOError() || s.IsBusy()) && ContainsLock(s.message())) {
       std::fprintf(stderr, "lsmdb: %s: database is locked by another process (%s)\n", path.c_str(),
                    s.ToString().c_str());
     } else if (s.IsCorruption()) {
@@ -127,7 +133,7 @@ bool OpenDatabase(const std::string& path, bool create, bool announce, Options o
                    "lsmdb: check it with `lsmdb verify %s`; `lsmdb repair %s` keeps what "
                    "can be read\n",
                    path.c_str(), s.ToString().c_str(), path.c_str(), path.c_str());
-    } else if (exists && !create && !IsDatabase(path)) {
+    } else if (s.IsInvalidArgument() && exists && !create && !IsDatabase(path)) {
       std::fprintf(stderr,
                    "lsmdb: %s: not an lsmdb database (no CURRENT file); put or load creates "
                    "one, or lsmdb --create %s\n",
@@ -156,7 +162,12 @@ int RunCommand(const std::vector<Token>& tokens, const Globals& globals) {
   std::unique_ptr<DB> db;
   const std::string path = globals.db_path.value_or(DefaultDbPath());
   if (!inv.help && spec->db_use != DbUse::kNone &&
-      !OpenDatabase(path, spec->db_use == DbUse::kWrite, false, globals.options, &db)) {
+      // Reading commands open read-only: they change nothing in the directory and work
+      // on a read-only copy and beside a running writer (unless --create_if_missing
+      // asks for a database to be created).
+      !OpenDatabase(path, spec->db_use == DbUse::kWrite,
+                    spec->db_use == DbUse::kRead && !globals.options.create_if_missing, false,
+                    globals.options, &db)) {
     return kExitFailed;
   }
   int status;
@@ -199,8 +210,10 @@ int ParseGlobals(const std::vector<Token>& tokens, Globals* g, std::vector<Token
       }
       if (value->empty()) return UsageError("--db needs a PATH");
       g->db_path = *value;
-    } else if (name == "keep-going" || name == "create" || name == "no-timing") {
+    } else if (name == "keep-going" || name == "create" || name == "no-timing" ||
+               name == "read-only") {
       if (value) return UsageError("--" + name + " takes no value");
+      if (name == "read-only") g->read_only = true;
       if (name == "keep-going") g->keep_going = true;
       if (name == "create") g->create = true;
       if (name == "no-timing") g->timing = false;
@@ -275,8 +288,9 @@ int Main(int argc, char** argv) {
   if (path.empty()) return UsageError("empty PATH");
 
   std::unique_ptr<DB> db;
-  if (!OpenDatabase(path, /*create=*/true, /*announce=*/isatty(STDIN_FILENO) == 1, globals.options,
-                    &db)) {
+  if (globals.read_only && globals.create) return UsageError("--read-only and --create conflict");
+  if (!OpenDatabase(path, /*create=*/!globals.read_only, globals.read_only,
+                    /*announce=*/isatty(STDIN_FILENO) == 1, globals.options, &db)) {
     return kExitFailed;
   }
   return RunShell(db.get(), ShellOptions{.keep_going = globals.keep_going,
