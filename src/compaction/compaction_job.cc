@@ -194,6 +194,8 @@ void CompactionJob::RunSubcompaction(Subcompaction* sub) {
     if (!s.ok()) break;
   }
   if (s.ok()) s = iter->status();
+  // The last key range carries the inputs' range tombstones (compaction_range_dels.h).
+  if (s.ok() && sub->limit == nullptr) s = AddInputRangeTombstones(out);
   if (s.ok() && out->has_open_table()) s = out->FinishTable();
   sub->status = s;
 }

@@ -33,6 +33,8 @@
 
 namespace lsmdb {
 
+class CompactionOutputs;
+
 struct CompactionStats {
   uint64_t bytes_read = 0;     // sizes of the input tables
   uint64_t bytes_written = 0;  // sizes of the output tables
@@ -84,6 +86,8 @@ class CompactionJob {
   std::unique_ptr<InternalIterator> NewInputIterator() const;
   void RunSubcompaction(Subcompaction* sub);
   uint64_t NewFileNumber();
+  // Writes the range tombstones of the inputs to out (compaction_range_dels.cc).
+  Status AddInputRangeTombstones(CompactionOutputs* out);
 
   const std::string dbname_;
   FileSystem* const fs_;
