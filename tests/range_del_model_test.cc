@@ -78,6 +78,47 @@ TEST_F(RangeDelModelTest, TombstoneOnlyMemtableSurvivesWalReplayAndFlush) {
   EXPECT_EQ(Get("k1"), "NOT_FOUND");
 }
 
+int TotalFiles(DB* db) {
+  int n = 0;
+  for (int level = 0; level < 7; level++) {
+    std::string v;
+    if (db->GetProperty("lsmdb.num-files-at-level" + std::to_string(level), &v)) {
+      n += std::stoi(v);
+    }
+  }
+  return n;
+}
+
+// Compaction drops what a tombstone covers, and the tombstone itself at the bottom, only
+// once no snapshot still sees the keys.
+TEST_F(RangeDelModelTest, CompactionReclaimsOnlyWhatNoSnapshotSees) {
+  Open();
+  WriteOptions wo;
+  for (int i = 0; i < 100; i++) ASSERT_TRUE(db_->Put(wo, "k" + std::to_string(1000 + i), "v").ok());
+  ASSERT_TRUE(db_->Flush().ok());
+  ASSERT_TRUE(db_->CompactRange(nullptr, nullptr).ok());
+  const Snapshot* snap = db_->GetSnapshot();
+  ASSERT_TRUE(db_->DeleteRange(wo, "k", "l").ok());
+  ASSERT_TRUE(db_->Flush().ok());
+  ASSERT_TRUE(db_->CompactRange(nullptr, nullptr).ok());
+  EXPECT_GT(TotalFiles(db_.get()), 0);  // the snapshot still sees the keys
+  EXPECT_EQ(Get("k1050", snap), "v");
+  EXPECT_EQ(Get("k1050"), "NOT_FOUND");
+  EXPECT_EQ(Scan(), "");
+  db_->ReleaseSnapshot(snap);
+  // A new tombstone over the same keys, flushed to L0, takes the L1 table in.
+  ASSERT_TRUE(db_->DeleteRange(wo, "k1000", "k1100").ok());
+  ASSERT_TRUE(db_->Flush().ok());
+  ASSERT_TRUE(db_->CompactRange(nullptr, nullptr).ok());
+  std::string sst;
+  db_->GetProperty("lsmdb.sstables", &sst);
+  EXPECT_EQ(TotalFiles(db_.get()), 0) << sst;  // keys and tombstone gone
+  EXPECT_EQ(Scan(), "");
+  Open();
+  EXPECT_EQ(Scan(), "");
+  EXPECT_EQ(Get("k1099"), "NOT_FOUND");
+}
+
 TEST_F(RangeDelModelTest, SeekIntoDeletedRange) {
   Open();
   WriteOptions wo;

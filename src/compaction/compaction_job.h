@@ -28,6 +28,7 @@
 #include "sstable/table_builder.h"
 #include "util/internal_key.h"
 #include "util/mutex.h"
+#include "util/range_tombstone.h"
 #include "version/table_cache.h"
 #include "version/version_edit.h"
 
@@ -40,10 +41,11 @@ struct CompactionStats {
   uint64_t bytes_written = 0;  // sizes of the output tables
   uint64_t input_files = 0;
   uint64_t output_files = 0;
-  uint64_t input_entries = 0;    // entries read
-  uint64_t dropped_entries = 0;  // entries read and not written
-  uint64_t micros = 0;           // wall time of Run
-  uint64_t subcompactions = 0;   // key ranges run in parallel (1: no split)
+  uint64_t input_entries = 0;            // entries read
+  uint64_t dropped_entries = 0;          // entries read and not written
+  uint64_t dropped_range_deletions = 0;  // input range tombstones not written
+  uint64_t micros = 0;                   // wall time of Run
+  uint64_t subcompactions = 0;           // key ranges run in parallel (1: no split)
 };
 
 class CompactionJob {
@@ -86,7 +88,12 @@ class CompactionJob {
   std::unique_ptr<InternalIterator> NewInputIterator() const;
   void RunSubcompaction(Subcompaction* sub);
   uint64_t NewFileNumber();
-  // Writes the range tombstones of the inputs to out (compaction_range_dels.cc).
+  // Range tombstones (compaction_range_dels.cc): LoadInputRangeTombstones reads those of
+  // the inputs; CoveredByRangeTombstone says whether an input tombstone hides an entry
+  // from every reader; AddInputRangeTombstones writes the ones still needed to out.
+  Status LoadInputRangeTombstones();
+  bool CoveredByRangeTombstone(std::string_view user_key, SequenceNumber seq) const;
+  bool CanDropRangeTombstone(const RangeTombstone& t) const;
   Status AddInputRangeTombstones(CompactionOutputs* out);
 
   const std::string dbname_;
@@ -103,6 +110,8 @@ class CompactionJob {
 
   std::vector<FileMetaData> outputs_;
   CompactionStats stats_;
+  std::vector<RangeTombstone> input_range_dels_;
+  std::shared_ptr<const FragmentedRangeTombstones> input_range_del_fragments_;
 };
 
 }  // namespace lsmdb

@@ -41,12 +41,23 @@ Status BuildTable(const std::string& dbname, FileSystem* fs, const TableOptions&
       meta->smallest_seq = std::min(meta->smallest_seq, t.seq);
       meta->largest_seq = std::max(meta->largest_seq, t.seq);
     }
-    if (meta->num_entries == 0) {
-      // A key range for the version's bookkeeping: the first tombstone's begin.
-      meta->smallest.clear();
-      AppendInternalKey(&meta->smallest, range_dels.front().begin, range_dels.front().seq,
-                        ValueType::kDeletion);
-      meta->largest = meta->smallest;
+    // An L0 table's key range also covers its tombstones, so that compacting it into L1
+    // takes in the tables holding what they hide (L0 ranges may overlap each other).
+    const Comparator* ucmp =
+        static_cast<const InternalKeyComparator*>(options.comparator)->user_comparator();
+    std::string_view lo = range_dels.front().begin, hi = range_dels.front().end;
+    for (const RangeTombstone& t : range_dels) {
+      if (ucmp->Compare(t.begin, lo) < 0) lo = t.begin;
+      if (ucmp->Compare(t.end, hi) > 0) hi = t.end;
+    }
+    std::string first, last;
+    AppendInternalKey(&first, lo, kMaxSequenceNumber, kValueTypeForSeek);
+    AppendInternalKey(&last, hi, kMaxSequenceNumber, kValueTypeForSeek);
+    if (meta->num_entries == 0 || options.comparator->Compare(first, meta->smallest) < 0) {
+      meta->smallest = first;
+    }
+    if (meta->num_entries == 0 || options.comparator->Compare(last, meta->largest) > 0) {
+      meta->largest = last;
     }
     meta->num_range_deletions = range_dels.size();
     builder.SetRangeTombstones(std::move(range_dels));
