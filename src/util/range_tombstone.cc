@@ -24,10 +24,9 @@ FragmentedRangeTombstones::FragmentedRangeTombstones(const std::vector<RangeTomb
                              return ucmp->Compare(a, b) == 0;
                            }),
                points.end());
-  std::sort(live.begin(), live.end(),
-            [&less](const RangeTombstone* a, const RangeTombstone* b) {
-              return less(a->begin, b->begin);
-            });
+  std::sort(live.begin(), live.end(), [&less](const RangeTombstone* a, const RangeTombstone* b) {
+    return less(a->begin, b->begin);
+  });
   // Sweep the points left to right with the tombstones that cover the current interval.
   std::vector<const RangeTombstone*> active;
   size_t next = 0;
@@ -49,10 +48,9 @@ FragmentedRangeTombstones::FragmentedRangeTombstones(const std::vector<RangeTomb
 const FragmentedRangeTombstones::Fragment* FragmentedRangeTombstones::FindFragment(
     std::string_view user_key) const {
   // The first fragment whose end is > user_key.
-  auto it = std::upper_bound(fragments_.begin(), fragments_.end(), user_key,
-                             [this](std::string_view k, const Fragment& f) {
-                               return ucmp_->Compare(k, f.end) < 0;
-                             });
+  auto it = std::upper_bound(
+      fragments_.begin(), fragments_.end(), user_key,
+      [this](std::string_view k, const Fragment& f) { return ucmp_->Compare(k, f.end) < 0; });
   if (it == fragments_.end() || ucmp_->Compare(user_key, it->begin) < 0) return nullptr;
   return &*it;
 }

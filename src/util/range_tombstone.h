@@ -43,8 +43,7 @@ class FragmentedRangeTombstones {
   FragmentedRangeTombstones() = default;
   // ucmp orders user keys and must outlive this object. Tombstones with begin >= end
   // are ignored.
-  FragmentedRangeTombstones(const std::vector<RangeTombstone>& tombstones,
-                            const Comparator* ucmp);
+  FragmentedRangeTombstones(const std::vector<RangeTombstone>& tombstones, const Comparator* ucmp);
 
   bool empty() const { return fragments_.empty(); }
   const std::vector<Fragment>& fragments() const { return fragments_; }
