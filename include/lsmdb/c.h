@@ -196,6 +196,11 @@ LSMDB_EXPORT void lsmdb_put(lsmdb_t* db, const lsmdb_writeoptions_t* options, co
 /* Removes key; succeeds whether or not the key existed. */
 LSMDB_EXPORT void lsmdb_delete(lsmdb_t* db, const lsmdb_writeoptions_t* options, const char* key,
                                size_t keylen, char** errptr);
+/* Removes every key k with begin <= k < end (the DB's comparator) with one record (a
+ * range tombstone). begin == end does nothing; begin after end is InvalidArgument. */
+LSMDB_EXPORT void lsmdb_delete_range(lsmdb_t* db, const lsmdb_writeoptions_t* options,
+                                     const char* begin, size_t beginlen, const char* end,
+                                     size_t endlen, char** errptr);
 /* Applies batch atomically. The batch is not changed and may be reused or destroyed.
  * A batch whose building went wrong (see lsmdb_writebatch_put) is rejected whole. */
 LSMDB_EXPORT void lsmdb_write(lsmdb_t* db, const lsmdb_writeoptions_t* options,
@@ -253,6 +258,10 @@ LSMDB_EXPORT void lsmdb_writebatch_put(lsmdb_writebatch_t* batch, const char* ke
                                        const char* val, size_t vallen);
 LSMDB_EXPORT void lsmdb_writebatch_delete(lsmdb_writebatch_t* batch, const char* key,
                                           size_t keylen);
+/* Queues a range deletion of [begin, end) (see lsmdb_delete_range); begin after end
+ * makes lsmdb_write reject the batch. */
+LSMDB_EXPORT void lsmdb_writebatch_delete_range(lsmdb_writebatch_t* batch, const char* begin,
+                                                size_t beginlen, const char* end, size_t endlen);
 /* Removes every update (and a remembered error). */
 LSMDB_EXPORT void lsmdb_writebatch_clear(lsmdb_writebatch_t* batch);
 /* Number of updates; 0 for NULL. */

@@ -73,6 +73,12 @@ class LSMDB_EXPORT DB {
   virtual Status Put(const WriteOptions& options, std::string_view key, std::string_view value) = 0;
   // Removes key; OK whether or not it existed.
   virtual Status Delete(const WriteOptions& options, std::string_view key) = 0;
+  // Removes every key k with begin <= k < end (per Options::comparator) with one record
+  // (a range tombstone), whatever the range holds. Reads, iterators and snapshots taken
+  // after it see none of those keys; snapshots taken before still see them. begin ==
+  // end is a no-op; begin > end is InvalidArgument. OK whether or not keys existed.
+  virtual Status DeleteRange(const WriteOptions& options, std::string_view begin,
+                             std::string_view end) = 0;
   // Applies the batch atomically. REQUIRES: batch != null.
   virtual Status Write(const WriteOptions& options, WriteBatch* batch) = 0;
 

@@ -24,6 +24,11 @@ class LSMDB_EXPORT WriteBatch {
     virtual ~Handler();
     virtual void Put(std::string_view key, std::string_view value) = 0;
     virtual void Delete(std::string_view key) = 0;
+    // A range deletion of [begin, end). A non-OK result stops Iterate, which returns it.
+    // Default: NotSupported (a handler written before range deletions existed).
+    virtual Status DeleteRange(std::string_view begin, std::string_view end);
+    // A merge operand for key. A non-OK result stops Iterate. Default: NotSupported.
+    virtual Status Merge(std::string_view key, std::string_view operand);
   };
 
   WriteBatch();
@@ -37,6 +42,10 @@ class LSMDB_EXPORT WriteBatch {
   // DB::Write, which then applies nothing of the batch.
   void Put(std::string_view key, std::string_view value);
   void Delete(std::string_view key);
+  // Removes every key k with begin <= k < end (the DB's comparator), as one record that
+  // costs the same whatever the range holds. begin == end deletes nothing; begin > end
+  // makes DB::Write reject the batch with InvalidArgument (applying nothing of it).
+  void DeleteRange(std::string_view begin, std::string_view end);
   // Appends the updates of other.
   void Append(const WriteBatch& other);
   void Clear();

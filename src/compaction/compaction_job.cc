@@ -44,6 +44,8 @@ uint64_t CompactionJob::NewFileNumber() {
 
 Status CompactionJob::Run() {
   const auto start_time = std::chrono::steady_clock::now();
+  const Status loaded = LoadInputRangeTombstones();
+  if (!loaded.ok()) return loaded;
   const std::vector<std::string> bounds = SubcompactionBoundaries();
   std::vector<Subcompaction> subs(bounds.size() + 1);
   for (size_t i = 0; i < subs.size(); i++) {
@@ -70,7 +72,9 @@ Status CompactionJob::Run() {
   for (const Subcompaction& sub : subs) any_output |= !sub.outputs->files().empty();
   if (s.ok() && any_output) s = fs_->SyncDir(dbname_);
 
+  const uint64_t dropped_range_deletions = stats_.dropped_range_deletions;
   stats_ = CompactionStats();
+  stats_.dropped_range_deletions = dropped_range_deletions;
   stats_.bytes_read = c_->TotalInputBytes();
   stats_.input_files = static_cast<uint64_t>(c_->num_input_files());
   for (Subcompaction& sub : subs) {
@@ -186,6 +190,7 @@ void CompactionJob::RunSubcompaction(Subcompaction* sub) {
         c.IsBaseLevelForKey(ikey.user_key)) {
       drop = true;  // hides nothing from anyone, and nothing lies below
     }
+    if (!drop && CoveredByRangeTombstone(ikey.user_key, ikey.sequence)) drop = true;
     if (drop) {
       sub->dropped_entries++;
       continue;
@@ -194,6 +199,8 @@ void CompactionJob::RunSubcompaction(Subcompaction* sub) {
     if (!s.ok()) break;
   }
   if (s.ok()) s = iter->status();
+  // The last key range carries the inputs' range tombstones (compaction_range_dels.h).
+  if (s.ok() && sub->limit == nullptr) s = AddInputRangeTombstones(out);
   if (s.ok() && out->has_open_table()) s = out->FinishTable();
   sub->status = s;
 }

@@ -28,20 +28,24 @@
 #include "sstable/table_builder.h"
 #include "util/internal_key.h"
 #include "util/mutex.h"
+#include "util/range_tombstone.h"
 #include "version/table_cache.h"
 #include "version/version_edit.h"
 
 namespace lsmdb {
+
+class CompactionOutputs;
 
 struct CompactionStats {
   uint64_t bytes_read = 0;     // sizes of the input tables
   uint64_t bytes_written = 0;  // sizes of the output tables
   uint64_t input_files = 0;
   uint64_t output_files = 0;
-  uint64_t input_entries = 0;    // entries read
-  uint64_t dropped_entries = 0;  // entries read and not written
-  uint64_t micros = 0;           // wall time of Run
-  uint64_t subcompactions = 0;   // key ranges run in parallel (1: no split)
+  uint64_t input_entries = 0;            // entries read
+  uint64_t dropped_entries = 0;          // entries read and not written
+  uint64_t dropped_range_deletions = 0;  // input range tombstones not written
+  uint64_t micros = 0;                   // wall time of Run
+  uint64_t subcompactions = 0;           // key ranges run in parallel (1: no split)
 };
 
 class CompactionJob {
@@ -84,6 +88,13 @@ class CompactionJob {
   std::unique_ptr<InternalIterator> NewInputIterator() const;
   void RunSubcompaction(Subcompaction* sub);
   uint64_t NewFileNumber();
+  // Range tombstones (compaction_range_dels.cc): LoadInputRangeTombstones reads those of
+  // the inputs; CoveredByRangeTombstone says whether an input tombstone hides an entry
+  // from every reader; AddInputRangeTombstones writes the ones still needed to out.
+  Status LoadInputRangeTombstones();
+  bool CoveredByRangeTombstone(std::string_view user_key, SequenceNumber seq) const;
+  bool CanDropRangeTombstone(const RangeTombstone& t) const;
+  Status AddInputRangeTombstones(CompactionOutputs* out);
 
   const std::string dbname_;
   FileSystem* const fs_;
@@ -99,6 +110,8 @@ class CompactionJob {
 
   std::vector<FileMetaData> outputs_;
   CompactionStats stats_;
+  std::vector<RangeTombstone> input_range_dels_;
+  std::shared_ptr<const FragmentedRangeTombstones> input_range_del_fragments_;
 };
 
 }  // namespace lsmdb

@@ -19,15 +19,8 @@ CompactionOutputs::~CompactionOutputs() { CloseAbandoned(); }
 Status CompactionOutputs::Add(std::string_view key, const ParsedInternalKey& parsed,
                               std::string_view value) {
   if (builder_ == nullptr) {
-    meta_ = FileMetaData();
-    meta_.number = new_file_number_();
-    created_.push_back(meta_.number);
-    Status s = fs_->NewWritableFile(TableFileName(dbname_, meta_.number), &file_);
+    Status s = OpenTable(key, parsed.sequence);
     if (!s.ok()) return s;
-    builder_ = std::make_unique<TableBuilder>(options_, file_.get());
-    meta_.smallest.assign(key);
-    meta_.smallest_seq = parsed.sequence;
-    meta_.largest_seq = parsed.sequence;
   }
   meta_.smallest_seq = std::min(meta_.smallest_seq, parsed.sequence);
   meta_.largest_seq = std::max(meta_.largest_seq, parsed.sequence);
@@ -35,6 +28,35 @@ Status CompactionOutputs::Add(std::string_view key, const ParsedInternalKey& par
   if (parsed.type == ValueType::kDeletion) meta_.num_deletions++;
   meta_.largest.assign(key);
   builder_->Add(key, value);
+  return builder_->status();
+}
+
+Status CompactionOutputs::OpenTable(std::string_view smallest, SequenceNumber seq) {
+  meta_ = FileMetaData();
+  meta_.number = new_file_number_();
+  created_.push_back(meta_.number);
+  Status s = fs_->NewWritableFile(TableFileName(dbname_, meta_.number), &file_);
+  if (!s.ok()) return s;
+  builder_ = std::make_unique<TableBuilder>(options_, file_.get());
+  meta_.smallest.assign(smallest);
+  meta_.smallest_seq = seq;
+  meta_.largest_seq = seq;
+  return Status::OK();
+}
+
+Status CompactionOutputs::AddRangeTombstones(std::vector<RangeTombstone> tombstones,
+                                             std::string_view anchor) {
+  if (builder_ == nullptr) {
+    Status s = OpenTable(anchor, tombstones.front().seq);
+    if (!s.ok()) return s;
+    meta_.largest.assign(anchor);
+  }
+  for (const RangeTombstone& t : tombstones) {
+    meta_.smallest_seq = std::min(meta_.smallest_seq, t.seq);
+    meta_.largest_seq = std::max(meta_.largest_seq, t.seq);
+  }
+  meta_.num_range_deletions = tombstones.size();
+  builder_->SetRangeTombstones(std::move(tombstones));
   return builder_->status();
 }
 

@@ -19,6 +19,7 @@
 #include "lsmdb/file_system.h"
 #include "sstable/table_builder.h"
 #include "util/internal_key.h"
+#include "util/range_tombstone.h"
 #include "version/version_edit.h"
 
 namespace lsmdb {
@@ -41,6 +42,12 @@ class CompactionOutputs {
   // REQUIRES: key parses as `parsed` and sorts after every key added before.
   Status Add(std::string_view key, const ParsedInternalKey& parsed, std::string_view value);
 
+  // Puts tombstones in the range-deletion block of the open table, first opening one if
+  // there is none: a table of range tombstones only, whose key range is anchor (an
+  // internal key the caller chooses where no other table of the output level lies).
+  // REQUIRES: !tombstones.empty(); called at most once per table.
+  Status AddRangeTombstones(std::vector<RangeTombstone> tombstones, std::string_view anchor);
+
   // Completes the open table (finish, sync, close) and records it in files().
   // REQUIRES: has_open_table().
   Status FinishTable();
@@ -54,6 +61,7 @@ class CompactionOutputs {
 
  private:
   void CloseAbandoned();
+  Status OpenTable(std::string_view smallest, SequenceNumber seq);
 
   const std::string dbname_;
   FileSystem* const fs_;

@@ -139,6 +139,19 @@ void lsmdb_delete(lsmdb_t* db, const lsmdb_writeoptions_t* options, const char* 
   });
 }
 
+void lsmdb_delete_range(lsmdb_t* db, const lsmdb_writeoptions_t* options, const char* begin,
+                        size_t beginlen, const char* end, size_t endlen, char** errptr) {
+  Run(errptr, [&] {
+    lsmdb::WriteOptions wo;
+    Status s = ToWriteOptions(db, options, &wo);
+    if (!s.ok()) return s;
+    std::string_view b, e;
+    if (!ToView(begin, beginlen, &b)) return BadBytes("begin");
+    if (!ToView(end, endlen, &e)) return BadBytes("end");
+    return db->rep->DeleteRange(wo, b, e);
+  });
+}
+
 void lsmdb_write(lsmdb_t* db, const lsmdb_writeoptions_t* options, lsmdb_writebatch_t* batch,
                  char** errptr) {
   Run(errptr, [&] {

@@ -212,6 +212,17 @@ void lsmdb_writebatch_delete(lsmdb_writebatch_t* batch, const char* key, size_t 
   AddToBatch(batch, "lsmdb_writebatch_delete: key", ok_key, [&] { batch->rep.Delete(k); });
 }
 
+void lsmdb_writebatch_delete_range(lsmdb_writebatch_t* batch, const char* begin, size_t beginlen,
+                                   const char* end, size_t endlen) {
+  std::string_view b, e;
+  bool ok_begin = ToView(begin, beginlen, &b);
+  bool ok_end = ToView(end, endlen, &e);
+  AddToBatch(
+      batch,
+      ok_begin ? "lsmdb_writebatch_delete_range: end" : "lsmdb_writebatch_delete_range: begin",
+      ok_begin && ok_end, [&] { batch->rep.DeleteRange(b, e); });
+}
+
 void lsmdb_writebatch_clear(lsmdb_writebatch_t* batch) {
   if (batch == nullptr) return;
   batch->rep.Clear();

@@ -9,6 +9,7 @@
 #include "db/db_iter.h"
 #include "db/log_link.h"
 #include "db/options_check.h"
+#include "db/range_del_reads.h"
 #include "sstable/merging_iterator.h"
 #include "version/filename.h"
 
@@ -159,6 +160,7 @@ void DBImpl::InstallReadView() {
   v->mem = mem_;
   for (const auto& imm : imm_) v->imm.push_back(imm.mem);
   v->version = versions_->current();
+  v->range_del_files = FilesWithRangeTombstones(*v->version);
   // One copy per slot (each with its own reference count); the previous views are
   // released after the loop, outside the spin locks.
   std::vector<std::shared_ptr<const ReadView>> old(kViewSlots);
@@ -180,6 +182,12 @@ Status DBImpl::Get(const ReadOptions& options, std::string_view key, std::string
   std::shared_ptr<const ReadView> view = GetReadView();
   LookupKey lkey(key, seq);
   Status s;
+  if (HasRangeTombstones(*view)) [[unlikely]] {
+    SequenceNumber tombstone_seq = 0;
+    s = MaxCoveringTombstone(*view, table_cache_.get(), key, seq, &tombstone_seq);
+    if (!s.ok()) return s;
+    if (tombstone_seq > 0) return GetCovered(options, *view, lkey, tombstone_seq, value);
+  }
   if (view->mem->Get(lkey, value, &s)) return s;
   for (const auto& imm : view->imm) {
     if (imm->Get(lkey, value, &s)) return s;
@@ -191,6 +199,23 @@ Status DBImpl::Get(const ReadOptions& options, std::string_view key, std::string
   if (!s.ok() && !s.IsNotFound()) return s;
   if (!found) return Status::NotFound("");
   return s;
+}
+
+Status DBImpl::GetCovered(const ReadOptions& options, const ReadView& view, const LookupKey& lkey,
+                          SequenceNumber tombstone_seq, std::string* value) {
+  // The newest entry of the key that the snapshot sees is live only if it is newer than
+  // the tombstone.
+  std::unique_ptr<InternalIterator> it = NewInternalIterator(options, view);
+  it->Seek(lkey.internal_key());
+  if (!it->Valid()) return it->status().ok() ? Status::NotFound("") : it->status();
+  ParsedInternalKey parsed;
+  if (!ParseInternalKey(it->key(), &parsed)) return Status::Corruption("Get", "bad internal key");
+  if (icmp_.user_comparator()->Compare(parsed.user_key, lkey.user_key()) != 0 ||
+      parsed.sequence < tombstone_seq || parsed.type != ValueType::kValue) {
+    return Status::NotFound("");
+  }
+  value->assign(it->value());
+  return Status::OK();
 }
 
 std::unique_ptr<InternalIterator> DBImpl::NewInternalIterator(const ReadOptions& options,
@@ -220,6 +245,11 @@ std::unique_ptr<Iterator> DBImpl::NewIterator(const ReadOptions& options) {
                                  : versions_->LastSequence();
   std::shared_ptr<const ReadView> view = GetReadView();
   auto internal = NewInternalIterator(options, *view);
+  std::shared_ptr<const FragmentedRangeTombstones> tombstones;
+  Status rs =
+      CollectRangeTombstones(*view, table_cache_.get(), icmp_.user_comparator(), seq, &tombstones);
+  if (!rs.ok()) return NewDBIterator(&icmp_, NewEmptyIterator(rs), 0, options, nullptr);
+  internal = NewRangeDelFilterIterator(std::move(internal), std::move(tombstones), seq);
   SeekSampler sampler;
   if (options_.seek_compaction) {
     // The view outlives the sampler: the iterator holds both.

@@ -48,6 +48,8 @@ struct ReadView {
   std::shared_ptr<MemTable> mem;
   std::vector<std::shared_ptr<MemTable>> imm;  // newest first
   std::shared_ptr<const Version> version;
+  // The tables of version with range tombstones (db/range_del_reads.h).
+  std::vector<const FileMetaData*> range_del_files;
 };
 
 class DBImpl final : public DB {
@@ -58,6 +60,8 @@ class DBImpl final : public DB {
 
   Status Put(const WriteOptions& options, std::string_view key, std::string_view value) override;
   Status Delete(const WriteOptions& options, std::string_view key) override;
+  Status DeleteRange(const WriteOptions& options, std::string_view begin,
+                     std::string_view end) override;
   Status Write(const WriteOptions& options, WriteBatch* batch) override;
   Status Get(const ReadOptions& options, std::string_view key, std::string* value) override;
   std::unique_ptr<Iterator> NewIterator(const ReadOptions& options) override;
@@ -187,6 +191,9 @@ class DBImpl final : public DB {
   void InstallReadView() REQUIRES(mu_);
   std::unique_ptr<InternalIterator> NewInternalIterator(const ReadOptions& options,
                                                         const ReadView& view);
+  // Get of a key that a range tombstone (newest sequence tombstone_seq) covers.
+  Status GetCovered(const ReadOptions& options, const ReadView& view, const LookupKey& lkey,
+                    SequenceNumber tombstone_seq, std::string* value);
   // A read spent the SeekBudget of charge.file: make it a seek-compaction candidate.
   // REQUIRES: charge.file is in a Version the caller holds.
   void SeekBudgetSpent(const SeekCharge& charge) EXCLUDES(mu_);

@@ -540,7 +540,7 @@ Status DBImpl::WriteLevel0Table(MemTable* mem, VersionEdit* edit) {
   const TableOptions topts = MakeTableOptions();
   auto iter = mem->NewIterator();
   mu_.Unlock();
-  Status s = BuildTable(dbname_, fs_, topts, iter.get(), &meta);
+  Status s = BuildTable(dbname_, fs_, topts, iter.get(), &meta, mem->range_tombstones().List());
   if (s.ok() && meta.file_size > 0 && options_.paranoid_checks) s = VerifyNewTable(meta);
   if (s.ok() && meta.file_size > 0) s = fs_->SyncDir(dbname_);
   mu_.Lock();

@@ -41,12 +41,19 @@ Status DBImpl::Delete(const WriteOptions& options, std::string_view key) {
   return WriteValidated(options, batch);
 }
 
+Status DBImpl::DeleteRange(const WriteOptions& options, std::string_view begin,
+                           std::string_view end) {
+  WriteBatch batch;
+  batch.DeleteRange(begin, end);
+  return Write(options, &batch);
+}
+
 Status DBImpl::Write(const WriteOptions& options, WriteBatch* batch) {
   if (batch == nullptr) return Status::InvalidArgument("Write: batch is null");
   if (options.sync && options.disable_wal) {
     return Status::InvalidArgument("WriteOptions: sync and disable_wal together");
   }
-  Status s = WriteBatchInternal::Validate(batch);
+  Status s = WriteBatchInternal::Validate(batch, options_.comparator);
   if (!s.ok()) return s;
   return WriteValidated(options, batch);
 }

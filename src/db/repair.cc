@@ -78,6 +78,7 @@ class BatchChecker final : public WriteBatch::Handler {
  public:
   void Put(std::string_view, std::string_view) override {}
   void Delete(std::string_view) override {}
+  Status DeleteRange(std::string_view, std::string_view) override { return Status::OK(); }
 };
 
 class Repairer {
@@ -247,7 +248,7 @@ class Repairer {
     meta.number = NewFileNumber();
     created_.push_back(meta.number);
     auto iter = mem->NewIterator();
-    Status s = BuildTable(dbname_, fs_, topts_, iter.get(), &meta);
+    Status s = BuildTable(dbname_, fs_, topts_, iter.get(), &meta, mem->range_tombstones().List());
     if (!s.ok()) return s;
     if (meta.file_size > 0) {
       info_log_->Log("repair: wrote table #%" PRIu64 ": %" PRIu64 " entries, %" PRIu64 " bytes",
@@ -284,6 +285,23 @@ class Repairer {
     return it->status();
   }
 
+  // Counts a table's range tombstones in *meta (as BuildTable does): in its sequence
+  // range, and, for a table of tombstones only, as its key range.
+  static void AddRangeTombstones(const std::vector<RangeTombstone>& list, FileMetaData* meta) {
+    if (list.empty()) return;
+    for (const RangeTombstone& t : list) {
+      meta->smallest_seq = std::min(meta->smallest_seq, t.seq);
+      meta->largest_seq = std::max(meta->largest_seq, t.seq);
+    }
+    if (meta->num_entries == 0) {
+      meta->smallest.clear();
+      AppendInternalKey(&meta->smallest, list.front().begin, list.front().seq,
+                        ValueType::kDeletion);
+      meta->largest = meta->smallest;
+    }
+    meta->num_range_deletions = list.size();
+  }
+
   Status ScanTable(uint64_t number) {
     const std::string fname = TableFileName(dbname_, number);
     FileMetaData meta;
@@ -299,9 +317,10 @@ class Repairer {
     std::unique_ptr<Table> table;
     s = Table::Open(ropts, std::move(file), meta.file_size, &table);
     if (s.ok()) s = CheckEntries(*table, &meta);
+    if (s.ok()) AddRangeTombstones(table->range_tombstone_list(), &meta);
     table.reset();
     if (s.ok()) {
-      if (meta.num_entries == 0) {
+      if (meta.num_entries == 0 && meta.num_range_deletions == 0) {
         info_log_->Log("repair: %s holds no entries: moved to %s/", fname.c_str(), kLostDir);
         to_archive_.push_back(fname);
       } else {

@@ -10,6 +10,12 @@
 namespace lsmdb {
 
 WriteBatch::Handler::~Handler() = default;
+Status WriteBatch::Handler::DeleteRange(std::string_view, std::string_view) {
+  return Status::NotSupported("this WriteBatch::Handler does not handle DeleteRange");
+}
+Status WriteBatch::Handler::Merge(std::string_view, std::string_view) {
+  return Status::NotSupported("this WriteBatch::Handler does not handle Merge");
+}
 
 WriteBatch::WriteBatch() { Clear(); }
 WriteBatch::~WriteBatch() = default;
@@ -57,6 +63,16 @@ void WriteBatch::Delete(std::string_view key) {
   EncodeLengthPrefixed(p, key);
 }
 
+void WriteBatch::DeleteRange(std::string_view begin, std::string_view end) {
+  WriteBatchInternal::SetCount(this, Count() + 1);
+  const size_t n =
+      1 + VarintLength(begin.size()) + begin.size() + VarintLength(end.size()) + end.size();
+  char* p = Extend(&rep_, n);
+  *p++ = static_cast<char>(ValueType::kRangeDeletion);
+  p = EncodeLengthPrefixed(p, begin);
+  EncodeLengthPrefixed(p, end);
+}
+
 void WriteBatch::Append(const WriteBatch& other) { WriteBatchInternal::Append(this, &other); }
 
 Status WriteBatch::SetContents(std::string_view contents) {
@@ -96,6 +112,13 @@ Status IterateRep(std::string_view rep, uint32_t count, H* handler) {
                                   "bad Delete record at offset " + std::to_string(offset));
       }
       handler->Delete(key);
+    } else if (tag == static_cast<uint8_t>(ValueType::kRangeDeletion)) {
+      if (!GetLengthPrefixed(&input, &key) || !GetLengthPrefixed(&input, &value)) {
+        return Status::Corruption("write batch",
+                                  "bad DeleteRange record at offset " + std::to_string(offset));
+      }
+      Status s = handler->DeleteRange(key, value);
+      if (!s.ok()) return s;
     } else {
       return Status::Corruption("write batch", "unknown record tag " + std::to_string(tag) +
                                                    " at offset " + std::to_string(offset));
@@ -145,6 +168,15 @@ class Validator final : public WriteBatch::Handler {
   void Delete(std::string_view key) override {
     if (status.ok()) status = WriteBatchInternal::CheckEntry(key.size(), 0);
   }
+  Status DeleteRange(std::string_view begin, std::string_view end) override {
+    if (status.ok()) status = WriteBatchInternal::CheckEntry(begin.size(), 0);
+    if (status.ok()) status = WriteBatchInternal::CheckEntry(end.size(), 0);
+    if (status.ok() && ucmp != nullptr && ucmp->Compare(begin, end) > 0) {
+      status = Status::InvalidArgument("DeleteRange: begin is after end");
+    }
+    return Status::OK();
+  }
+  const Comparator* ucmp = nullptr;
   Status status;
 };
 
@@ -155,6 +187,10 @@ class MemTableInserter final : public WriteBatch::Handler {
     mem_->Add(seq_++, ValueType::kValue, key, value);
   }
   void Delete(std::string_view key) override { mem_->Add(seq_++, ValueType::kDeletion, key, {}); }
+  Status DeleteRange(std::string_view begin, std::string_view end) override {
+    mem_->AddRangeTombstone(seq_++, begin, end);
+    return Status::OK();
+  }
 
  private:
   SequenceNumber seq_;
@@ -177,8 +213,9 @@ Status WriteBatchInternal::CheckEntry(size_t key_size, size_t value_size) {
   return Status::OK();
 }
 
-Status WriteBatchInternal::Validate(const WriteBatch* b) {
+Status WriteBatchInternal::Validate(const WriteBatch* b, const Comparator* ucmp) {
   Validator v;
+  v.ucmp = ucmp;
   Status s = b->Iterate(&v);
   if (!s.ok()) return Status::InvalidArgument("write batch", s.message());
   return v.status;

@@ -72,7 +72,18 @@ class MemTable::Iterator final : public InternalIterator {
 };
 
 MemTable::MemTable(const InternalKeyComparator& comparator, size_t filter_bytes)
-    : comparator_{comparator}, filter_(filter_bytes), table_(comparator_, &arena_) {}
+    : comparator_{comparator},
+      filter_(filter_bytes),
+      table_(comparator_, &arena_),
+      range_dels_(comparator.user_comparator()) {}
+
+void MemTable::AddRangeTombstone(SequenceNumber seq, std::string_view begin, std::string_view end) {
+  range_dels_.Add(seq, begin, end);
+  num_entries_.store(num_entries_.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+  if (seq < first_sequence_.load(std::memory_order_relaxed)) {
+    first_sequence_.store(seq, std::memory_order_relaxed);
+  }
+}
 
 MemTable::~MemTable() = default;
 
@@ -134,6 +145,8 @@ bool MemTable::Get(const LookupKey& key, std::string* value, Status* s) const {
     case ValueType::kDeletion:
       *s = Status::NotFound(std::string_view());
       return true;
+    case ValueType::kRangeDeletion:  // never in the skip list (AddRangeTombstone)
+      break;
   }
   assert(false && "memtable entry with an unknown value type");
   return false;

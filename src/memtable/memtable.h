@@ -27,6 +27,7 @@
 #include "lsmdb/status.h"
 #include "memtable/arena.h"
 #include "memtable/memtable_filter.h"
+#include "memtable/range_tombstone_buffer.h"
 #include "memtable/skiplist.h"
 #include "util/internal_iterator.h"
 #include "util/internal_key.h"
@@ -51,6 +52,12 @@ class MemTable {
   // user_key, seq and type was added before; seq <= kMaxSequenceNumber;
   // user_key.size() + 8 and value.size() fit in 32 bits (the DB rejects larger ones).
   void Add(SequenceNumber seq, ValueType type, std::string_view user_key, std::string_view value);
+
+  // Adds a range tombstone [begin, end) at seq (kept apart from the skip list; counted in
+  // num_entries). Same REQUIRES as Add.
+  void AddRangeTombstone(SequenceNumber seq, std::string_view begin, std::string_view end);
+  // The range tombstones added (see RangeTombstoneBuffer). Thread-safe.
+  const RangeTombstoneBuffer& range_tombstones() const { return range_dels_; }
 
   // Looks up the newest entry of key.user_key() with sequence <= key's sequence. If there
   // is one, returns true and, for a value, stores it in *value and sets *s = OK; for a
@@ -91,6 +98,7 @@ class MemTable {
   MemTableFilter filter_;
   Arena arena_;
   Table table_;
+  RangeTombstoneBuffer range_dels_;
   std::atomic<uint64_t> num_entries_{0};
   std::atomic<uint64_t> num_deletes_{0};
   std::atomic<SequenceNumber> first_sequence_{kMaxSequenceNumber};

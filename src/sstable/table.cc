@@ -107,6 +107,28 @@ Status Table::ReadMetaBlocks() {
     return BlockCorruption(name, footer_.properties_handle.offset(),
                            "properties disagree with the footer on the format version");
   }
+  return ReadRangeDelBlock();
+}
+
+Status Table::ReadRangeDelBlock() {
+  if (properties_.num_range_deletions == 0) return Status::OK();
+  const std::string& name = options_.file_name;
+  if (!options_.keys_are_internal) {
+    return BlockCorruption(name, footer_.properties_handle.offset(),
+                           "range tombstones in a table of plain keys");
+  }
+  const BlockHandle handle(properties_.range_del_offset, properties_.range_del_size);
+  BlockContents contents;
+  Status s = ReadBlock(file_.get(), name, file_size_, handle, true, &contents);
+  if (!s.ok()) return s;
+  const Comparator* ucmp =
+      static_cast<const InternalKeyComparator*>(options_.comparator)->user_comparator();
+  s = DecodeRangeTombstones(contents.data, ucmp, &range_del_list_);
+  if (s.ok() && range_del_list_.size() != properties_.num_range_deletions) {
+    s = Status::Corruption("range tombstones: count disagrees with the properties");
+  }
+  if (!s.ok()) return BlockCorruption(name, handle.offset(), s.message());
+  range_tombstones_ = std::make_shared<const FragmentedRangeTombstones>(range_del_list_, ucmp);
   return Status::OK();
 }
 

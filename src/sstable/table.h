@@ -41,6 +41,7 @@
 #include "sstable/index_prefixes.h"
 #include "sstable/table_properties.h"
 #include "util/internal_iterator.h"
+#include "util/range_tombstone.h"
 #include "util/statistics.h"
 
 namespace lsmdb {
@@ -122,6 +123,12 @@ class Table {
   bool KeyMayMatch(std::string_view user_key) const;
 
   const TableProperties& properties() const { return properties_; }
+  // The table's range tombstones (read and checked at Open), fragmented; null if none.
+  const std::shared_ptr<const FragmentedRangeTombstones>& range_tombstones() const {
+    return range_tombstones_;
+  }
+  // The same, as written.
+  const std::vector<RangeTombstone>& range_tombstone_list() const { return range_del_list_; }
   const std::string& file_name() const { return options_.file_name; }
 
   // The approximate file offset at which the entries >= ikey begin: the offset of the
@@ -149,6 +156,8 @@ class Table {
   Table(const TableReaderOptions& options, std::unique_ptr<RandomAccessFile> file,
         uint64_t file_size);
   Status ReadMetaBlocks();
+  // Reads and checks the range-deletion block, if the properties name one.
+  Status ReadRangeDelBlock();
   // Turns on in-place reads if the file is mapped and the index has one entry per
   // restart point.
   void EnableInPlaceReads();
@@ -181,6 +190,8 @@ class Table {
   BloomFilterReader filter_;
   bool has_filter_ = false;
   TableProperties properties_;
+  std::vector<RangeTombstone> range_del_list_;
+  std::shared_ptr<const FragmentedRangeTombstones> range_tombstones_;
   // In-place reads: the mapped file (empty when blocks go through the cache), and one bit
   // per data block, set once its checksum has been verified.
   std::string_view mapped_;

@@ -119,6 +119,16 @@ Status TableBuilder::Finish() {
   WriteBlock(index_block_.Finish(), CompressionType::kNone, &footer.index_handle);
   props_.index_bytes = offset_ - index_start;
 
+  if (!range_dels_.empty()) {
+    std::string block;
+    EncodeRangeTombstones(range_dels_, &block);
+    BlockHandle handle;
+    WriteBlock(block, CompressionType::kNone, &handle);
+    props_.num_range_deletions = range_dels_.size();
+    props_.range_del_offset = handle.offset();
+    props_.range_del_size = handle.size();
+  }
+
   props_.largest_key = last_key_;
   props_.creation_time =
       static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(

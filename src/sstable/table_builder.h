@@ -24,6 +24,7 @@
 #include "sstable/bloom_filter.h"
 #include "sstable/format.h"
 #include "sstable/table_properties.h"
+#include "util/range_tombstone.h"
 
 namespace lsmdb {
 
@@ -62,6 +63,12 @@ class TableBuilder {
   // an internal key sets status() to InvalidArgument.
   void Add(std::string_view key, std::string_view value);
 
+  // Sets the range tombstones written in the table's range-deletion block (none by
+  // default). REQUIRES: Finish()/Abandon() not called.
+  void SetRangeTombstones(std::vector<RangeTombstone> tombstones) {
+    range_dels_ = std::move(tombstones);
+  }
+
   // Writes the last data block, the filter, index and properties blocks and the footer.
   // Does not Sync() or Close() the file. Returns status().
   Status Finish();
@@ -93,6 +100,7 @@ class TableBuilder {
   BlockBuilder index_block_;
   std::unique_ptr<BloomFilterBuilder> filter_;  // null without a filter
   TableProperties props_;
+  std::vector<RangeTombstone> range_dels_;
   std::string last_key_;
   // After a data block is written, its index entry waits for the next key so that the
   // separator can be chosen between the block's last key and the next block's first.

@@ -24,7 +24,11 @@ enum class PropertyTag : uint32_t {
   kCompression = 14,
   kFormatVersion = 15,
 };
-constexpr uint32_t kNumTags = 15;
+constexpr uint32_t kNumTags = 15;  // the required fields: tags 1..kNumTags
+// Optional fields, present only in a table with range tombstones.
+constexpr uint32_t kNumRangeDeletionsTag = 16;
+constexpr uint32_t kRangeDelOffsetTag = 17;
+constexpr uint32_t kRangeDelSizeTag = 18;
 
 void PutField(std::string* dst, PropertyTag tag, std::string_view value) {
   PutVarint32(dst, static_cast<uint32_t>(tag));
@@ -60,6 +64,11 @@ void TableProperties::EncodeTo(std::string* dst) const {
   PutNumber(dst, PropertyTag::kCreationTime, creation_time);
   PutNumber(dst, PropertyTag::kCompression, static_cast<uint8_t>(compression));
   PutNumber(dst, PropertyTag::kFormatVersion, format_version);
+  if (num_range_deletions > 0) {
+    PutNumber(dst, static_cast<PropertyTag>(kNumRangeDeletionsTag), num_range_deletions);
+    PutNumber(dst, static_cast<PropertyTag>(kRangeDelOffsetTag), range_del_offset);
+    PutNumber(dst, static_cast<PropertyTag>(kRangeDelSizeTag), range_del_size);
+  }
 }
 
 Status TableProperties::DecodeFrom(std::string_view input) {
@@ -70,6 +79,14 @@ Status TableProperties::DecodeFrom(std::string_view input) {
     std::string_view value;
     if (!GetVarint32(&input, &tag_value) || !GetLengthPrefixed(&input, &value)) {
       return Status::Corruption("table properties: truncated field");
+    }
+    if (tag_value >= kNumRangeDeletionsTag && tag_value <= kRangeDelSizeTag) {
+      uint64_t v = 0;
+      if (!ParseNumber(value, &v)) return Status::Corruption("table properties: malformed number");
+      (tag_value == kNumRangeDeletionsTag ? num_range_deletions
+       : tag_value == kRangeDelOffsetTag  ? range_del_offset
+                                          : range_del_size) = v;
+      continue;
     }
     if (tag_value == 0 || tag_value > kNumTags) continue;  // a later version's field
     const uint32_t bit = 1u << (tag_value - 1);
@@ -161,6 +178,7 @@ std::string TableProperties::ToString() const {
   num("creation_time", creation_time);
   line("compression", CompressionTypeName(compression));
   num("format_version", format_version);
+  if (num_range_deletions > 0) num("num_range_deletions", num_range_deletions);
   return out;
 }
 

@@ -35,6 +35,10 @@ struct TableProperties {
   uint64_t creation_time = 0;  // unix seconds
   CompressionType compression = CompressionType::kNone;  // the codec asked for
   uint32_t format_version = 0;
+  // Optional (written only when num_range_deletions > 0): the range-deletion block.
+  uint64_t num_range_deletions = 0;
+  uint64_t range_del_offset = 0;  // its block handle
+  uint64_t range_del_size = 0;
 
   // Appends the encoding to *dst.
   void EncodeTo(std::string* dst) const;

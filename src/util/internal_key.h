@@ -27,6 +27,9 @@ inline constexpr SequenceNumber kMaxSequenceNumber = (uint64_t{1} << 56) - 1;
 enum class ValueType : uint8_t {
   kDeletion = 0,
   kValue = 1,
+  // A range tombstone (DeleteRange): in WAL records and the range-deletion block of a
+  // table only, never in a memtable's skip list or a table's data blocks.
+  kRangeDeletion = 0x0F,
 };
 // The kind used in seek keys: the highest, so that a seek for (key, seq) lands on the
 // newest entry of key with sequence <= seq.

@@ -147,6 +147,19 @@ Status TableCache::Get(
   return s;
 }
 
+Status TableCache::GetRangeTombstones(const FileMetaData& file,
+                                      std::shared_ptr<const FragmentedRangeTombstones>* fragmented,
+                                      std::vector<RangeTombstone>* list) {
+  Cache::Handle* handle = nullptr;
+  Status s = FindTable(file.number, file.file_size, &handle);
+  if (!s.ok()) return s;
+  const auto* table = static_cast<const Table*>(cache_->Value(handle));
+  if (fragmented != nullptr) *fragmented = table->range_tombstones();
+  if (list != nullptr) *list = table->range_tombstone_list();
+  cache_->Release(handle);
+  return s;
+}
+
 Status TableCache::Verify(const FileMetaData& file) {
   Cache::Handle* handle = nullptr;
   Status s = FindTable(file, &handle);

@@ -48,6 +48,11 @@ class TableCache {
   // is destroyed before it (the table may be pinned in it).
   Status Get(const ReadOptions& options, const FileMetaData& file, std::string_view ikey,
              const std::function<void(std::string_view, std::string_view)>& handle_result);
+  // The range tombstones of the table (opening it if needed): fragmented (null if none)
+  // and/or as written. Either pointer may be null.
+  Status GetRangeTombstones(const FileMetaData& file,
+                            std::shared_ptr<const FragmentedRangeTombstones>* fragmented,
+                            std::vector<RangeTombstone>* list = nullptr);
   // Opens the table (if needed) and verifies every block checksum.
   Status Verify(const FileMetaData& file);
 

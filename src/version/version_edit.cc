@@ -15,6 +15,8 @@ enum class Tag : uint32_t {
   kCompactPointer = 5,
   kDeletedFile = 6,
   kNewFile = 7,
+  // kNewFile followed by varint64 num_range_deletions (> 0): a table with range tombstones.
+  kNewFileWithRangeDels = 8,
 };
 
 void PutTag(std::string* dst, Tag t) { PutVarint32(dst, static_cast<uint32_t>(t)); }
@@ -63,7 +65,7 @@ void VersionEdit::EncodeTo(std::string* dst) const {
     PutVarint64(dst, number);
   }
   for (const auto& [level, f] : new_files_) {
-    PutTag(dst, Tag::kNewFile);
+    PutTag(dst, f.num_range_deletions > 0 ? Tag::kNewFileWithRangeDels : Tag::kNewFile);
     PutVarint32(dst, static_cast<uint32_t>(level));
     PutVarint64(dst, f.number);
     PutVarint64(dst, f.file_size);
@@ -73,6 +75,7 @@ void VersionEdit::EncodeTo(std::string* dst) const {
     PutVarint64(dst, f.largest_seq);
     PutVarint64(dst, f.num_entries);
     PutVarint64(dst, f.num_deletions);
+    if (f.num_range_deletions > 0) PutVarint64(dst, f.num_range_deletions);
   }
 }
 
@@ -135,13 +138,17 @@ Status VersionEdit::DecodeFrom(std::string_view src) {
           field = "deleted file";
         }
         break;
-      case Tag::kNewFile: {
+      case Tag::kNewFile:
+      case Tag::kNewFileWithRangeDels: {
         FileMetaData f;
+        const bool with_range_dels = static_cast<Tag>(tag) == Tag::kNewFileWithRangeDels;
         if (GetLevel(&input, &level) && GetVarint64(&input, &f.number) &&
             GetVarint64(&input, &f.file_size) && GetInternalKey(&input, &f.smallest) &&
             GetInternalKey(&input, &f.largest) && GetVarint64(&input, &f.smallest_seq) &&
             GetVarint64(&input, &f.largest_seq) && GetVarint64(&input, &f.num_entries) &&
-            GetVarint64(&input, &f.num_deletions)) {
+            GetVarint64(&input, &f.num_deletions) &&
+            (!with_range_dels ||
+             (GetVarint64(&input, &f.num_range_deletions) && f.num_range_deletions > 0))) {
           new_files_.emplace_back(level, std::move(f));
         } else {
           field = "new file";

@@ -75,6 +75,7 @@ struct FileMetaData {
   SequenceNumber largest_seq = 0;
   uint64_t num_entries = 0;
   uint64_t num_deletions = 0;
+  uint64_t num_range_deletions = 0;  // range tombstones in the table's range-deletion block
   // Runtime only: a compaction has picked this file (guarded by the DB mutex).
   bool being_compacted = false;
   // Runtime only: the open table, pinned by TableCache::Get (see table_pin.h).

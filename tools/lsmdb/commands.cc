@@ -37,6 +37,11 @@ std::vector<CommandSpec> MakeTable() {
       {"delete", {"KEY"}, 1, {kHexOption}, kAll, DbUse::kWrite,
        "remove KEY (OK if absent)",
        "Inside a batch the update is queued until `commit`."},
+      {"delete-range", {"FROM", "TO"}, 2, {kHexOption}, kAll, DbUse::kWrite,
+       "remove every key k with FROM <= k < TO",
+       "One record (a range tombstone), whatever the range holds. FROM == TO removes\n"
+       "nothing; FROM after TO is an error. Inside a batch the update is queued until\n"
+       "`commit`."},
       {"scan", {"FROM", "TO"}, 0,
        {{"limit", "N", "print at most N entries"},
         {"reverse", nullptr, "from the last key down to the first"},

@@ -54,6 +54,20 @@ class UpdatePrinter final : public WriteBatch::Handler {
   explicit UpdatePrinter(bool json) : json_(json) {}
   void Put(std::string_view key, std::string_view value) override { Add("put", key, &value); }
   void Delete(std::string_view key) override { Add("del", key, nullptr); }
+  Status DeleteRange(std::string_view begin, std::string_view end) override {
+    std::string s;
+    if (json_) {
+      s = "{\"op\": \"delrange\", \"begin\": ";
+      AppendJsonString(begin, &s);
+      s += ", \"end\": ";
+      AppendJsonString(end, &s);
+      s += "}";
+    } else {
+      s = "  delrange " + Escape(begin) + " .. " + Escape(end);
+    }
+    lines.push_back(std::move(s));
+    return Status::OK();
+  }
   std::vector<std::string> lines;
 
  private:

@@ -153,6 +153,7 @@ Outcome Session::Dispatch(const Invocation& inv) {
   if (name == "get") return Get(inv);
   if (name == "put") return PutOrDelete(inv, true);
   if (name == "delete") return PutOrDelete(inv, false);
+  if (name == "delete-range") return DeleteRange(inv);
   if (name == "scan") return Scan(inv, false);
   if (name == "count") return Scan(inv, true);
   if (name == "batch" || name == "commit" || name == "abort") return Batch(inv);
@@ -244,6 +245,23 @@ Outcome Session::PutOrDelete(const Invocation& inv, bool is_put) {
     return Outcome::kOk;
   }
   const Status s = is_put ? db_->Put(WriteOptions(), key, value) : db_->Delete(WriteOptions(), key);
+  if (!s.ok()) return Fail(inv, s);
+  out_->Line("OK");
+  return Outcome::kOk;
+}
+
+Outcome Session::DeleteRange(const Invocation& inv) {
+  const std::string& from = inv.args[0];
+  const std::string& to = inv.args[1];
+  if (from.size() > kMaxKeySize || to.size() > kMaxKeySize) {
+    return Usage(inv, "key longer than 8 MiB");
+  }
+  if (batch_) {  // FROM after TO makes `commit` fail (the DB's comparator decides)
+    batch_->DeleteRange(from, to);
+    out_->Line("QUEUED");
+    return Outcome::kOk;
+  }
+  const Status s = db_->DeleteRange(WriteOptions(), from, to);
   if (!s.ok()) return Fail(inv, s);
   out_->Line("OK");
   return Outcome::kOk;

@@ -58,6 +58,7 @@ class Session {
   bool ValueOf(const Invocation& inv, std::string* value, Outcome* error);
   Outcome Get(const Invocation& inv);
   Outcome PutOrDelete(const Invocation& inv, bool is_put);
+  Outcome DeleteRange(const Invocation& inv);
   Outcome Scan(const Invocation& inv, bool count_only);
   Outcome Batch(const Invocation& inv);
   Outcome Snapshot(const Invocation& inv);
