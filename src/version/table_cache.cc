@@ -67,15 +67,28 @@ TableCache::~TableCache() = default;
 namespace {
 
 // Corruption if the table's properties contradict the MANIFEST's record of the file.
-// Fields the record lacks (empty keys, no entry count) are not compared.
+// Fields the record lacks (empty keys, no entry count) are not compared. A table holding
+// range tombstones has a recorded key range that may be wider than its point entries
+// (it also covers the tombstones): there the record must contain the entries' range.
 Status CheckIdentity(const std::string& fname, const FileMetaData& file,
-                     const TableProperties& props) {
+                     const TableProperties& props, const InternalKeyComparator& icmp) {
+  const bool widened = props.num_range_deletions > 0;
+  const bool has_points = !props.smallest_key.empty();
   const char* what = nullptr;
-  if (!file.smallest.empty() && props.smallest_key != file.smallest) {
+  if (widened) {
+    if (has_points && !file.smallest.empty() &&
+        icmp.Compare(file.smallest, props.smallest_key) > 0) {
+      what = "first key";
+    } else if (has_points && !file.largest.empty() &&
+               icmp.Compare(file.largest, props.largest_key) < 0) {
+      what = "last key";
+    }
+  } else if (!file.smallest.empty() && props.smallest_key != file.smallest) {
     what = "first key";
   } else if (!file.largest.empty() && props.largest_key != file.largest) {
     what = "last key";
-  } else if (file.num_entries != 0 && props.num_entries != file.num_entries) {
+  }
+  if (what == nullptr && file.num_entries != 0 && props.num_entries != file.num_entries) {
     what = "entry count";
   }
   if (what == nullptr) return Status::OK();
@@ -111,7 +124,7 @@ Status TableCache::FindTable(const FileMetaData& meta, Cache::Handle** handle) {
   topts.paranoid_checks = paranoid_checks_;
   std::unique_ptr<Table> table;
   s = Table::Open(topts, std::move(file), file_size, &table);
-  if (s.ok()) s = CheckIdentity(fname, meta, table->properties());
+  if (s.ok()) s = CheckIdentity(fname, meta, table->properties(), *icmp_);
   if (!s.ok()) return s;  // errors are not cached: a later read retries
   *handle = cache_->Insert(key, table.release(), 1, &DeleteTable);
   return Status::OK();
@@ -151,7 +164,7 @@ Status TableCache::GetRangeTombstones(const FileMetaData& file,
                                       std::shared_ptr<const FragmentedRangeTombstones>* fragmented,
                                       std::vector<RangeTombstone>* list) {
   Cache::Handle* handle = nullptr;
-  Status s = FindTable(file.number, file.file_size, &handle);
+  Status s = FindTable(file, &handle);
   if (!s.ok()) return s;
   const auto* table = static_cast<const Table*>(cache_->Value(handle));
   if (fragmented != nullptr) *fragmented = table->range_tombstones();
