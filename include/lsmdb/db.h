@@ -79,6 +79,11 @@ class LSMDB_EXPORT DB {
   // end is a no-op; begin > end is InvalidArgument. OK whether or not keys existed.
   virtual Status DeleteRange(const WriteOptions& options, std::string_view begin,
                              std::string_view end) = 0;
+  // Records operand for key, to be applied by Options::merge_operator over the key's
+  // value when it is read (include/lsmdb/merge_operator.h). InvalidArgument when no
+  // merge_operator is set; size limits as for Put.
+  virtual Status Merge(const WriteOptions& options, std::string_view key,
+                       std::string_view operand) = 0;
   // Applies the batch atomically. REQUIRES: batch != null.
   virtual Status Write(const WriteOptions& options, WriteBatch* batch) = 0;
 

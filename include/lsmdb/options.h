@@ -18,6 +18,7 @@ namespace lsmdb {
 
 class Comparator;
 class FileSystem;
+class MergeOperator;
 class Snapshot;
 
 // Block compression. Persisted in every table block — never renumber.
@@ -56,6 +57,10 @@ struct LSMDB_EXPORT Options {
   const Comparator* comparator = nullptr;
   // Where files live. Default: FileSystem::Default() (when null).
   std::shared_ptr<FileSystem> file_system = nullptr;
+  // Gives DB::Merge its meaning (include/lsmdb/merge_operator.h; built-in ones in
+  // merge_operators.h). Null: DB::Merge and batches holding merges are InvalidArgument,
+  // and reading a key that holds operands is NotSupported. Default: null.
+  std::shared_ptr<MergeOperator> merge_operator = nullptr;
 
   // Create the database if it does not exist. Default: false.
   bool create_if_missing = false;

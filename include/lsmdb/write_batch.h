@@ -46,6 +46,9 @@ class LSMDB_EXPORT WriteBatch {
   // costs the same whatever the range holds. begin == end deletes nothing; begin > end
   // makes DB::Write reject the batch with InvalidArgument (applying nothing of it).
   void DeleteRange(std::string_view begin, std::string_view end);
+  // Records a merge operand for key (DB::Merge). DB::Write rejects a batch holding one
+  // with InvalidArgument when the DB has no Options::merge_operator.
+  void Merge(std::string_view key, std::string_view operand);
   // Appends the updates of other.
   void Append(const WriteBatch& other);
   void Clear();

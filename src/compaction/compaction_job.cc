@@ -4,6 +4,7 @@
 #include <chrono>
 #include <thread>
 
+#include "compaction/compaction_merge.h"
 #include "compaction/compaction_outputs.h"
 #include "sstable/merging_iterator.h"
 
@@ -158,7 +159,8 @@ void CompactionJob::RunSubcompaction(Subcompaction* sub) {
   std::string user_key;  // of the entries being walked
   bool has_user_key = false;
   uint64_t last_tag = 0;
-  for (; iter->Valid(); iter->Next()) {
+  bool at_next = false;  // a merge run left iter at the next entry already
+  for (; iter->Valid(); at_next ? void(at_next = false) : iter->Next()) {
     const std::string_view key = iter->key();
     ParsedInternalKey ikey;
     if (!ParseInternalKey(key, &ikey)) {
@@ -185,7 +187,7 @@ void CompactionJob::RunSubcompaction(Subcompaction* sub) {
         if (!s.ok()) break;
       }
     }
-    bool drop = filter.IsHidden(ikey.sequence, first_of_user_key);
+    bool drop = filter.IsHidden(ikey.sequence, first_of_user_key, ikey.type == ValueType::kMerge);
     if (!drop && ikey.type == ValueType::kDeletion && stripes_.InOldestStripe(ikey.sequence) &&
         c.IsBaseLevelForKey(ikey.user_key)) {
       drop = true;  // hides nothing from anyone, and nothing lies below
@@ -193,6 +195,20 @@ void CompactionJob::RunSubcompaction(Subcompaction* sub) {
     if (!drop && CoveredByRangeTombstone(ikey.user_key, ikey.sequence)) drop = true;
     if (drop) {
       sub->dropped_entries++;
+      continue;
+    }
+    if (ikey.type == ValueType::kMerge) {
+      MergeRunResult run;
+      s = CompactMergeRun(
+          iter.get(), merge_operator_, ucmp, stripes_, &c, out,
+          [this](std::string_view k, SequenceNumber seq) {
+            return CoveredByRangeTombstone(k, seq);
+          },
+          &run);
+      if (!s.ok()) break;
+      sub->input_entries += run.consumed - 1;
+      sub->dropped_entries += run.consumed - run.written;
+      at_next = true;
       continue;
     }
     s = out->Add(key, ikey, iter->value());

@@ -25,6 +25,7 @@
 #include "compaction/compaction.h"
 #include "compaction/snapshot_stripes.h"
 #include "lsmdb/file_system.h"
+#include "lsmdb/merge_operator.h"
 #include "sstable/table_builder.h"
 #include "util/internal_key.h"
 #include "util/mutex.h"
@@ -72,6 +73,11 @@ class CompactionJob {
   // not held.
   Status Run();
 
+  // Sets the operator that combines merge operands (compaction_merge.h); without one a
+  // compaction meeting an operand fails with NotSupported. op must outlive the job.
+  // REQUIRES: called before Run.
+  void SetMergeOperator(const MergeOperator* op) { merge_operator_ = op; }
+
   // Records in edit the deletion of every input and the addition of every output at the
   // output level. REQUIRES: Run() returned OK.
   void AddToEdit(VersionEdit* edit) const;
@@ -106,6 +112,7 @@ class CompactionJob {
   const std::function<uint64_t()> new_file_number_;
   const int max_subcompactions_;
 
+  const MergeOperator* merge_operator_ = nullptr;
   Mutex file_number_mu_;  // serializes new_file_number_ between subcompactions
 
   std::vector<FileMetaData> outputs_;

@@ -46,11 +46,14 @@ class KeyVersionFilter {
   explicit KeyVersionFilter(const SnapshotStripes* stripes) : stripes_(stripes) {}
 
   // Call once per entry, in compaction order; first_of_user_key is true for the first
-  // (newest) entry of each user key. True if a newer entry of the same user key in the
-  // same stripe hides this one from every reader.
-  bool IsHidden(SequenceNumber seq, bool first_of_user_key) {
+  // (newest) entry of each user key. True if a newer value or tombstone of the same user
+  // key in the same stripe hides this one from every reader. A merge operand hides
+  // nothing: the entries under it (up to a value or tombstone) are what it merges over.
+  bool IsHidden(SequenceNumber seq, bool first_of_user_key, bool is_merge = false) {
     const size_t stripe = stripes_->StripeOf(seq);
-    const bool hidden = !first_of_user_key && stripe == last_stripe_;
+    if (first_of_user_key || stripe != last_stripe_) shadowed_ = false;
+    const bool hidden = shadowed_;
+    if (!is_merge) shadowed_ = true;
     last_stripe_ = stripe;
     return hidden;
   }
@@ -58,6 +61,7 @@ class KeyVersionFilter {
  private:
   const SnapshotStripes* const stripes_;
   size_t last_stripe_ = 0;
+  bool shadowed_ = false;  // a value or tombstone of this key and stripe was seen
 };
 
 }  // namespace lsmdb

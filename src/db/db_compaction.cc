@@ -64,6 +64,7 @@ Status DBImpl::RunCompaction(std::unique_ptr<Compaction> c) {
   CompactionJob job(dbname_, fs_, MakeTableOptions(), &icmp_, table_cache_.get(), c.get(),
                     std::move(snapshots), versions_->LastSequence(), new_file_number,
                     level == 0 ? options_.max_subcompactions : 1);
+  job.SetMergeOperator(options_.merge_operator.get());
   info_log_->Log("compaction: start %s", summary.c_str());
   mu_.Unlock();
   s = job.Run();

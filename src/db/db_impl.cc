@@ -87,6 +87,7 @@ Status DBImpl::Open() {
   RemoveObsoleteFiles();
   info_log_->Log("opened: last sequence %" PRIu64 ", next file %" PRIu64, versions_->LastSequence(),
                  versions_->next_file_number());
+  LogExtensions();
   for (int i = 0; i < options_.max_background_jobs; i++) {
     bg_threads_.emplace_back([this] { BackgroundThread(); });
   }
@@ -182,40 +183,28 @@ Status DBImpl::Get(const ReadOptions& options, std::string_view key, std::string
   std::shared_ptr<const ReadView> view = GetReadView();
   LookupKey lkey(key, seq);
   Status s;
+  auto done = [&] {
+    return IsMergeOperandFound(s) ? GetMerged(options, *view, seq, key, value) : s;
+  };
   if (HasRangeTombstones(*view)) [[unlikely]] {
     SequenceNumber tombstone_seq = 0;
     s = MaxCoveringTombstone(*view, table_cache_.get(), key, seq, &tombstone_seq);
     if (!s.ok()) return s;
-    if (tombstone_seq > 0) return GetCovered(options, *view, lkey, tombstone_seq, value);
+    // Entries older than the tombstone end the key's history as a deletion would.
+    if (tombstone_seq > 0) return GetMerged(options, *view, seq, key, value, tombstone_seq);
   }
-  if (view->mem->Get(lkey, value, &s)) return s;
+  if (view->mem->Get(lkey, value, &s)) return done();
   for (const auto& imm : view->imm) {
-    if (imm->Get(lkey, value, &s)) return s;
+    if (imm->Get(lkey, value, &s)) return done();
   }
   bool found = false;
   SeekCharge charge;
   s = view->version->Get(options, lkey, value, &found, &charge);
   if (charge.file != nullptr && charge.file->allowed_seeks.Charge()) SeekBudgetSpent(charge);
+  if (IsMergeOperandFound(s)) return done();
   if (!s.ok() && !s.IsNotFound()) return s;
   if (!found) return Status::NotFound("");
   return s;
-}
-
-Status DBImpl::GetCovered(const ReadOptions& options, const ReadView& view, const LookupKey& lkey,
-                          SequenceNumber tombstone_seq, std::string* value) {
-  // The newest entry of the key that the snapshot sees is live only if it is newer than
-  // the tombstone.
-  std::unique_ptr<InternalIterator> it = NewInternalIterator(options, view);
-  it->Seek(lkey.internal_key());
-  if (!it->Valid()) return it->status().ok() ? Status::NotFound("") : it->status();
-  ParsedInternalKey parsed;
-  if (!ParseInternalKey(it->key(), &parsed)) return Status::Corruption("Get", "bad internal key");
-  if (icmp_.user_comparator()->Compare(parsed.user_key, lkey.user_key()) != 0 ||
-      parsed.sequence < tombstone_seq || parsed.type != ValueType::kValue) {
-    return Status::NotFound("");
-  }
-  value->assign(it->value());
-  return Status::OK();
 }
 
 std::unique_ptr<InternalIterator> DBImpl::NewInternalIterator(const ReadOptions& options,
@@ -262,7 +251,7 @@ std::unique_ptr<Iterator> DBImpl::NewIterator(const ReadOptions& options) {
   }
   live_iterators_.fetch_add(1, std::memory_order_relaxed);
   return NewDBIterator(&icmp_, std::move(internal), seq, options, std::move(view),
-                       std::move(sampler), &live_iterators_);
+                       std::move(sampler), &live_iterators_, options_.merge_operator.get());
 }
 
 void DBImpl::SeekBudgetSpent(const SeekCharge& charge) {

@@ -63,6 +63,8 @@ class DBImpl final : public DB {
   Status DeleteRange(const WriteOptions& options, std::string_view begin,
                      std::string_view end) override;
   Status Write(const WriteOptions& options, WriteBatch* batch) override;
+  Status Merge(const WriteOptions& options, std::string_view key,
+               std::string_view operand) override;
   Status Get(const ReadOptions& options, std::string_view key, std::string* value) override;
   std::unique_ptr<Iterator> NewIterator(const ReadOptions& options) override;
   const Snapshot* GetSnapshot() override;
@@ -135,6 +137,14 @@ class DBImpl final : public DB {
   // Write path (db_write.cc).
   // Write for a batch whose entries are known to be within the size limits.
   Status WriteValidated(const WriteOptions& options, WriteBatch* batch);
+  // Get of a key whose newest visible entry is a merge operand, or that a range
+  // tombstone of sequence tombstone_seq covers: gathers the key's entries visible at seq
+  // and not older than tombstone_seq over every source of view, newest first, and
+  // merges them (db_merge.cc). A value or a deletion ends the chain.
+  Status GetMerged(const ReadOptions& options, const ReadView& view, SequenceNumber seq,
+                   std::string_view key, std::string* value, SequenceNumber tombstone_seq = 0);
+  // Writes the name of the merge operator to the LOG.
+  void LogExtensions();
   Status MakeRoomForWrite(bool force) REQUIRES(mu_);
   WriteBatch* BuildBatchGroup(Writer** last_writer, bool* need_sync) REQUIRES(mu_);
   // Before a sync group: gives the writers of the last sync group, released just now,
@@ -191,9 +201,6 @@ class DBImpl final : public DB {
   void InstallReadView() REQUIRES(mu_);
   std::unique_ptr<InternalIterator> NewInternalIterator(const ReadOptions& options,
                                                         const ReadView& view);
-  // Get of a key that a range tombstone (newest sequence tombstone_seq) covers.
-  Status GetCovered(const ReadOptions& options, const ReadView& view, const LookupKey& lkey,
-                    SequenceNumber tombstone_seq, std::string* value);
   // A read spent the SeekBudget of charge.file: make it a seek-compaction candidate.
   // REQUIRES: charge.file is in a Version the caller holds.
   void SeekBudgetSpent(const SeekCharge& charge) EXCLUDES(mu_);

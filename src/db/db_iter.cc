@@ -5,8 +5,11 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "lsmdb/merge_operator.h"
 #include "util/bytewise.h"
+#include "util/merge_apply.h"
 
 namespace lsmdb {
 namespace {
@@ -81,8 +84,9 @@ class DBIter final : public Iterator {
  public:
   DBIter(const InternalKeyComparator* icmp, std::unique_ptr<InternalIterator> internal,
          SequenceNumber sequence, const ReadOptions& options, std::shared_ptr<const void> pin,
-         SeekSampler sampler, std::atomic<int>* live_count)
+         SeekSampler sampler, std::atomic<int>* live_count, const MergeOperator* merge_operator)
       : live_count_(live_count),
+        merge_operator_(merge_operator),
         pin_(std::move(pin)),
         sampler_(std::move(sampler)),
         ucmp_(icmp->user_comparator()),
@@ -102,6 +106,7 @@ class DBIter final : public Iterator {
   }
   std::string_view value() const override {
     assert(valid_);
+    if (merged_) return merged_value_;
     return direction_ == kForward ? internal_->value() : saved_value_.view();
   }
   Status status() const override { return status_.ok() ? internal_->status() : status_; }
@@ -178,6 +183,11 @@ class DBIter final : public Iterator {
       FindNextUserEntry(true);
       return;
     }
+    if (merged_) {
+      // internal_ is already past the operands (key_ is saved_key_).
+      FindNextUserEntry(true);
+      return;
+    }
     saved_key_.AssignPadded(key_);
     internal_->Next();
     FindNextUserEntry(true);
@@ -185,7 +195,15 @@ class DBIter final : public Iterator {
 
   void Prev() override {
     assert(valid_);
-    if (direction_ == kForward) {
+    if (direction_ == kForward && merged_) {
+      // internal_ is past the merged entries (or ran out): step back before them all.
+      if (!internal_->Valid()) internal_->SeekToLast();
+      while (internal_->Valid() &&
+             ComparePadded(ExtractUserKey(internal_->key()), saved_key_.view()) >= 0) {
+        internal_->Prev();
+      }
+      direction_ = kReverse;
+    } else if (direction_ == kForward) {
       // Step back over every entry of the current user key.
       saved_key_.AssignPadded(key_);
       while (true) {
@@ -245,6 +263,7 @@ class DBIter final : public Iterator {
   }
 
   void FindNextUserEntry(bool skipping) {
+    merged_ = false;
     for (; internal_->Valid(); internal_->Next()) {
       const std::string_view ikey = internal_->key();
       if (ikey.size() < kInternalKeyTrailer) [[unlikely]] {
@@ -253,7 +272,7 @@ class DBIter final : public Iterator {
       }
       const uint64_t tag = ExtractTag(ikey);
       const auto kind = static_cast<uint8_t>(tag & 0xff);
-      if (kind > static_cast<uint8_t>(ValueType::kValue)) [[unlikely]] {
+      if (kind > static_cast<uint8_t>(kMaxValueType)) [[unlikely]] {
         SetCorrupt();
         break;
       }
@@ -267,6 +286,10 @@ class DBIter final : public Iterator {
         continue;
       }
       if (upper_ && CompareUser(user_key, *upper_) >= 0) break;
+      if (kind == static_cast<uint8_t>(ValueType::kMerge)) {
+        MergeForward(user_key);
+        return;
+      }
       key_ = user_key;
       valid_ = true;
       return;
@@ -275,9 +298,67 @@ class DBIter final : public Iterator {
     if (!internal_->Valid()) InternalFailed();
   }
 
-  // Moves backward collecting the newest visible entry of the previous user key.
+  // internal_ is at the newest visible entry of user_key, a merge operand: gathers the
+  // operands down to a value, a tombstone or the key's end, merges them into
+  // merged_value_ and leaves internal_ after the last entry used; key_ is then saved_key_.
+  void MergeForward(std::string_view user_key) {
+    saved_key_.AssignPadded(user_key);
+    operands_.clear();
+    std::string base;
+    bool has_base = false;
+    for (; internal_->Valid(); internal_->Next()) {
+      ParsedInternalKey parsed;
+      if (!ParseInternalKey(internal_->key(), &parsed)) {
+        SetCorrupt();
+        valid_ = false;
+        return;
+      }
+      if (ComparePadded(parsed.user_key, saved_key_.view()) != 0) break;
+      if (parsed.type == ValueType::kMerge) {
+        operands_.emplace_back(internal_->value());
+        continue;
+      }
+      if (parsed.type == ValueType::kValue) {
+        base.assign(internal_->value());
+        has_base = true;
+      }
+      internal_->Next();  // the value or tombstone was used
+      break;
+    }
+    if (!internal_->Valid() && InternalFailed()) {
+      valid_ = false;
+      return;
+    }
+    std::reverse(operands_.begin(), operands_.end());
+    if (!FinishMerge(has_base ? &base : nullptr)) return;
+    key_ = saved_key_.view();
+    merged_ = true;
+    valid_ = true;
+  }
+
+  // Merges operands_ (oldest first) over *base (null: none) into merged_value_. On
+  // failure records the error and returns false (the iterator is then not Valid()).
+  bool FinishMerge(const std::string* base) {
+    std::vector<std::string_view> ops(operands_.begin(), operands_.end());
+    const std::string_view base_view = base != nullptr ? std::string_view(*base) : "";
+    Status s = ApplyFullMerge(merge_operator_, saved_key_.view(),
+                              base != nullptr ? &base_view : nullptr, ops, &merged_value_);
+    if (!s.ok()) {
+      status_ = std::move(s);
+      valid_ = false;
+      merged_ = false;
+      return false;
+    }
+    return true;
+  }
+
+  // Moves backward collecting the newest visible entry of the previous user key (and,
+  // when that is a merge operand, the operands and base value it merges over).
   void FindPrevUserEntry() {
-    bool found = false;  // saved_key_ / saved_value_ hold a live entry
+    bool found = false;     // saved_key_ holds a live entry: a value and/or operands
+    bool has_base = false;  // saved_value_ holds its value (under any operands_)
+    merged_ = false;
+    operands_.clear();
     saved_key_.clear();
     saved_value_.clear();
     while (internal_->Valid()) {
@@ -289,7 +370,7 @@ class DBIter final : public Iterator {
       }
       const uint64_t tag = ExtractTag(ikey);
       const auto kind = static_cast<uint8_t>(tag & 0xff);
-      if (kind > static_cast<uint8_t>(ValueType::kValue)) [[unlikely]] {
+      if (kind > static_cast<uint8_t>(kMaxValueType)) [[unlikely]] {
         SetCorrupt();
         valid_ = false;
         return;
@@ -299,11 +380,19 @@ class DBIter final : public Iterator {
         if (found && ComparePadded(user_key, saved_key_.view()) < 0) {
           break;  // saved_key_ has its newest visible entry; this one is an older key
         }
-        found = kind == static_cast<uint8_t>(ValueType::kValue);
-        if (found) {
+        if (kind == static_cast<uint8_t>(ValueType::kValue)) {
+          found = has_base = true;
+          operands_.clear();
           saved_key_.AssignPadded(user_key);
           saved_value_.Assign(internal_->value());
+        } else if (kind == static_cast<uint8_t>(ValueType::kMerge)) {
+          // Entries arrive oldest first: this operand applies after those gathered.
+          if (!found) saved_key_.AssignPadded(user_key);
+          found = true;
+          operands_.emplace_back(internal_->value());
         } else {
+          found = has_base = false;
+          operands_.clear();
           saved_key_.clear();
           saved_value_.clear();
         }
@@ -315,17 +404,24 @@ class DBIter final : public Iterator {
     if (!internal_->Valid() && InternalFailed()) found = false;
     if (!found) {
       valid_ = false;
+      operands_.clear();
       saved_key_.clear();
       saved_value_.clear();
       direction_ = kForward;
       return;
     }
     key_ = saved_key_.view();
+    if (!operands_.empty()) {
+      const std::string base(has_base ? saved_value_.view() : std::string_view());
+      if (!FinishMerge(has_base ? &base : nullptr)) return;
+      merged_ = true;
+    }
     valid_ = !(lower_ && CompareUser(key_, *lower_) < 0);
   }
 
   std::atomic<int>* const live_count_;
-  std::shared_ptr<const void> pin_;  // declared first: destroyed after internal_
+  const MergeOperator* const merge_operator_;  // null: operands are NotSupported
+  std::shared_ptr<const void> pin_;            // declared first: destroyed after internal_
   SeekSampler sampler_;
   const Comparator* const ucmp_;
   const bool bytewise_;  // ucmp_ is the default order: compare inline
@@ -339,6 +435,11 @@ class DBIter final : public Iterator {
   SavedBytes saved_key_;
   SavedBytes saved_value_;
   SavedBytes seek_key_;  // the internal key of the last seek
+  // The current entry is a merge: key_ is saved_key_, its value merged_value_ (forward,
+  // internal_ is past the entries merged).
+  bool merged_ = false;
+  std::vector<std::string> operands_;  // being merged, oldest first
+  std::string merged_value_;
   Status status_;
 };
 
@@ -348,9 +449,10 @@ std::unique_ptr<Iterator> NewDBIterator(const InternalKeyComparator* icmp,
                                         std::unique_ptr<InternalIterator> internal,
                                         SequenceNumber sequence, const ReadOptions& options,
                                         std::shared_ptr<const void> pin, SeekSampler sampler,
-                                        std::atomic<int>* live_count) {
+                                        std::atomic<int>* live_count,
+                                        const MergeOperator* merge_operator) {
   return std::make_unique<DBIter>(icmp, std::move(internal), sequence, options, std::move(pin),
-                                  std::move(sampler), live_count);
+                                  std::move(sampler), live_count, merge_operator);
 }
 
 }  // namespace lsmdb

@@ -15,6 +15,8 @@
 
 namespace lsmdb {
 
+class MergeOperator;
+
 // Told about a sample of the seeks of DB iterators: the user key a Seek or SeekForPrev
 // landed on, and how many seeks the sample stands for (the DB charges the tables such a
 // seek had to position; see SeekBudget).
@@ -27,12 +29,16 @@ inline constexpr int kSeekSamplePeriod = 8;
 // iterator (it owns what internal reads from: memtables, a version). options' bounds
 // must outlive the iterator. sampler (may be empty) must stay callable as long as the
 // iterator lives. live_count (may be null) is decremented when the iterator is destroyed
-// (the DB counts its live iterators) and must outlive it.
+// (the DB counts its live iterators) and must outlive it. merge_operator (may be null)
+// merges the operands of a key (the value shown is the full merge); it must outlive the
+// iterator; a failed merge (Corruption), or operands with no operator (NotSupported),
+// ends the iteration with that error.
 std::unique_ptr<Iterator> NewDBIterator(const InternalKeyComparator* icmp,
                                         std::unique_ptr<InternalIterator> internal,
                                         SequenceNumber sequence, const ReadOptions& options,
                                         std::shared_ptr<const void> pin, SeekSampler sampler = {},
-                                        std::atomic<int>* live_count = nullptr);
+                                        std::atomic<int>* live_count = nullptr,
+                                        const MergeOperator* merge_operator = nullptr);
 
 }  // namespace lsmdb
 

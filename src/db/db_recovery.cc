@@ -455,7 +455,7 @@ Status DBImpl::ReplayLogs(const std::vector<uint64_t>& logs, SequenceNumber* max
       s = ActOnLastLog(ctx, DecideRecovery(c), r, &stop);
       if (!s.ok()) return s;
     } else if (!heads[i].has_record) {
-      Merge(&pending, r);
+      lsmdb::Merge(&pending, r);  // not DBImpl::Merge
     } else {
       pending.end = r.end;
       pending.fname = r.fname;

@@ -53,7 +53,8 @@ Status DBImpl::Write(const WriteOptions& options, WriteBatch* batch) {
   if (options.sync && options.disable_wal) {
     return Status::InvalidArgument("WriteOptions: sync and disable_wal together");
   }
-  Status s = WriteBatchInternal::Validate(batch, options_.comparator);
+  Status s =
+      WriteBatchInternal::Validate(batch, options_.comparator, options_.merge_operator != nullptr);
   if (!s.ok()) return s;
   return WriteValidated(options, batch);
 }

@@ -73,6 +73,16 @@ void WriteBatch::DeleteRange(std::string_view begin, std::string_view end) {
   EncodeLengthPrefixed(p, end);
 }
 
+void WriteBatch::Merge(std::string_view key, std::string_view operand) {
+  WriteBatchInternal::SetCount(this, Count() + 1);
+  const size_t n =
+      1 + VarintLength(key.size()) + key.size() + VarintLength(operand.size()) + operand.size();
+  char* p = Extend(&rep_, n);
+  *p++ = static_cast<char>(ValueType::kMerge);
+  p = EncodeLengthPrefixed(p, key);
+  EncodeLengthPrefixed(p, operand);
+}
+
 void WriteBatch::Append(const WriteBatch& other) { WriteBatchInternal::Append(this, &other); }
 
 Status WriteBatch::SetContents(std::string_view contents) {
@@ -118,6 +128,13 @@ Status IterateRep(std::string_view rep, uint32_t count, H* handler) {
                                   "bad DeleteRange record at offset " + std::to_string(offset));
       }
       Status s = handler->DeleteRange(key, value);
+      if (!s.ok()) return s;
+    } else if (tag == static_cast<uint8_t>(ValueType::kMerge)) {
+      if (!GetLengthPrefixed(&input, &key) || !GetLengthPrefixed(&input, &value)) {
+        return Status::Corruption("write batch",
+                                  "bad Merge record at offset " + std::to_string(offset));
+      }
+      Status s = handler->Merge(key, value);
       if (!s.ok()) return s;
     } else {
       return Status::Corruption("write batch", "unknown record tag " + std::to_string(tag) +
@@ -176,8 +193,14 @@ class Validator final : public WriteBatch::Handler {
     }
     return Status::OK();
   }
+  Status Merge(std::string_view key, std::string_view operand) override {
+    if (status.ok()) status = WriteBatchInternal::CheckEntry(key.size(), operand.size());
+    merges++;
+    return Status::OK();
+  }
   const Comparator* ucmp = nullptr;
   Status status;
+  uint32_t merges = 0;
 };
 
 class MemTableInserter final : public WriteBatch::Handler {
@@ -191,6 +214,10 @@ class MemTableInserter final : public WriteBatch::Handler {
     mem_->AddRangeTombstone(seq_++, begin, end);
     return Status::OK();
   }
+  Status Merge(std::string_view key, std::string_view operand) override {
+    mem_->Add(seq_++, ValueType::kMerge, key, operand);
+    return Status::OK();
+  }
 
  private:
   SequenceNumber seq_;
@@ -198,6 +225,10 @@ class MemTableInserter final : public WriteBatch::Handler {
 };
 
 }  // namespace
+
+Status WriteBatchInternal::MergeWithoutOperator() {
+  return Status::InvalidArgument("Merge needs Options::merge_operator, which is not set");
+}
 
 Status WriteBatchInternal::CheckEntry(size_t key_size, size_t value_size) {
   if (key_size > kMaxKeySize) [[unlikely]] {
@@ -213,11 +244,13 @@ Status WriteBatchInternal::CheckEntry(size_t key_size, size_t value_size) {
   return Status::OK();
 }
 
-Status WriteBatchInternal::Validate(const WriteBatch* b, const Comparator* ucmp) {
+Status WriteBatchInternal::Validate(const WriteBatch* b, const Comparator* ucmp,
+                                    bool merge_allowed) {
   Validator v;
   v.ucmp = ucmp;
   Status s = b->Iterate(&v);
   if (!s.ok()) return Status::InvalidArgument("write batch", s.message());
+  if (v.status.ok() && v.merges > 0 && !merge_allowed) return MergeWithoutOperator();
   return v.status;
 }
 

@@ -3,6 +3,7 @@
 // Encoding (also docs/format/wal.md, since a WAL record is one batch):
 //   batch  := fixed64 sequence | fixed32 count | record*
 //   record := kValue(1) varstring(key) varstring(value) | kDeletion(0) varstring(key)
+//           | kMerge(2) varstring(key) varstring(operand)
 //           | kRangeDeletion(15) varstring(begin) varstring(end)
 #ifndef LSMDB_DB_WRITE_BATCH_INTERNAL_H_
 #define LSMDB_DB_WRITE_BATCH_INTERNAL_H_
@@ -29,9 +30,13 @@ class WriteBatchInternal {
   static void Append(WriteBatch* dst, const WriteBatch* src);
 
   // Checks every key and value against kMaxKeySize / kMaxValueSize and the encoding
-  // against its count, and (with ucmp) that no DeleteRange has begin > end.
+  // against its count, that no DeleteRange has begin > end (with ucmp), and that the
+  // batch holds no merge when !merge_allowed (the DB has no merge operator).
   // InvalidArgument names the offending entry.
-  static Status Validate(const WriteBatch* b, const Comparator* ucmp = nullptr);
+  static Status Validate(const WriteBatch* b, const Comparator* ucmp = nullptr,
+                         bool merge_allowed = true);
+  // The error of a merge written to a DB without Options::merge_operator.
+  static Status MergeWithoutOperator();
   // The size check of Validate for one entry (value_size 0 for a deletion).
   static Status CheckEntry(size_t key_size, size_t value_size);
 

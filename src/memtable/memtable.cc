@@ -90,7 +90,7 @@ MemTable::~MemTable() = default;
 void MemTable::Add(SequenceNumber seq, ValueType type, std::string_view user_key,
                    std::string_view value) {
   assert(seq <= kMaxSequenceNumber);
-  assert(type == ValueType::kValue || type == ValueType::kDeletion);
+  assert(static_cast<uint8_t>(type) <= static_cast<uint8_t>(kMaxValueType));
   assert(user_key.size() <= std::numeric_limits<uint32_t>::max() - kInternalKeyTrailer);
   assert(value.size() <= std::numeric_limits<uint32_t>::max());
   const auto ikey_size = static_cast<uint32_t>(user_key.size() + kInternalKeyTrailer);
@@ -147,6 +147,9 @@ bool MemTable::Get(const LookupKey& key, std::string* value, Status* s) const {
       return true;
     case ValueType::kRangeDeletion:  // never in the skip list (AddRangeTombstone)
       break;
+    case ValueType::kMerge:
+      *s = MergeOperandFound();
+      return true;
   }
   assert(false && "memtable entry with an unknown value type");
   return false;

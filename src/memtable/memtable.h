@@ -61,8 +61,10 @@ class MemTable {
 
   // Looks up the newest entry of key.user_key() with sequence <= key's sequence. If there
   // is one, returns true and, for a value, stores it in *value and sets *s = OK; for a
-  // deletion sets *s = NotFound (leaving *value alone). Returns false, touching neither,
-  // if the memtable holds no such entry.
+  // deletion sets *s = NotFound (leaving *value alone); for a merge operand sets
+  // *s = MergeOperandFound() (leaving *value alone: the caller gathers the operands, see
+  // IsMergeOperandFound). Returns false, touching neither, if the memtable holds no such
+  // entry.
   bool Get(const LookupKey& key, std::string* value, Status* s) const;
 
   // An iterator over the entries: key() is the internal key, value() the value, both

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "lsmdb/comparator.h"
+#include "lsmdb/status.h"
 #include "util/bytewise.h"
 #include "util/coding.h"
 
@@ -27,15 +28,27 @@ inline constexpr SequenceNumber kMaxSequenceNumber = (uint64_t{1} << 56) - 1;
 enum class ValueType : uint8_t {
   kDeletion = 0,
   kValue = 1,
+  kMerge = 2,  // a merge operand (DB::Merge)
   // A range tombstone (DeleteRange): in WAL records and the range-deletion block of a
   // table only, never in a memtable's skip list or a table's data blocks.
   kRangeDeletion = 0x0F,
 };
+// The highest kind of a point entry (memtable skip list, data blocks): ParseInternalKey
+// and readers reject higher ones.
+inline constexpr ValueType kMaxValueType = ValueType::kMerge;
 // The kind used in seek keys: the highest, so that a seek for (key, seq) lands on the
 // newest entry of key with sequence <= seq.
-inline constexpr ValueType kValueTypeForSeek = ValueType::kValue;
+inline constexpr ValueType kValueTypeForSeek = kMaxValueType;
 
 inline constexpr size_t kInternalKeyTrailer = 8;
+
+// What a point lookup of a memtable or a version returns when the newest entry it finds
+// is a merge operand: the caller then gathers the key's operands over every source
+// (src/db/db_merge.cc). Never returned to users.
+inline Status MergeOperandFound() { return Status::Aborted("lsmdb.merge-operand"); }
+inline bool IsMergeOperandFound(const Status& s) {
+  return s.IsAborted() && s.message() == "lsmdb.merge-operand";
+}
 
 inline uint64_t PackSequenceAndType(SequenceNumber seq, ValueType t) {
   return (seq << 8) | static_cast<uint8_t>(t);
@@ -58,7 +71,7 @@ inline bool ParseInternalKey(std::string_view ikey, ParsedInternalKey* out) {
   if (ikey.size() < kInternalKeyTrailer) return false;
   uint64_t tag = DecodeFixed64(ikey.data() + ikey.size() - kInternalKeyTrailer);
   uint8_t kind = tag & 0xff;
-  if (kind > static_cast<uint8_t>(ValueType::kValue)) return false;
+  if (kind > static_cast<uint8_t>(kMaxValueType)) return false;
   out->user_key = ikey.substr(0, ikey.size() - kInternalKeyTrailer);
   out->sequence = tag >> 8;
   out->type = static_cast<ValueType>(kind);

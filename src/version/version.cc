@@ -38,7 +38,7 @@ struct GetState {
   const Comparator* ucmp;
   std::string_view user_key;
   std::string* value;
-  enum { kNotFound, kFound, kDeleted, kCorrupt } result = kNotFound;
+  enum { kNotFound, kFound, kDeleted, kMerge, kCorrupt } result = kNotFound;
   bool block_searched = false;  // the table's filter let the key through
 };
 
@@ -62,6 +62,8 @@ Status Version::Get(const ReadOptions& options, const LookupKey& key, std::strin
     if (parsed.type == ValueType::kValue) {
       state.value->assign(v.data(), v.size());
       state.result = GetState::kFound;
+    } else if (parsed.type == ValueType::kMerge) {
+      state.result = GetState::kMerge;
     } else {
       state.result = GetState::kDeleted;
     }
@@ -112,6 +114,7 @@ Status Version::Get(const ReadOptions& options, const LookupKey& key, std::strin
   if (charge != nullptr && probed_another) *charge = first;
   if (state.result == GetState::kNotFound) return Status::OK();
   *found = true;
+  if (state.result == GetState::kMerge) return MergeOperandFound();
   return state.result == GetState::kFound ? Status::OK() : Status::NotFound("");
 }
 

@@ -45,7 +45,8 @@ class ReadOnlyCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
     std::string script;
-    for (int i = 0; i < 50; i++) script += "put k" + std::to_string(i) + " v" + std::to_string(i) + "\n";
+    for (int i = 0; i < 50; i++)
+      script += "put k" + std::to_string(i) + " v" + std::to_string(i) + "\n";
     script += "flush\nput late in-the-log\n";
     const CliResult r = RunCli({db_}, script);
     ASSERT_EQ(r.exit_code, 0) << r.err;
