@@ -305,5 +305,18 @@ TEST_F(MergeTest, RangeTombstoneBetweenOperandsInOneCompaction) {
   EXPECT_EQ(Scan(), "");
 }
 
+TEST_F(MergeTest, RepairKeepsTheOperandsOfTheLogs) {
+  Open();
+  ASSERT_TRUE(db_->Put(WriteOptions(), "k", "0").ok());
+  ASSERT_TRUE(db_->Flush().ok());
+  Merge("k", "1");  // only in the log
+  Merge("n", "2");
+  db_.reset();
+  ASSERT_TRUE(RepairDB("/db", options_).ok());
+  Open();
+  EXPECT_EQ(Get("k"), "0,1");
+  EXPECT_EQ(Get("n"), "2");
+}
+
 }  // namespace
 }  // namespace lsmdb

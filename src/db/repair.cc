@@ -79,6 +79,7 @@ class BatchChecker final : public WriteBatch::Handler {
   void Put(std::string_view, std::string_view) override {}
   void Delete(std::string_view) override {}
   Status DeleteRange(std::string_view, std::string_view) override { return Status::OK(); }
+  Status Merge(std::string_view, std::string_view) override { return Status::OK(); }
 };
 
 class Repairer {

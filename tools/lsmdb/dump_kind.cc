@@ -19,6 +19,7 @@ class NoUpdates final : public WriteBatch::Handler {
   void Put(std::string_view, std::string_view) override {}
   void Delete(std::string_view) override {}
   Status DeleteRange(std::string_view, std::string_view) override { return Status::OK(); }
+  Status Merge(std::string_view, std::string_view) override { return Status::OK(); }
 };
 
 // The kind of the first record of a log-format file: "manifest" if it decodes as a

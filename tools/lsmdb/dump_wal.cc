@@ -54,6 +54,10 @@ class UpdatePrinter final : public WriteBatch::Handler {
   explicit UpdatePrinter(bool json) : json_(json) {}
   void Put(std::string_view key, std::string_view value) override { Add("put", key, &value); }
   void Delete(std::string_view key) override { Add("del", key, nullptr); }
+  Status Merge(std::string_view key, std::string_view operand) override {
+    Add("merge", key, &operand);
+    return Status::OK();
+  }
   Status DeleteRange(std::string_view begin, std::string_view end) override {
     std::string s;
     if (json_) {

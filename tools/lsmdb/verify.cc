@@ -44,6 +44,7 @@ class NullHandler final : public WriteBatch::Handler {
   void Put(std::string_view, std::string_view) override {}
   void Delete(std::string_view) override {}
   Status DeleteRange(std::string_view, std::string_view) override { return Status::OK(); }
+  Status Merge(std::string_view, std::string_view) override { return Status::OK(); }
 };
 
 // What the MANIFEST says is live.
