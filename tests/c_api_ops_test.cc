@@ -39,5 +39,39 @@ TEST_F(CApiTest, OpenForReadOnly) {
   EXPECT_NE(err.msg, nullptr);
 }
 
+TEST_F(CApiTest, MultiGet) {
+  Open();
+  Put("a", "1");
+  Put("b", "");
+  const char* keys[] = {"a", "missing", "b", "a"};
+  const size_t keylens[] = {1, 7, 1, 1};
+  char* values[4] = {};
+  size_t vallens[4] = {9, 9, 9, 9};
+  char* errs[4] = {};
+  CError err;
+  lsmdb_multi_get(db_, ro_, 4, keys, keylens, values, vallens, errs, &err.msg);
+  ASSERT_EQ(err.msg, nullptr) << err.str();
+  ASSERT_NE(values[0], nullptr);
+  EXPECT_EQ(std::string(values[0], vallens[0]), "1");
+  EXPECT_EQ(values[1], nullptr);
+  EXPECT_EQ(vallens[1], 0u);
+  ASSERT_NE(values[2], nullptr);  // an empty value is found
+  EXPECT_EQ(vallens[2], 0u);
+  ASSERT_NE(values[3], nullptr);
+  EXPECT_EQ(std::string(values[3], vallens[3]), "1");
+  for (int i = 0; i < 4; i++) {
+    EXPECT_EQ(errs[i], nullptr) << i;
+    lsmdb_free(values[i]);
+  }
+  lsmdb_multi_get(db_, ro_, 1, keys, keylens, nullptr, vallens, errs, &err.msg);
+  EXPECT_NE(err.msg, nullptr);
+  err.clear();
+  lsmdb_multi_get(nullptr, ro_, 1, keys, keylens, values, vallens, errs, &err.msg);
+  EXPECT_NE(err.msg, nullptr);
+  err.clear();
+  lsmdb_multi_get(db_, ro_, 0, nullptr, nullptr, nullptr, nullptr, nullptr, &err.msg);
+  EXPECT_EQ(err.msg, nullptr) << err.str();
+}
+
 }  // namespace
 }  // namespace lsmdb::test

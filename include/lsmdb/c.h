@@ -216,6 +216,15 @@ LSMDB_EXPORT void lsmdb_write(lsmdb_t* db, const lsmdb_writeoptions_t* options,
  * error is reported). */
 LSMDB_EXPORT char* lsmdb_get(lsmdb_t* db, const lsmdb_readoptions_t* options, const char* key,
                              size_t keylen, size_t* vallen, char** errptr);
+/* Looks up keys[0..n) (lengths keylens) as of one moment. For each i: found, values[i] is
+ * a malloc()ed copy as lsmdb_get returns and vallens[i] its length; missing, values[i] is
+ * NULL and vallens[i] 0; an error of that key, values[i] is NULL and errs[i] holds its
+ * message (replacing a message already there, as errptr does). errs[i] is left unchanged
+ * otherwise. An error of the arguments (a NULL array, NULL db) goes to *errptr and
+ * leaves every array unchanged. REQUIRES: each array holds n elements. */
+LSMDB_EXPORT void lsmdb_multi_get(lsmdb_t* db, const lsmdb_readoptions_t* options, size_t n,
+                                  const char* const* keys, const size_t* keylens, char** values,
+                                  size_t* vallens, char** errs, char** errptr);
 
 /* A new iterator over the database as of the options' snapshot (or now), bounded by
  * the options' bounds. Owned by the caller: lsmdb_iter_destroy it before lsmdb_close.

@@ -7,8 +7,10 @@
 #define LSMDB_DB_H_
 
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "lsmdb/export.h"
 #include "lsmdb/iterator.h"
@@ -92,6 +94,14 @@ class LSMDB_EXPORT DB {
   // InvalidArgument (for NewIterator too: an iterator that is never Valid(), whose
   // status() says so).
   virtual Status Get(const ReadOptions& options, std::string_view key, std::string* value) = 0;
+  // Gets of every key in keys as of one moment (options.snapshot, or one read view taken
+  // at the call): the result holds one status per key, in order, and (*values)[i] the
+  // value of keys[i] when its status is OK (empty otherwise). *values is resized to
+  // keys.size(). A null values or another DB's snapshot makes every status
+  // InvalidArgument. Keys may repeat.
+  virtual std::vector<Status> MultiGet(const ReadOptions& options,
+                                       std::span<const std::string_view> keys,
+                                       std::vector<std::string>* values) = 0;
   // An iterator over the database as of options.snapshot (or now). Initially not
   // Valid(); call a Seek method first. The iterator must be destroyed before this DB.
   virtual std::unique_ptr<Iterator> NewIterator(const ReadOptions& options) = 0;

@@ -2,6 +2,7 @@
 // Option handles and write batches are in c_api_options.cc.
 #include <cstdio>
 #include <cstdlib>
+#include <vector>
 
 #include "db/c_api_internal.h"
 
@@ -187,6 +188,42 @@ char* lsmdb_get(lsmdb_t* db, const lsmdb_readoptions_t* options, const char* key
     return Status::OK();
   });
   return result;
+}
+
+void lsmdb_multi_get(lsmdb_t* db, const lsmdb_readoptions_t* options, size_t n,
+                     const char* const* keys, const size_t* keylens, char** values, size_t* vallens,
+                     char** errs, char** errptr) {
+  Run(errptr, [&] {
+    lsmdb::ReadOptions ro;
+    Status s = ToReadOptions(db, options, &ro);
+    if (!s.ok()) return s;
+    if (n > 0 && (keys == nullptr || keylens == nullptr || values == nullptr ||
+                  vallens == nullptr || errs == nullptr)) {
+      return NullArgument("an array of lsmdb_multi_get");
+    }
+    std::vector<std::string_view> views(n);
+    for (size_t i = 0; i < n; i++) {
+      if (!ToView(keys[i], keylens[i], &views[i])) return BadBytes("key");
+    }
+    std::vector<std::string> found;
+    std::vector<Status> statuses = db->rep->MultiGet(ro, views, &found);
+    for (size_t i = 0; i < n; i++) {
+      values[i] = nullptr;
+      vallens[i] = 0;
+      if (statuses[i].ok()) {
+        values[i] = lsmdb::c_api::CopyToMalloc(found[i]);
+        if (values[i] == nullptr) {
+          statuses[i] = Status::Aborted("lsmdb_multi_get: out of memory");
+        } else {
+          vallens[i] = found[i].size();
+        }
+      }
+      if (!statuses[i].ok() && !statuses[i].IsNotFound()) {
+        lsmdb::c_api::SaveError(&errs[i], statuses[i].ToString());
+      }
+    }
+    return Status::OK();
+  });
 }
 
 lsmdb_iterator_t* lsmdb_create_iterator(lsmdb_t* db, const lsmdb_readoptions_t* options) {

@@ -180,26 +180,54 @@ Status DBImpl::Get(const ReadOptions& options, std::string_view key, std::string
   const SequenceNumber seq = options.snapshot
                                  ? static_cast<const SnapshotImpl*>(options.snapshot)->sequence
                                  : versions_->LastSequence();
+  std::shared_ptr<const ReadView> view = GetReadView();  // after seq: it holds seq's writes
+  return GetInView(options, *view, seq, key, value);
+}
+
+std::vector<Status> DBImpl::MultiGet(const ReadOptions& options,
+                                     std::span<const std::string_view> keys,
+                                     std::vector<std::string>* values) {
+  if (values == nullptr) {
+    return std::vector<Status>(keys.size(), Status::InvalidArgument("MultiGet: values is null"));
+  }
+  values->assign(keys.size(), std::string());
+  if (options.snapshot != nullptr && !OwnsSnapshot(options.snapshot)) {
+    return std::vector<Status>(keys.size(), ForeignSnapshot());
+  }
+  const SequenceNumber seq = options.snapshot
+                                 ? static_cast<const SnapshotImpl*>(options.snapshot)->sequence
+                                 : versions_->LastSequence();
   std::shared_ptr<const ReadView> view = GetReadView();
+  std::vector<Status> statuses;
+  statuses.reserve(keys.size());
+  for (size_t i = 0; i < keys.size(); i++) {
+    statuses.push_back(GetInView(options, *view, seq, keys[i], &(*values)[i]));
+    if (!statuses.back().ok()) (*values)[i].clear();
+  }
+  return statuses;
+}
+
+Status DBImpl::GetInView(const ReadOptions& options, const ReadView& view, SequenceNumber seq,
+                         std::string_view key, std::string* value) {
   LookupKey lkey(key, seq);
   Status s;
   auto done = [&] {
-    return IsMergeOperandFound(s) ? GetMerged(options, *view, seq, key, value) : s;
+    return IsMergeOperandFound(s) ? GetMerged(options, view, seq, key, value) : s;
   };
-  if (HasRangeTombstones(*view)) [[unlikely]] {
+  if (HasRangeTombstones(view)) [[unlikely]] {
     SequenceNumber tombstone_seq = 0;
-    s = MaxCoveringTombstone(*view, table_cache_.get(), key, seq, &tombstone_seq);
+    s = MaxCoveringTombstone(view, table_cache_.get(), key, seq, &tombstone_seq);
     if (!s.ok()) return s;
     // Entries older than the tombstone end the key's history as a deletion would.
-    if (tombstone_seq > 0) return GetMerged(options, *view, seq, key, value, tombstone_seq);
+    if (tombstone_seq > 0) return GetMerged(options, view, seq, key, value, tombstone_seq);
   }
-  if (view->mem->Get(lkey, value, &s)) return done();
-  for (const auto& imm : view->imm) {
+  if (view.mem->Get(lkey, value, &s)) return done();
+  for (const auto& imm : view.imm) {
     if (imm->Get(lkey, value, &s)) return done();
   }
   bool found = false;
   SeekCharge charge;
-  s = view->version->Get(options, lkey, value, &found, &charge);
+  s = view.version->Get(options, lkey, value, &found, &charge);
   if (charge.file != nullptr && charge.file->allowed_seeks.Charge()) SeekBudgetSpent(charge);
   if (IsMergeOperandFound(s)) return done();
   if (!s.ok() && !s.IsNotFound()) return s;

@@ -66,6 +66,8 @@ class DBImpl final : public DB {
   Status Merge(const WriteOptions& options, std::string_view key,
                std::string_view operand) override;
   Status Get(const ReadOptions& options, std::string_view key, std::string* value) override;
+  std::vector<Status> MultiGet(const ReadOptions& options, std::span<const std::string_view> keys,
+                               std::vector<std::string>* values) override;
   std::unique_ptr<Iterator> NewIterator(const ReadOptions& options) override;
   const Snapshot* GetSnapshot() override;
   void ReleaseSnapshot(const Snapshot* snapshot) override;
@@ -141,6 +143,9 @@ class DBImpl final : public DB {
   // tombstone of sequence tombstone_seq covers: gathers the key's entries visible at seq
   // and not older than tombstone_seq over every source of view, newest first, and
   // merges them (db_merge.cc). A value or a deletion ends the chain.
+  // Get of key as of seq in view. REQUIRES: view holds every write up to seq.
+  Status GetInView(const ReadOptions& options, const ReadView& view, SequenceNumber seq,
+                   std::string_view key, std::string* value);
   Status GetMerged(const ReadOptions& options, const ReadView& view, SequenceNumber seq,
                    std::string_view key, std::string* value, SequenceNumber tombstone_seq = 0);
   // Writes the name of the merge operator to the LOG.
