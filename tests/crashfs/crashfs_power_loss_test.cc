@@ -176,35 +176,6 @@ class CrashFsPowerLossTest : public ::testing::TestWithParam<Config> {
     fs_.reset();  // unmounts and stops the daemon, also after a failure
   }
 
-  std::string RandomKey() {
-    const uint64_t k = rnd_->Skewed(10);
-    std::string key = "k" + std::to_string(k);
-    if (k % 5 == 0) key.append(k % 97, 'x');
-    return key;
-  }
-
-  WriteOp RandomWrite() {
-    auto value = [&] {
-      return test::RandomString(rnd_.get(),
-                                rnd_->OneIn(20) ? rnd_->Uniform(4000) : rnd_->Uniform(200));
-    };
-    WriteOp op;
-    op.sync = rnd_->OneIn(5);
-    const uint64_t kind = rnd_->Uniform(100);
-    if (kind < 55) {
-      op.entries.emplace_back(RandomKey(), value());
-    } else if (kind < 70) {
-      op.entries.emplace_back(RandomKey(), std::nullopt);
-    } else {
-      const int n = 1 + static_cast<int>(rnd_->Uniform(8));
-      for (int i = 0; i < n; i++) {
-        op.entries.emplace_back(
-            RandomKey(), rnd_->OneIn(4) ? std::nullopt : std::optional<std::string>(value()));
-      }
-    }
-    return op;
-  }
-
   // Reads the whole database forward into *out, checks it backward and by Get.
   void ReadAll(test::Model* out) {
     auto it = db_->NewIterator({});
@@ -298,7 +269,8 @@ class CrashFsPowerLossTest : public ::testing::TestWithParam<Config> {
     for (uint64_t i = 0; i < n; i++) {
       Step s;
       s.flush = rnd_->OneIn(60);
-      if (!s.flush) s.op = history_.Attempt(RandomWrite());
+      if (!s.flush)
+        s.op = history_.Attempt(test::RandomWrite(rnd_.get(), {.typical = 200, .large = 4000}));
       steps.push_back(s);
     }
     const uint64_t cut_after = rnd_->OneIn(8) ? 0 : rnd_->Uniform(steps.size() + 1);
