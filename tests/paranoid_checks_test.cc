@@ -10,10 +10,13 @@
 #include <set>
 #include <string>
 
+#include "db/log_link.h"
 #include "io/mem_file_system.h"
 #include "lsmdb/db.h"
 #include "tests/util/db_test_util.h"
 #include "tests/util/test_util.h"
+#include "version/filename.h"
+#include "wal/log_writer.h"
 
 namespace lsmdb {
 namespace {
@@ -258,6 +261,103 @@ TEST_F(ParanoidChecksTest, BitFlipsOnTableReadsGiveCorruptionNeverAWrongValue) {
   db_.reset();
   ASSERT_TRUE(Open(true).ok());
   CheckData();
+}
+
+}  // namespace
+}  // namespace lsmdb
+
+namespace lsmdb {
+namespace {
+
+// The state an Open leaves when it fails (or loses power) after starting its log but
+// before the MANIFEST records it, followed by a power loss that kept the new log's link
+// but not the unsynced tail of the log that Open replayed. Files: the older log, short of
+// the link; the newest log, holding only an Open's link (prev_log_number 0).
+class FailedOpenTest : public ParanoidChecksTest {
+ protected:
+  // Leaves that state; returns the newest log's name.
+  std::string FailAnOpenThenLosePower() {
+    EXPECT_TRUE(Open(true).ok());
+    WriteOptions synced;
+    synced.sync = true;
+    EXPECT_TRUE(db_->Put(synced, "a", "1").ok());
+    EXPECT_TRUE(db_->Put(WriteOptions(), "b", "2").ok());  // never synced
+    db_.reset();
+    fs_->SetFaultHook([](Op op, const std::string& path) {
+      const bool manifest = path.find("MANIFEST") != std::string::npos;
+      return op == Op::kSync && manifest ? Status::IOError(path, "test: MANIFEST sync fails")
+                                         : Status::OK();
+    });
+    Status s = Open(true);
+    EXPECT_TRUE(s.IsIOError()) << s.ToString();
+    fs_->SetFaultHook(nullptr);
+    const std::vector<std::string> logs = Files(".log");
+    EXPECT_EQ(2u, logs.size());
+    std::string link;
+    EXPECT_TRUE(fs_->ReadFileToString(logs.back(), &link).ok());
+    EXPECT_FALSE(link.empty());
+    fs_->SimulatePowerLoss();
+    fs_->Thaw();
+    // The kernel wrote back the new log's page, not the older log's tail.
+    EXPECT_TRUE(fs_->WriteStringToFile(logs.back(), link).ok());
+    return logs.back();
+  }
+  void ExpectOnlyTheSyncedWrite() {
+    std::string v;
+    ASSERT_TRUE(db_->Get(ReadOptions(), "a", &v).ok());
+    EXPECT_EQ("1", v);
+    EXPECT_TRUE(db_->Get(ReadOptions(), "b", &v).IsNotFound());
+  }
+};
+
+// Regression: paranoid Open judged the older log as cut short before the failed Open's
+// link and reported Corruption, though a power loss leaves exactly this.
+TEST_F(FailedOpenTest, APowerLossAfterAFailedOpenStillOpensWithParanoidChecks) {
+  FailAnOpenThenLosePower();
+  Status s = Open(true);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  ExpectOnlyTheSyncedWrite();
+  db_.reset();
+  ASSERT_EQ(1u, Files(".log").size());  // the failed Open's log is obsolete, and deleted
+  ASSERT_TRUE(Open(true).ok());
+  ExpectOnlyTheSyncedWrite();
+}
+
+// What no power loss leaves is still Corruption: the failed Open's log holding more than
+// its link, or a log a memtable switch started (which the strict modes start only after
+// syncing the log before it) that the older log falls short of.
+TEST_F(FailedOpenTest, DamageNextToAFailedOpensLogIsStillCorruption) {
+  for (int variant = 0; variant < 2; variant++) {
+    SCOPED_TRACE(variant);
+    ASSERT_TRUE(DestroyDB("/db", MakeOptions(false)).ok());
+    const std::string newest = FailAnOpenThenLosePower();
+    std::string data;
+    ASSERT_TRUE(fs_->ReadFileToString(newest, &data).ok());
+    if (variant == 0) {
+      data += std::string(16, '\x5a');  // garbage after the link
+    } else {
+      uint64_t older = 0;
+      FileType type;
+      const std::vector<std::string> logs = Files(".log");
+      ASSERT_TRUE(ParseFileName(logs.front().substr(4), &older, &type));
+      std::unique_ptr<WritableFile> file;
+      ASSERT_TRUE(fs_->NewWritableFile(newest, &file).ok());
+      log::Writer writer(file.get());
+      LogLink link;
+      link.prev_log_number = older;
+      link.prev_last_sequence = 2;
+      ASSERT_TRUE(writer.AddRecord(EncodeLogLink(link)).ok());
+      ASSERT_TRUE(file->Sync().ok());
+      ASSERT_TRUE(fs_->ReadFileToString(newest, &data).ok());
+    }
+    ASSERT_TRUE(fs_->WriteStringToFile(newest, data).ok());
+    Status s = Open(true);
+    ASSERT_TRUE(s.IsCorruption()) << s.ToString();
+    EXPECT_NE(std::string::npos, s.ToString().find(newest)) << s.ToString();
+    ASSERT_TRUE(Open(false).ok());  // the default checks keep the prefix
+    ExpectOnlyTheSyncedWrite();
+    db_.reset();
+  }
 }
 
 }  // namespace

@@ -181,40 +181,6 @@ class PowerLossTest : public ::testing::Test {
     history_.Reset({});
   }
 
-  // A small key space, so keys are overwritten and deleted often; some keys are long, so
-  // that MANIFEST edits are large enough to roll the MANIFEST over often.
-  std::string RandomKey() {
-    const uint64_t k = rnd_->Skewed(10);
-    std::string key = "k" + std::to_string(k);
-    if (k % 5 == 0) key.append(k % 97, 'x');
-    return key;
-  }
-
-  WriteOp RandomWrite() {
-    auto value = [&] {
-      return test::RandomString(rnd_.get(),
-                                rnd_->OneIn(20) ? rnd_->Uniform(2000) : rnd_->Uniform(100));
-    };
-    WriteOp op;
-    op.sync = rnd_->OneIn(5);
-    uint64_t kind = rnd_->Uniform(100);
-    if (kind < 55) {
-      op.entries.emplace_back(RandomKey(), value());
-    } else if (kind < 70) {
-      op.entries.emplace_back(RandomKey(), std::nullopt);
-    } else {
-      int n = 1 + static_cast<int>(rnd_->Uniform(8));
-      for (int i = 0; i < n; i++) {
-        if (rnd_->OneIn(4)) {
-          op.entries.emplace_back(RandomKey(), std::nullopt);
-        } else {
-          op.entries.emplace_back(RandomKey(), value());
-        }
-      }
-    }
-    return op;
-  }
-
   Status Issue(const WriteOp& op) {
     WriteOptions wo;
     wo.sync = op.sync;
@@ -243,7 +209,7 @@ class PowerLossTest : public ::testing::Test {
         history_.FlushSucceeded();
         continue;
       }
-      size_t idx = history_.Attempt(RandomWrite());
+      size_t idx = history_.Attempt(test::RandomWrite(rnd_.get(), {.typical = 100, .large = 2000}));
       t->attempted++;
       if (!Issue(history_.op(idx)).ok()) return;
       history_.Acknowledge(idx);
@@ -268,7 +234,7 @@ class PowerLossTest : public ::testing::Test {
     ASSERT_TRUE(it->status().ok()) << it->status().ToString();
     ASSERT_EQ(m, out->rend()) << "backward pass misses key " << m->first;
     for (int i = 0; i < 20; i++) {
-      std::string k = RandomKey(), v;
+      std::string k = test::RandomKey(rnd_.get()), v;
       Status s = db_->Get({}, k, &v);
       auto e = out->find(k);
       if (e == out->end()) {

@@ -137,13 +137,15 @@ Status DBImpl::CheckTornManifest(const std::vector<std::string>& names) {
 
 namespace {
 
-// Calls fn on each record of the log that checks out, until fn returns false.
+// Calls fn on each record of the log that checks out, until fn returns false. reporter
+// (may be null) hears what the reader skipped.
 Status ForEachRecord(FileSystem* fs, const std::string& fname,
-                     const std::function<bool(std::string_view)>& fn) {
+                     const std::function<bool(std::string_view)>& fn,
+                     log::Reader::Reporter* reporter = nullptr) {
   std::unique_ptr<SequentialFile> file;
   Status s = fs->NewSequentialFile(fname, &file);
   if (!s.ok()) return s;
-  log::Reader reader(file.get(), fname, nullptr);
+  log::Reader reader(file.get(), fname, reporter);
   std::string scratch;
   std::string_view record;
   while (reader.ReadRecord(&record, &scratch)) {
@@ -168,21 +170,38 @@ struct LogHead {
   bool is_link = false;
   LogLink link;
   bool batch_after_link = false;
+  bool only_link = false;  // the link is the log's only record, and nothing was skipped
+};
+
+// Notes whether the reader skipped anything.
+class AnyReport final : public log::Reader::Reporter {
+ public:
+  void Corruption(uint64_t, size_t, const Status&) override { any = true; }
+  void TornTail(uint64_t, size_t) override { any = true; }
+  bool any = false;
 };
 
 Status PeekLog(FileSystem* fs, const std::string& fname, LogHead* head) {
-  return ForEachRecord(fs, fname, [&](std::string_view record) {
-    LogLink link;
-    const RecordKind kind = Classify(record, &link);
-    if (!head->has_record) {
-      head->has_record = true;
-      head->is_link = kind == RecordKind::kLink;
-      head->link = link;
-      return head->is_link;
-    }
-    if (kind == RecordKind::kBatch) head->batch_after_link = true;
-    return kind != RecordKind::kBatch;
-  });
+  AnyReport reporter;
+  uint64_t records = 0;
+  Status s = ForEachRecord(
+      fs, fname,
+      [&](std::string_view record) {
+        records++;
+        LogLink link;
+        const RecordKind kind = Classify(record, &link);
+        if (!head->has_record) {
+          head->has_record = true;
+          head->is_link = kind == RecordKind::kLink;
+          head->link = link;
+          return head->is_link;
+        }
+        if (kind == RecordKind::kBatch) head->batch_after_link = true;
+        return kind != RecordKind::kBatch;
+      },
+      &reporter);
+  head->only_link = head->is_link && records == 1 && !reporter.any;
+  return s;
 }
 
 // Batches in the log (links and sync marks aside).
@@ -329,6 +348,15 @@ LinkVerdict CheckLink(const ReplayContext& ctx, const LogHead& head, size_t i, c
           (chain.started ? "sequence " + std::to_string(chain.last) : prev + " with no write"));
 }
 
+// A log an Open started and never recorded in the MANIFEST (that Open failed, or a power
+// loss cut it short, before its MANIFEST edit), holding nothing but its link: no write
+// and no MANIFEST edit depends on it, so it does not make the log before it an older log.
+// Its link names the writes that Open replayed, which it never synced: the log before
+// it may fall short of it after a power loss even in the strict modes.
+bool IsUnrecordedOpenLog(const ReplayContext& ctx, const LogHead& head, size_t i) {
+  return head.only_link && head.link.prev_log_number == 0 && ctx.logs[i] > ctx.manifest_log;
+}
+
 uint64_t BatchesFrom(const ReplayContext& ctx, size_t i) {
   uint64_t n = 0;
   for (size_t j = i; j < ctx.logs.size(); j++) n += CountBatches(ctx.fs, ctx.Name(j));
@@ -409,11 +437,13 @@ Status DBImpl::ReplayLogs(const std::vector<uint64_t>& logs, SequenceNumber* max
                           VersionEdit* edit) {
   const ReplayContext ctx{fs_, dbname_, logs, versions_->log_number(), info_log_.get()};
   std::vector<LogHead> heads(logs.size());
-  size_t last = logs.size();  // the last log holding a record
+  // Logs from `tail` on come after the last log holding a record: they hold none, or
+  // only the link of an Open that never recorded them.
+  size_t tail = 0;
   for (size_t i = 0; i < logs.size(); i++) {
     Status s = PeekLog(fs_, ctx.Name(i), &heads[i]);
     if (!s.ok()) return s;
-    if (heads[i].has_record) last = i;
+    if (heads[i].has_record && !IsUnrecordedOpenLog(ctx, heads[i], i)) tail = i + 1;
   }
   RecoveryCase c;
   c.mode = options_.wal_recovery_mode;
@@ -422,10 +452,11 @@ Status DBImpl::ReplayLogs(const std::vector<uint64_t>& logs, SequenceNumber* max
   Chain chain;
   bool stop = false;
   for (size_t i = 0; i < logs.size() && !stop; i++) {
-    // Logs with no record after the last one (created just before a crash) are judged
-    // as the last log; before it, their bytes join the end of the log before them.
-    const bool is_last = last == logs.size() || i >= last;
-    if (heads[i].has_record) {
+    // Logs after the last one holding a record (created just before a crash, or by an
+    // Open that failed) are judged as the last log, and their links judge nothing;
+    // before it, the bytes of a log with no record join the end of the log before them.
+    const bool is_last = i + 1 >= tail;
+    if (heads[i].has_record && i < tail) {
       const LinkVerdict verdict = CheckLink(ctx, heads[i], i, chain);
       c.position = LogPosition::kOlder;
       c.end = pending.end;

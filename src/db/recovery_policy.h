@@ -19,7 +19,8 @@
 namespace lsmdb {
 
 enum class LogPosition : uint8_t {
-  kLast,   // the last log that holds a record (empty logs after it do not count)
+  kLast,   // the last log that holds a record (empty logs after it, and an Open's log
+           // that holds only its link and that the MANIFEST never recorded, do not count)
   kOlder,  // a later log holds a record
 };
 

@@ -138,21 +138,11 @@ int Model::Mkdir(const std::string& path, mode_t mode) {
   return 0;
 }
 
-int Model::Rmdir(const std::string& path) {
-  if (frozen_) return -EIO;
-  int err = 0;
-  std::string name;
-  auto parent = Parent(path, &name, &err);
-  if (parent == nullptr) return err;
-  auto it = parent->live.find(name);
-  if (it == parent->live.end()) return -ENOENT;
-  if (!it->second->is_dir) return -ENOTDIR;
-  if (!static_cast<Dir&>(*it->second).live.empty()) return -ENOTEMPTY;
-  parent->Record({{name, nullptr}});
-  return 0;
-}
+int Model::Rmdir(const std::string& path) { return RemoveEntry(path, EntryKind::kDir); }
 
-int Model::Unlink(const std::string& path) {
+int Model::Unlink(const std::string& path) { return RemoveEntry(path, EntryKind::kNotDir); }
+
+int Model::RemoveEntry(const std::string& path, EntryKind kind) {
   if (frozen_) return -EIO;
   int err = 0;
   std::string name;
@@ -160,8 +150,13 @@ int Model::Unlink(const std::string& path) {
   if (parent == nullptr) return err;
   auto it = parent->live.find(name);
   if (it == parent->live.end()) return -ENOENT;
-  if (it->second->is_dir) return -EISDIR;
-  if (int e = CheckFault(FaultOp::kUnlink, name); e != 0) return e;
+  if (kind == EntryKind::kDir) {
+    if (!it->second->is_dir) return -ENOTDIR;
+    if (!static_cast<Dir&>(*it->second).live.empty()) return -ENOTEMPTY;
+  } else {
+    if (it->second->is_dir) return -EISDIR;
+    if (int e = CheckFault(FaultOp::kUnlink, name); e != 0) return e;
+  }
   parent->Record({{name, nullptr}});
   return 0;
 }

@@ -118,6 +118,9 @@ class Model {
   // The directory holding path's last component, and that component.
   std::shared_ptr<Dir> Parent(const std::string& path, std::string* name, int* err) const;
   std::shared_ptr<File> FileOf(uint64_t handle, int* err) const;
+  // Rmdir (kDir: an empty directory) and Unlink (kNotDir: anything else).
+  enum class EntryKind : uint8_t { kDir, kNotDir };
+  int RemoveEntry(const std::string& path, EntryKind kind);
   void Fill(const Node& n, struct stat* st) const;
   // read_only: an operation that changes nothing (ENOSPC faults pass it by).
   int CheckFault(FaultOp op, const std::string& name, bool read_only = false);

@@ -68,6 +68,26 @@ TEST_F(CrashModelTest, AllModeKeepsExactlyTheSyncedBytesAndNames) {
   EXPECT_EQ(2u, r.changes_lost);
 }
 
+TEST_F(CrashModelTest, RmdirAndUnlinkRemoveOnlyTheirKindOfEntry) {
+  ASSERT_EQ(0, m_.Mkdir("/d", 0755));
+  m_.Release(Create("/d/f"));
+  EXPECT_EQ(-ENOTDIR, m_.Rmdir("/d/f"));
+  EXPECT_EQ(-EISDIR, m_.Unlink("/d"));
+  EXPECT_EQ(-ENOTEMPTY, m_.Rmdir("/d"));
+  EXPECT_EQ(-ENOENT, m_.Unlink("/d/none"));
+  EXPECT_EQ(-ENOENT, m_.Rmdir("/none"));
+  EXPECT_EQ(0, m_.Unlink("/d/f"));
+  EXPECT_EQ(0, m_.Rmdir("/d"));
+  EXPECT_EQ("<missing>", Contents("/d"));
+  m_.InjectFault(FaultOp::kUnlink, "g", EIO, 0, 1);  // unlink faults, rmdir has none
+  m_.Release(Create("/g"));
+  EXPECT_EQ(-EIO, m_.Unlink("/g"));
+  EXPECT_EQ(0, m_.Unlink("/g"));
+  m_.Freeze();
+  EXPECT_EQ(-EIO, m_.Rmdir("/d"));
+  EXPECT_EQ(-EIO, m_.Unlink("/g"));
+}
+
 TEST_F(CrashModelTest, UnsyncedUnlinkAndRenameAreUndoneWithTheOldContents) {
   uint64_t h = Create("/old");
   Write(h, "durable", 0);

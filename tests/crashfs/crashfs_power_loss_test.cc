@@ -78,7 +78,7 @@ struct Totals {
   uint64_t by_mode[3] = {0, 0, 0};
   uint64_t changes_lost = 0, pages_lost = 0, dir_changes_lost = 0, files_deleted = 0;
   uint64_t max_table = 0, max_manifest = 0, max_deeper_tables = 0;
-  uint64_t faults = 0, failures = 0, resumes = 0, paranoid_refusals = 0;
+  uint64_t faults = 0, failures = 0, resumes = 0;
 
   void Add(const std::string& report) {  // the daemon's "lost k=v ..." line
     auto get = [&](const std::string& key) -> uint64_t {
@@ -100,12 +100,12 @@ struct Totals {
                  "found %llu; lost: %llu file changes, %llu pages, %llu directory entries, "
                  "%llu files; %llu opens in point-in-time recovery; highest table number "
                  "%llu, MANIFEST number %llu; at most %llu tables below L0; %llu faults injected, "
-                 "%llu failed steps, %llu Resume; %llu paranoid opens refused (known open)\n",
+                 "%llu failed steps, %llu Resume\n",
                  name, u(cycles), u(by_mode[0]), u(by_mode[1]), u(by_mode[2]), u(cuts_in_open),
                  u(acknowledged), u(sync_acknowledged), u(flushes), u(required_checked),
                  u(changes_lost), u(pages_lost), u(dir_changes_lost), u(files_deleted),
                  u(pit_opens), u(max_table), u(max_manifest), u(max_deeper_tables), u(faults),
-                 u(failures), u(resumes), u(paranoid_refusals));
+                 u(failures), u(resumes));
   }
 };
 
@@ -174,35 +174,6 @@ class CrashFsPowerLossTest : public ::testing::TestWithParam<Config> {
   void TearDown() override {
     db_.reset();
     fs_.reset();  // unmounts and stops the daemon, also after a failure
-  }
-
-  std::string RandomKey() {
-    const uint64_t k = rnd_->Skewed(10);
-    std::string key = "k" + std::to_string(k);
-    if (k % 5 == 0) key.append(k % 97, 'x');
-    return key;
-  }
-
-  WriteOp RandomWrite() {
-    auto value = [&] {
-      return test::RandomString(rnd_.get(),
-                                rnd_->OneIn(20) ? rnd_->Uniform(4000) : rnd_->Uniform(200));
-    };
-    WriteOp op;
-    op.sync = rnd_->OneIn(5);
-    const uint64_t kind = rnd_->Uniform(100);
-    if (kind < 55) {
-      op.entries.emplace_back(RandomKey(), value());
-    } else if (kind < 70) {
-      op.entries.emplace_back(RandomKey(), std::nullopt);
-    } else {
-      const int n = 1 + static_cast<int>(rnd_->Uniform(8));
-      for (int i = 0; i < n; i++) {
-        op.entries.emplace_back(
-            RandomKey(), rnd_->OneIn(4) ? std::nullopt : std::optional<std::string>(value()));
-      }
-    }
-    return op;
   }
 
   // Reads the whole database forward into *out, checks it backward and by Get.
@@ -298,7 +269,8 @@ class CrashFsPowerLossTest : public ::testing::TestWithParam<Config> {
     for (uint64_t i = 0; i < n; i++) {
       Step s;
       s.flush = rnd_->OneIn(60);
-      if (!s.flush) s.op = history_.Attempt(RandomWrite());
+      if (!s.flush)
+        s.op = history_.Attempt(test::RandomWrite(rnd_.get(), {.typical = 200, .large = 4000}));
       steps.push_back(s);
     }
     const uint64_t cut_after = rnd_->OneIn(8) ? 0 : rnd_->Uniform(steps.size() + 1);
@@ -349,11 +321,11 @@ class CrashFsPowerLossTest : public ::testing::TestWithParam<Config> {
     t->Add(report);
     SCOPED_TRACE("power loss '" + std::string(kModes[mode]) + "' after " + std::to_string(acks) +
                  " acknowledgements; crashfs: " + report);
-    ASSERT_NO_FATAL_FAILURE(OpenAndCheck(options, /*out_of_order=*/mode == 2, with_fault, t));
+    ASSERT_NO_FATAL_FAILURE(OpenAndCheck(options, /*out_of_order=*/mode == 2, t));
   }
 
   // out_of_order: pages of a file may have survived without the pages before them.
-  void OpenAndCheck(const Options& options, bool out_of_order, bool with_fault, Totals* t) {
+  void OpenAndCheck(const Options& options, bool out_of_order, Totals* t) {
     Status s = DB::Open(options, path_, &db_);
     if (out_of_order && s.IsCorruption()) {
       // A log with a hole (zeros, or a damaged record, with more of the log after it) is
@@ -363,16 +335,6 @@ class CrashFsPowerLossTest : public ::testing::TestWithParam<Config> {
       pit.wal_recovery_mode = WalRecoveryMode::kPointInTimeRecovery;
       t->pit_opens++;
       s = DB::Open(pit, path_, &db_);
-    }
-    if (with_fault && options.paranoid_checks && s.IsCorruption()) {
-      // Known open: after an Open that a fault failed once it had made its log, and a
-      // power loss, paranoid_checks refuses the older log's shortfall
-      // (CrashFsRegressionTest.DISABLED_ParanoidOpenFailedThenPowerLossStillOpens). The
-      // default checks must open with every synced write.
-      Options lenient = options;
-      lenient.paranoid_checks = false;
-      t->paranoid_refusals++;
-      s = DB::Open(lenient, path_, &db_);
     }
     ASSERT_TRUE(s.ok()) << "open after the power loss: " << s.ToString();
     test::Model recovered;

@@ -41,18 +41,15 @@ TEST(CrashFsCreateTest, ANewDatabaseAndItsSyncedWriteSurvivePowerLoss) {
 namespace lsmdb {
 namespace {
 
-// Known open (reported to the lead, not fixed): with paranoid_checks, an Open that fails
-// after creating its new log (here the MANIFEST's fsync or CURRENT's rename fails), and
-// then a power loss, leave a database that Open with paranoid_checks refuses: the new
-// log's link names the writes Open replayed from the older log, which were never synced
-// (the "b" below), so the older log falls short of the link, and wal.md §5 rows 9 and 16
-// make that Corruption on the premise that strict modes sync every log they switch away
-// from; Open's switch from the logs it replays to its own log does not sync them. The
-// default mode opens the same files with every synced write. 8 of these 40 power losses
-// fail today ("000005.log: follows log #0, written up to sequence 2, but the logs
-// before it end at sequence 1"). Enable once Open syncs what it replays (or the policy
-// accepts the shortfall before an Open's log).
-TEST(CrashFsRegressionTest, DISABLED_ParanoidOpenFailedThenPowerLossStillOpens) {
+// Regression: with paranoid_checks, an Open that fails after starting its new log (here
+// the MANIFEST's fsync or CURRENT's rename fails), and then a power loss, left a database
+// that paranoid Open refused: the new log's link names the writes that Open replayed
+// from the older log, which were never synced (the "b" below), so the older log fell
+// short of the link ("000005.log: follows log #0, written up to sequence 2, but the logs
+// before it end at sequence 1"; 8 of these 40 power losses). A log that an Open started
+// and the MANIFEST never recorded, holding only its link, now judges nothing
+// (docs/format/wal.md §5).
+TEST(CrashFsRegressionTest, ParanoidOpenFailedThenPowerLossStillOpens) {
   std::string why, error, report, answer;
   auto fs = crashfs::CrashFs::Start(&why);
   if (fs == nullptr) GTEST_SKIP() << "crashfs is not available: " << why;

@@ -2,7 +2,44 @@
 
 #include <cstdint>
 
+#include "tests/util/test_util.h"
+
 namespace lsmdb::test {
+
+std::string RandomKey(Random* rnd) {
+  const uint64_t k = rnd->Skewed(10);
+  std::string key = "k" + std::to_string(k);
+  if (k % 5 == 0) key.append(k % 97, 'x');
+  return key;
+}
+
+namespace {
+
+// One entry: its value (or deletion) is drawn before its key.
+void AddEntry(Random* rnd, std::optional<std::string> value, WriteOp* op) {
+  op->entries.emplace_back(RandomKey(rnd), std::move(value));
+}
+
+}  // namespace
+
+WriteOp RandomWrite(Random* rnd, ValueLengths lengths) {
+  auto value = [&]() -> std::optional<std::string> {
+    return RandomString(
+        rnd, rnd->OneIn(20) ? rnd->Uniform(lengths.large) : rnd->Uniform(lengths.typical));
+  };
+  WriteOp op;
+  op.sync = rnd->OneIn(5);
+  const uint64_t kind = rnd->Uniform(100);
+  if (kind < 55) {
+    AddEntry(rnd, value(), &op);
+  } else if (kind < 70) {
+    AddEntry(rnd, std::nullopt, &op);
+  } else {
+    const int n = 1 + static_cast<int>(rnd->Uniform(8));
+    for (int i = 0; i < n; i++) AddEntry(rnd, rnd->OneIn(4) ? std::nullopt : value(), &op);
+  }
+  return op;
+}
 
 std::optional<size_t> History::MatchPrefix(const Model& recovered, std::string* why) const {
   // Walk the prefixes, keeping the number of keys whose value differs from recovered.

@@ -8,11 +8,14 @@
 #define LSMDB_TESTS_UTIL_WRITE_HISTORY_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "util/random.h"
 
 namespace lsmdb::test {
 
@@ -23,6 +26,21 @@ struct WriteOp {
   std::vector<std::pair<std::string, std::optional<std::string>>> entries;
   bool sync = false;
 };
+
+// Random writes for crash tests. Keys come from a small, skewed key space, so that keys
+// are overwritten and deleted often; some keys are long, so that MANIFEST edits are large
+// enough to roll the MANIFEST over often.
+std::string RandomKey(Random* rnd);
+
+// Value lengths: below `typical`, one value in twenty below `large` instead.
+struct ValueLengths {
+  uint32_t typical = 100;
+  uint32_t large = 2000;
+};
+
+// A Put (55%), a Delete (15%) or a batch of 1-8 Puts and Deletes (30%); synced one time in
+// five. The same rnd state gives the same write.
+WriteOp RandomWrite(Random* rnd, ValueLengths lengths);
 
 // The writes attempted since the state last read back from the database, and how many of
 // them must survive.
