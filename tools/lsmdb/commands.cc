@@ -102,7 +102,9 @@ std::vector<CommandSpec> MakeTable() {
        "The file is read directly: it need not belong to a database that opens.\n"
        "KIND may be left out when the file's name (000012.log, 000012.sst, MANIFEST-000004)\n"
        "or its contents tell it; a file whose contents show another kind is refused (exit 1)."},
-      {"verify", {"PATH"}, 1, {}, kAll, DbUse::kNone,
+      {"verify", {"PATH"}, 1,
+       {{"verbose", nullptr, "also list files the engine deleted while verify ran"}},
+       kAll, DbUse::kNone,
        "check every live file of a database, writing nothing",
        "Reads CURRENT and the MANIFEST, then checks every live table (every block's\n"
        "checksum) and every live log (every record). Prints one line per file (`ok NAME\n"

@@ -517,7 +517,9 @@ Outcome Session::Dump(const Invocation& inv) {
 
 Outcome Session::Verify(const Invocation& inv) {
   VerifyResult result;
-  const Status s = VerifyDatabase(inv.args[0], out_->out(), &result);
+  VerifyOptions options;
+  options.verbose = inv.Has("verbose");
+  const Status s = VerifyDatabase(inv.args[0], options, out_->out(), &result);
   out_->Flush();
   if (!s.ok()) return Fail(inv, s);
   if (result.damaged > 0) {
