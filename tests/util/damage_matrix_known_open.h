@@ -60,19 +60,11 @@ inline const std::vector<KnownOpen> kKnownOpen = {
     {"older-log", "zero-4k@end", "repair", 3},
     {"older-log", "zero-file", "repair", 3},
     // The full form (LSMDB_DAMAGE_MATRIX=full): more offsets of each class.
-    {"L0-table", "flip@*/32", "repair", 2},
-    {"L0-table", "zero-4k@*/8", "repair", 2},
-    {"deep-table", "flip@*/32", "repair", 2},
-    {"deep-table", "zero-4k@*/8", "repair", 2},
-    {"newest-log", "flip@*/32", "repair", 3},
     {"newest-log", "zero-4k@*/8", "get", 3},
     {"newest-log", "zero-4k@*/8", "open", 3},
-    {"newest-log", "zero-4k@*/8", "repair", 3},
     {"newest-log", "zero-4k@*/8", "scan-bwd", 3},
     {"newest-log", "zero-4k@*/8", "scan-fwd", 3},
     {"newest-log", "zero-4k@*/8", "seek", 3},
-    {"older-log", "flip@*/32", "repair", 3},
-    {"older-log", "zero-4k@*/8", "repair", 3},
 };
 // clang-format on
 
