@@ -9,8 +9,8 @@
 // does not report losses; 3 damage in a log with intact records after it is taken for
 // a torn tail (also by repair); 4 the MANIFEST cut or rolled back is not detected;
 // 5 damage to an older log, or the loss of the newest one, is not detected from the
-// links between logs; 6 a table swapped for another is not detected; 7 verify does not
-// check what Open checks.
+// links between logs (also by verify: nothing left on disk shows a lost newest log);
+// 6 a table swapped for another is not detected; 7 verify does not check what Open checks.
 #ifndef LSMDB_TESTS_UTIL_DAMAGE_MATRIX_KNOWN_OPEN_H_
 #define LSMDB_TESTS_UTIL_DAMAGE_MATRIX_KNOWN_OPEN_H_
 

@@ -106,11 +106,13 @@ std::vector<CommandSpec> MakeTable() {
        {{"verbose", nullptr, "also list files the engine deleted while verify ran"}},
        kAll, DbUse::kNone,
        "check every live file of a database, writing nothing",
-       "Reads CURRENT and the MANIFEST, then checks every live table (every block's\n"
-       "checksum) and every live log (every record). Prints one line per file (`ok NAME\n"
-       "SIZE` or `DAMAGED NAME: reason`) and a summary. Exit status 0 if all is intact,\n"
-       "1 if anything is damaged or missing. The database is not opened, so verify also\n"
-       "runs on a database that is open elsewhere or that fails to open."},
+       "Reads CURRENT and the MANIFEST, then checks every live table (its size and\n"
+       "identity against the MANIFEST, every block's checksum) and every live log (every\n"
+       "record), then what Open checks of the files together (the links between logs) by a\n"
+       "read-only open. Prints one line per file (`ok NAME SIZE` or `DAMAGED NAME:\n"
+       "reason`) and a summary. Exit status 0 if all is intact, 1 if anything is damaged\n"
+       "or missing. Nothing is written, so verify also runs beside a process writing the\n"
+       "database (a file it deletes meanwhile is not damage) and on one that fails to open."},
       {"repair", {"PATH"}, 1, {}, kAll, DbUse::kNone,
        "rebuild a damaged database (RepairDB)",
        "Keeps every record that can be read: logs become tables, damaged tables are\n"
