@@ -214,11 +214,21 @@ std::string Synopsis(const CommandSpec& spec) {
   return s;
 }
 
+bool DbPathIsArgument(const CommandSpec& spec) {
+  const std::string_view name = spec.name;
+  return name == "verify" || name == "repair";
+}
+
+bool FileIsInDb(const CommandSpec& spec) { return std::string_view(spec.name) == "dump"; }
+
 std::string CommandHelp(const CommandSpec& spec, bool command_line) {
   std::string synopsis = Synopsis(spec);
   command_line = command_line && spec.scope != Scope::kShellOnly;
-  if (command_line && spec.db_use != DbUse::kNone) {
-    synopsis.insert(std::string_view(spec.name).size(), " [--db PATH]");
+  const size_t name_end = std::string_view(spec.name).size();
+  if (command_line && DbPathIsArgument(spec)) {
+    synopsis.replace(name_end, 5, " (PATH | --db PATH)");
+  } else if (command_line && (spec.db_use != DbUse::kNone || FileIsInDb(spec))) {
+    synopsis.insert(name_end, " [--db PATH]");
   }
   std::string s = std::string("usage: ") + (command_line ? "lsmdb " : "") + synopsis + "\n\n" +
                   spec.summary + ".\n";

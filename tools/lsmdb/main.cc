@@ -148,6 +148,26 @@ bool OpenDatabase(const std::string& path, bool create, bool read_only, bool ann
   return true;
 }
 
+// verify and repair: --db PATH stands for their PATH argument (RunCommand parses with it
+// added when PATH is missing); both given must name the same path. dump: with --db PATH,
+// a FILE without a '/' is a name in PATH.
+bool DbPathForCommand(const Globals& g, Invocation* inv, std::string* error) {
+  if (!g.db_path || inv->help) return true;
+  if (DbPathIsArgument(*inv->spec)) {
+    if (inv->args[0] == *g.db_path) return true;
+    *error = std::string(inv->spec->name) + ": give PATH or --db PATH, not both";
+    return false;
+  }
+  const std::string& file = inv->args.back();
+  const bool kind_alone =
+      inv->args.size() == 1 &&
+      (file == "wal" || file == "log" || file == "sst" || file == "table" || file == "manifest");
+  if (FileIsInDb(*inv->spec) && !kind_alone && file.find('/') == std::string::npos) {
+    inv->args.back() = *g.db_path + "/" + inv->args.back();
+  }
+  return true;
+}
+
 int RunCommand(const std::vector<Token>& tokens, const Globals& globals) {
   Invocation inv;
   std::string error;
@@ -155,7 +175,15 @@ int RunCommand(const std::vector<Token>& tokens, const Globals& globals) {
   if (spec != nullptr && spec->scope == Scope::kShellOnly) {
     return UsageError(std::string(spec->name) + ": only available in the shell");
   }
-  if (!ParseInvocation(tokens, &inv, &error)) return UsageError(error);
+  // verify and repair may get their PATH from --db: parse with it when it is missing.
+  std::vector<Token> with_db = tokens;
+  if (spec != nullptr && DbPathIsArgument(*spec) && globals.db_path) {
+    with_db.push_back(Token{*globals.db_path, /*literal=*/true});
+  }
+  if (!ParseInvocation(tokens, &inv, &error) && !ParseInvocation(with_db, &inv, &error)) {
+    return UsageError(error);
+  }
+  if (!DbPathForCommand(globals, &inv, &error)) return UsageError(error);
 
   Output out(stdout, stderr, ColorWanted(STDOUT_FILENO), ColorWanted(STDERR_FILENO));
   if (Utf8Locale()) out.set_style(ValueStyle::kText);
