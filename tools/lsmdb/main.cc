@@ -89,6 +89,13 @@ bool IsDatabase(const std::string& path) {
          stat((path + "/CURRENT").c_str(), &st) == 0;
 }
 
+// True if db holds no key (a database just created).
+bool IsEmpty(DB* db) {
+  std::unique_ptr<Iterator> it = db->NewIterator(ReadOptions());
+  it->SeekToFirst();
+  return !it->Valid() && it->status().ok();
+}
+
 // What the user asked for on the command line, before the command or shell runs.
 struct Globals {
   std::optional<std::string> db_path;
@@ -189,6 +196,9 @@ int RunCommand(const std::vector<Token>& tokens, const Globals& globals) {
   if (Utf8Locale()) out.set_style(ValueStyle::kText);
   std::unique_ptr<DB> db;
   const std::string path = globals.db_path.value_or(DefaultDbPath());
+  struct stat st;
+  const bool dir_existed = stat(path.c_str(), &st) == 0;
+  const bool db_existed = IsDatabase(path);
   if (!inv.help && spec->db_use != DbUse::kNone &&
       // Reading commands open read-only: they change nothing in the directory and work
       // on a read-only copy and beside a running writer (unless --create_if_missing
@@ -202,6 +212,12 @@ int RunCommand(const std::vector<Token>& tokens, const Globals& globals) {
   {
     Session session(db.get(), &out, /*in_shell=*/false, /*interactive=*/false);
     status = ExitStatus(session.Execute(inv));
+  }
+  if (status != 0 && db != nullptr && !db_existed && IsEmpty(db.get())) {
+    // The command created the database and failed before writing anything (a load
+    // refusing its first line): leave nothing behind that would pass for its result.
+    db.reset();
+    if (DestroyDB(path, globals.options).ok() && dir_existed) mkdir(path.c_str(), 0777);
   }
   if (std::fflush(stdout) != 0 && status == 0) {
     std::fprintf(stderr, "lsmdb: writing the output: %s\n", std::strerror(errno));

@@ -426,15 +426,22 @@ Outcome Session::Load(const Invocation& inv) {
     file.reset(std::fopen(inv.args[0].c_str(), "rb"));
     if (!file) return Fail(inv, Status::IOError(inv.args[0], std::strerror(errno)));
   }
-  uint64_t records = 0;
+  uint64_t records = 0, lines = 0;
   const Status s = LoadRecords(db_, from_stdin ? stdin : file.get(),
-                               from_stdin ? "<stdin>" : inv.args[0], format, &records);
+                               from_stdin ? "<stdin>" : inv.args[0], format, &records, &lines);
   if (!s.ok()) {
     const Outcome o = Fail(inv, s);
-    out_->Warning(Counted(records, "record") + " loaded before the error");
+    if (records == 0) {
+      out_->Warning("nothing was loaded");
+    } else {
+      // Records go in batches: the last one before the error was not written.
+      out_->Warning(Counted(records, "record") + " loaded before the error, from lines 1-" +
+                    std::to_string(lines) + "; nothing after line " + std::to_string(lines));
+    }
     return o;
   }
-  out_->Line("OK (" + Counted(records, "record") + ")");
+  out_->Line(records == 0 ? "OK (no records: the input holds none)"
+                          : "OK (" + Counted(records, "record") + ")");
   return Outcome::kOk;
 }
 
