@@ -1,6 +1,7 @@
 // `lsmdb verify`, `repair` and `dump` accept `--db PATH` like the other commands (issue
 // 22): verify and repair take it for their PATH (the positional form still works, both
-// together must agree), dump finds a bare FILE name in that database's directory.
+// together must agree), dump finds a bare FILE name in that database's directory. In the
+// shell, `verify` alone checks the open database.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -87,6 +88,15 @@ TEST_F(DbOptionTest, DumpFindsAFileNameInTheDatabase) {
   r = RunCli({"dump", "--db", db_, "wal"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_TRUE(Contains(r.err, "missing FILE")) << r.err;
+}
+
+TEST_F(DbOptionTest, ShellVerifiesTheOpenDatabase) {
+  // The shell holds the database open for writing, with a write in its log.
+  const CliResult r = RunCli({db_}, "put q 1\nverify\n");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.out, "OK\nok CURRENT")) << r.out;
+  EXPECT_TRUE(Contains(r.out, "): all intact\n")) << r.out;
+  EXPECT_EQ(r.err, "");
 }
 
 }  // namespace

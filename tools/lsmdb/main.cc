@@ -339,7 +339,8 @@ int Main(int argc, char** argv) {
   }
   return RunShell(db.get(), ShellOptions{.keep_going = globals.keep_going,
                                          .timing = globals.timing,
-                                         .utf8 = Utf8Locale()});
+                                         .utf8 = Utf8Locale(),
+                                         .db_path = path});
 }
 
 }  // namespace
