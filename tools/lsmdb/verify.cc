@@ -299,7 +299,9 @@ class Verifier {
     const bool names_file =
         colon != std::string::npos && ParseFileName(message.substr(0, colon), &number, &type);
     if (names_file) name = message.substr(0, colon);
-    if (damaged_.count(name) > 0 || (!names_file && result_->damaged > 0)) {
+    // Only Corruption is damage: another failure (a comparator other than the bytewise
+    // one this tool reads with, a permission error) is shown, not counted.
+    if (!s.IsCorruption() || damaged_.count(name) > 0 || (!names_file && result_->damaged > 0)) {
       std::fprintf(out_, "note: the database does not open: %s\n", why.c_str());
       return;
     }
