@@ -165,13 +165,12 @@ bool DbPathForCommand(const Globals& g, Invocation* inv, std::string* error) {
     *error = std::string(inv->spec->name) + ": give PATH or --db PATH, not both";
     return false;
   }
-  const std::string& file = inv->args.back();
+  if (!FileIsInDb(*inv->spec) || inv->args.empty()) return true;
+  std::string& file = inv->args.back();
   const bool kind_alone =
       inv->args.size() == 1 &&
       (file == "wal" || file == "log" || file == "sst" || file == "table" || file == "manifest");
-  if (FileIsInDb(*inv->spec) && !kind_alone && file.find('/') == std::string::npos) {
-    inv->args.back() = *g.db_path + "/" + inv->args.back();
-  }
+  if (!kind_alone && file.find('/') == std::string::npos) file = *g.db_path + "/" + file;
   return true;
 }
 
