@@ -1,6 +1,10 @@
 // GetProperty: the figures a user or operator reads (docs/PROPERTIES.md).
+#include <algorithm>
+#include <array>
 #include <cinttypes>
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include "db/db_impl.h"
 
@@ -8,16 +12,56 @@ namespace lsmdb {
 namespace {
 
 std::string HumanBytes(uint64_t n) {
+  static const char* const kUnits[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
   char buf[32];
-  if (n >= (uint64_t{1} << 30)) {
-    std::snprintf(buf, sizeof(buf), "%.2f GiB", static_cast<double>(n) / (1 << 30));
-  } else if (n >= (1 << 20)) {
-    std::snprintf(buf, sizeof(buf), "%.2f MiB", static_cast<double>(n) / (1 << 20));
-  } else if (n >= (1 << 10)) {
-    std::snprintf(buf, sizeof(buf), "%.2f KiB", static_cast<double>(n) / (1 << 10));
-  } else {
+  if (n < 1024) {
     std::snprintf(buf, sizeof(buf), "%" PRIu64 " B", n);
+    return buf;
   }
+  double v = static_cast<double>(n) / 1024;
+  int unit = 0;
+  while (v >= 1024 && unit < 5) {
+    v /= 1024;
+    unit++;
+  }
+  std::snprintf(buf, sizeof(buf), "%.2f %s", v, kUnits[unit]);
+  return buf;
+}
+
+// The level table of lsmdb.stats: each column as wide as its widest cell (at least its
+// usual width), so large figures never push the columns out of line.
+constexpr int kColumns = 10;
+using Row = std::array<std::string, kColumns>;
+
+std::string FormatTable(const std::vector<Row>& rows) {
+  static const int kMinWidth[kColumns] = {5, 5, 10, 10, 6, 10, 9, 6, 5, 5};
+  size_t width[kColumns];
+  for (int c = 0; c < kColumns; c++) {
+    width[c] = static_cast<size_t>(kMinWidth[c]);
+    for (const Row& row : rows) width[c] = std::max(width[c], row[c].size());
+  }
+  std::string r;
+  for (const Row& row : rows) {
+    std::string line;
+    for (int c = 0; c < kColumns; c++) {
+      if (c > 0) line += ' ';
+      const size_t pad = width[c] - row[c].size();
+      if (c == 0) {
+        line += row[c] + std::string(pad, ' ');
+      } else {
+        line += std::string(pad, ' ') + row[c];
+      }
+    }
+    // A row with empty trailing cells (Sum) ends at its last cell.
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    r += line + "\n";
+  }
+  return r;
+}
+
+std::string Fixed(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%.*f", decimals, v);
   return buf;
 }
 
@@ -28,7 +72,9 @@ std::string DBImpl::StatsString() {
   char line[256];
   auto v = versions_->current();
   const std::vector<double> scores = picker_->Scores(*v);
-  r += "Level Files       Size     Target  Score   Read(GB) Write(GB)  W-Amp Comps Moves\n";
+  std::vector<Row> rows;
+  rows.push_back({"Level", "Files", "Size", "Target", "Score", "Read(GB)", "Write(GB)", "W-Amp",
+                  "Comps", "Moves"});
   uint64_t total_files = 0, total_bytes = 0, comp_read = 0, comp_written = 0;
   int last_nonempty = 0;
   for (int level = 0; level < v->num_levels(); level++) {
@@ -42,22 +88,18 @@ std::string DBImpl::StatsString() {
     const uint64_t target = picker_->LevelTarget(*v, level);
     // A level's write amplification: bytes compactions wrote into it per byte they read
     // from the level above.
-    std::snprintf(line, sizeof(line),
-                  "L%-4d %5d %10s %10s %6.2f %10.3f %9.3f %6.2f %5" PRIu64 " %5" PRIu64 "\n", level,
-                  v->NumFiles(level), HumanBytes(bytes).c_str(),
-                  target > 0 ? HumanBytes(target).c_str() : "-",
-                  level < static_cast<int>(scores.size()) ? scores[level] : 0.0,
-                  static_cast<double>(ls.bytes_read) / 1e9,
-                  static_cast<double>(ls.bytes_written) / 1e9,
-                  ls.bytes_read > 0
-                      ? static_cast<double>(ls.bytes_written) / static_cast<double>(ls.bytes_read)
-                      : 0.0,
-                  ls.compactions, ls.trivial_moves);
-    r += line;
+    const double wamp = ls.bytes_read > 0 ? static_cast<double>(ls.bytes_written) /
+                                                static_cast<double>(ls.bytes_read)
+                                          : 0.0;
+    rows.push_back({"L" + std::to_string(level), std::to_string(v->NumFiles(level)),
+                    HumanBytes(bytes), target > 0 ? HumanBytes(target) : "-",
+                    Fixed(level < static_cast<int>(scores.size()) ? scores[level] : 0.0, 2),
+                    Fixed(static_cast<double>(ls.bytes_read) / 1e9, 3),
+                    Fixed(static_cast<double>(ls.bytes_written) / 1e9, 3), Fixed(wamp, 2),
+                    std::to_string(ls.compactions), std::to_string(ls.trivial_moves)});
   }
-  std::snprintf(line, sizeof(line), "Sum   %5" PRIu64 " %10s\n", total_files,
-                HumanBytes(total_bytes).c_str());
-  r += line;
+  rows.push_back({"Sum", std::to_string(total_files), HumanBytes(total_bytes)});
+  r += FormatTable(rows);
   const uint64_t last_bytes = v->LevelBytes(last_nonempty);
   std::snprintf(
       line, sizeof(line), "Space amplification (table bytes / bytes of the last level): %.3f\n",

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <string>
 
@@ -191,8 +192,9 @@ TEST_F(LoadExportTest, ABadLineStopsTheLoadBeforeItsBatch) {
     EXPECT_EQ(r.out, "");
     EXPECT_NE(r.err.find("load: Invalid argument: <stdin>:4: "), std::string::npos) << r.err;
     EXPECT_NE(r.err.find(c.reason), std::string::npos) << r.err;
-    EXPECT_NE(r.err.find("0 records loaded before the error"), std::string::npos) << r.err;
-    EXPECT_EQ(RunCli({"count", "--db", db_}).out, "0\n") << c.bad_line;
+    EXPECT_NE(r.err.find("lsmdb: warning: nothing was loaded\n"), std::string::npos) << r.err;
+    // The load created the database and wrote nothing: no empty database is left.
+    EXPECT_FALSE(std::filesystem::exists(db_)) << c.bad_line;
   }
 }
 
@@ -214,9 +216,45 @@ TEST_F(LoadExportTest, FullBatchesBeforeABadLineStay) {
   const int loaded = std::stoi(count);
   EXPECT_GT(loaded, 0);
   EXPECT_LT(loaded, lines);
-  EXPECT_NE(r.err.find(std::to_string(loaded) + " records loaded before the error"),
-            std::string::npos)
+  // The message says which lines were loaded: exactly the first `loaded` records.
+  const std::string said =
+      std::to_string(loaded) + " records loaded before the error, from lines 1-";
+  const size_t at = r.err.find(said);
+  ASSERT_NE(at, std::string::npos) << r.err;
+  EXPECT_EQ(std::stoi(r.err.substr(at + said.size())), loaded) << r.err;
+  EXPECT_NE(r.err.find("; nothing after line " + std::to_string(loaded) + "\n"), std::string::npos)
       << r.err;
+}
+
+TEST_F(LoadExportTest, EdgeCasesOfTheInput) {
+  // Empty input: said so, not "0 records".
+  CliResult r = RunCli({"load", "--db", db_}, "");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "OK (no records: the input holds none)\n");
+  // CRLF line ends, tsv and jsonl: the \r is not part of the value.
+  r = RunCli({"load", "--db", db_}, "a\t1\r\nb\t2\r\n");
+  EXPECT_EQ(r.out, "OK (2 records)\n") << r.err;
+  r = RunCli({"load", "--db", db_, "--format", "jsonl"}, "{\"key\": \"c\", \"value\": \"3\"}\r\n");
+  EXPECT_EQ(r.out, "OK (1 record)\n") << r.err;
+  EXPECT_EQ(RunCli({"export", "--db", db_}).out, "a\t1\nb\t2\nc\t3\n");
+  // A very long line: a 5 MiB value loads whole.
+  const std::string big(5 << 20, 'v');
+  r = RunCli({"load", "--db", db_}, "big\t" + big + "\n");
+  EXPECT_EQ(r.out, "OK (1 record)\n") << r.err;
+  EXPECT_EQ(RunCli({"get", "--db", db_, "--raw", "big"}).out, big);
+  // A key over the limit: a clear error naming the line and the limit, and the records
+  // already in the database stay.
+  r = RunCli({"load", "--db", db_}, "d\t4\n" + std::string((8 << 20) + 1, 'k') + "\tv\n");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("<stdin>:2: key of 8388609 bytes, longer than 8 MiB"), std::string::npos)
+      << r.err.substr(0, 200);
+  EXPECT_NE(r.err.find("nothing was loaded"), std::string::npos) << r.err.substr(0, 200);
+  EXPECT_EQ(RunCli({"count", "--db", db_}).out, "4\n");
+  // A line without a separator in an existing database: it stays as it was.
+  r = RunCli({"load", "--db", db_}, "e\t5\nno separator\n");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("<stdin>:2: no tab between key and value"), std::string::npos) << r.err;
+  EXPECT_EQ(RunCli({"count", "--db", db_}).out, "4\n");
 }
 
 TEST_F(LoadExportTest, MissingInputFile) {

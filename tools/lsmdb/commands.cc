@@ -102,13 +102,17 @@ std::vector<CommandSpec> MakeTable() {
        "The file is read directly: it need not belong to a database that opens.\n"
        "KIND may be left out when the file's name (000012.log, 000012.sst, MANIFEST-000004)\n"
        "or its contents tell it; a file whose contents show another kind is refused (exit 1)."},
-      {"verify", {"PATH"}, 1, {}, kAll, DbUse::kNone,
+      {"verify", {"PATH"}, 1,
+       {{"verbose", nullptr, "also list files the engine deleted while verify ran"}},
+       kAll, DbUse::kNone,
        "check every live file of a database, writing nothing",
-       "Reads CURRENT and the MANIFEST, then checks every live table (every block's\n"
-       "checksum) and every live log (every record). Prints one line per file (`ok NAME\n"
-       "SIZE` or `DAMAGED NAME: reason`) and a summary. Exit status 0 if all is intact,\n"
-       "1 if anything is damaged or missing. The database is not opened, so verify also\n"
-       "runs on a database that is open elsewhere or that fails to open."},
+       "Reads CURRENT and the MANIFEST, then checks every live table (its size and\n"
+       "identity against the MANIFEST, every block's checksum) and every live log (every\n"
+       "record), then what Open checks of the files together (the links between logs) by a\n"
+       "read-only open. Prints one line per file (`ok NAME SIZE` or `DAMAGED NAME:\n"
+       "reason`) and a summary. Exit status 0 if all is intact, 1 if anything is damaged\n"
+       "or missing. Nothing is written, so verify also runs beside a process writing the\n"
+       "database (a file it deletes meanwhile is not damage) and on one that fails to open."},
       {"repair", {"PATH"}, 1, {}, kAll, DbUse::kNone,
        "rebuild a damaged database (RepairDB)",
        "Keeps every record that can be read: logs become tables, damaged tables are\n"
@@ -210,11 +214,21 @@ std::string Synopsis(const CommandSpec& spec) {
   return s;
 }
 
+bool DbPathIsArgument(const CommandSpec& spec) {
+  const std::string_view name = spec.name;
+  return name == "verify" || name == "repair";
+}
+
+bool FileIsInDb(const CommandSpec& spec) { return std::string_view(spec.name) == "dump"; }
+
 std::string CommandHelp(const CommandSpec& spec, bool command_line) {
   std::string synopsis = Synopsis(spec);
   command_line = command_line && spec.scope != Scope::kShellOnly;
-  if (command_line && spec.db_use != DbUse::kNone) {
-    synopsis.insert(std::string_view(spec.name).size(), " [--db PATH]");
+  const size_t name_end = std::string_view(spec.name).size();
+  if (command_line && DbPathIsArgument(spec)) {
+    synopsis.replace(name_end, 5, " (PATH | --db PATH)");
+  } else if (command_line && (spec.db_use != DbUse::kNone || FileIsInDb(spec))) {
+    synopsis.insert(name_end, " [--db PATH]");
   }
   std::string s = std::string("usage: ") + (command_line ? "lsmdb " : "") + synopsis + "\n\n" +
                   spec.summary + ".\n";

@@ -53,6 +53,13 @@ std::vector<std::string_view> CommandNames(bool in_shell);
 // Every command, in the order of `help`.
 const std::vector<CommandSpec>& AllCommands();
 
+// verify and repair name their database by their PATH argument; on the command line
+// `--db PATH` may stand for it.
+bool DbPathIsArgument(const CommandSpec& spec);
+// dump reads a FILE; with `--db PATH` on the command line, a FILE without a '/' is a
+// name in that database's directory.
+bool FileIsInDb(const CommandSpec& spec);
+
 // "get KEY", "scan [FROM [TO]] [--limit N] [--reverse]".
 std::string Synopsis(const CommandSpec& spec);
 // The help of one command (synopsis, summary, details, options); command_line writes

@@ -62,8 +62,9 @@ bool ParseRecordFormat(std::string_view name, RecordFormat* format) {
 }
 
 Status LoadRecords(DB* db, FILE* in, const std::string& input_name, RecordFormat format,
-                   uint64_t* records) {
+                   uint64_t* records, uint64_t* lines) {
   *records = 0;
+  *lines = 0;
   Progress progress("load", InputSize(in));
   WriteBatch batch;
   std::string key, value, error;
@@ -93,8 +94,11 @@ Status LoadRecords(DB* db, FILE* in, const std::string& input_name, RecordFormat
       break;
     }
     if (key.size() > kMaxKeySize || value.size() > kMaxValueSize) {
-      s = Status::InvalidArgument(input_name + ":" + std::to_string(line_number),
-                                  key.size() > kMaxKeySize ? "key too long" : "value too long");
+      s = Status::InvalidArgument(
+          input_name + ":" + std::to_string(line_number),
+          key.size() > kMaxKeySize
+              ? "key of " + std::to_string(key.size()) + " bytes, longer than 8 MiB"
+              : "value of " + std::to_string(value.size()) + " bytes, longer than 256 MiB");
       break;
     }
     batch.Put(key, value);
@@ -103,6 +107,7 @@ Status LoadRecords(DB* db, FILE* in, const std::string& input_name, RecordFormat
       s = db->Write(WriteOptions(), &batch);
       if (!s.ok()) break;
       *records += pending;
+      *lines = line_number;
       pending = 0;
       batch.Clear();
     }
@@ -113,6 +118,7 @@ Status LoadRecords(DB* db, FILE* in, const std::string& input_name, RecordFormat
     s = db->Write(WriteOptions(), &batch);
     if (s.ok()) *records += pending;
   }
+  if (s.ok()) *lines = line_number;
   return s;
 }
 

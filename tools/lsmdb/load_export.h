@@ -31,10 +31,11 @@ inline constexpr size_t kLoadBatchBytes = size_t{1} << 20;
 // batches of about kLoadBatchBytes. Empty lines (and, for tsv, a "\r" before the newline)
 // are skipped. A bad line stops the load before the batch holding it is written, with
 // InvalidArgument "input_name:LINE: reason"; batches written before stay. A read error of
-// in is an IOError. *records receives the number of records written.
-// REQUIRES: db, in and records are not null.
+// in is an IOError. *records receives the number of records written, *lines the number
+// of input lines whose records were all written (the records after that line were not).
+// REQUIRES: db, in, records and lines are not null.
 Status LoadRecords(DB* db, FILE* in, const std::string& input_name, RecordFormat format,
-                   uint64_t* records);
+                   uint64_t* records, uint64_t* lines);
 
 // Writes every entry visible to read_options, in key order, to out (named output_name in
 // messages). Errors: the iterator's status, or an IOError if out cannot be written.

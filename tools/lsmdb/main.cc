@@ -89,6 +89,13 @@ bool IsDatabase(const std::string& path) {
          stat((path + "/CURRENT").c_str(), &st) == 0;
 }
 
+// True if db holds no key (a database just created).
+bool IsEmpty(DB* db) {
+  std::unique_ptr<Iterator> it = db->NewIterator(ReadOptions());
+  it->SeekToFirst();
+  return !it->Valid() && it->status().ok();
+}
+
 // What the user asked for on the command line, before the command or shell runs.
 struct Globals {
   std::optional<std::string> db_path;
@@ -148,6 +155,25 @@ bool OpenDatabase(const std::string& path, bool create, bool read_only, bool ann
   return true;
 }
 
+// verify and repair: --db PATH stands for their PATH argument (RunCommand parses with it
+// added when PATH is missing); both given must name the same path. dump: with --db PATH,
+// a FILE without a '/' is a name in PATH.
+bool DbPathForCommand(const Globals& g, Invocation* inv, std::string* error) {
+  if (!g.db_path || inv->help) return true;
+  if (DbPathIsArgument(*inv->spec)) {
+    if (inv->args[0] == *g.db_path) return true;
+    *error = std::string(inv->spec->name) + ": give PATH or --db PATH, not both";
+    return false;
+  }
+  if (!FileIsInDb(*inv->spec) || inv->args.empty()) return true;
+  std::string& file = inv->args.back();
+  const bool kind_alone =
+      inv->args.size() == 1 &&
+      (file == "wal" || file == "log" || file == "sst" || file == "table" || file == "manifest");
+  if (!kind_alone && file.find('/') == std::string::npos) file = *g.db_path + "/" + file;
+  return true;
+}
+
 int RunCommand(const std::vector<Token>& tokens, const Globals& globals) {
   Invocation inv;
   std::string error;
@@ -155,12 +181,23 @@ int RunCommand(const std::vector<Token>& tokens, const Globals& globals) {
   if (spec != nullptr && spec->scope == Scope::kShellOnly) {
     return UsageError(std::string(spec->name) + ": only available in the shell");
   }
-  if (!ParseInvocation(tokens, &inv, &error)) return UsageError(error);
+  // verify and repair may get their PATH from --db: parse with it when it is missing.
+  std::vector<Token> with_db = tokens;
+  if (spec != nullptr && DbPathIsArgument(*spec) && globals.db_path) {
+    with_db.push_back(Token{*globals.db_path, /*literal=*/true});
+  }
+  if (!ParseInvocation(tokens, &inv, &error) && !ParseInvocation(with_db, &inv, &error)) {
+    return UsageError(error);
+  }
+  if (!DbPathForCommand(globals, &inv, &error)) return UsageError(error);
 
   Output out(stdout, stderr, ColorWanted(STDOUT_FILENO), ColorWanted(STDERR_FILENO));
   if (Utf8Locale()) out.set_style(ValueStyle::kText);
   std::unique_ptr<DB> db;
   const std::string path = globals.db_path.value_or(DefaultDbPath());
+  struct stat st;
+  const bool dir_existed = stat(path.c_str(), &st) == 0;
+  const bool db_existed = IsDatabase(path);
   if (!inv.help && spec->db_use != DbUse::kNone &&
       // Reading commands open read-only: they change nothing in the directory and work
       // on a read-only copy and beside a running writer (unless --create_if_missing
@@ -174,6 +211,12 @@ int RunCommand(const std::vector<Token>& tokens, const Globals& globals) {
   {
     Session session(db.get(), &out, /*in_shell=*/false, /*interactive=*/false);
     status = ExitStatus(session.Execute(inv));
+  }
+  if (status != 0 && db != nullptr && !db_existed && IsEmpty(db.get())) {
+    // The command created the database and failed before writing anything (a load
+    // refusing its first line): leave nothing behind that would pass for its result.
+    db.reset();
+    if (DestroyDB(path, globals.options).ok() && dir_existed) mkdir(path.c_str(), 0777);
   }
   if (std::fflush(stdout) != 0 && status == 0) {
     std::fprintf(stderr, "lsmdb: writing the output: %s\n", std::strerror(errno));
@@ -295,7 +338,8 @@ int Main(int argc, char** argv) {
   }
   return RunShell(db.get(), ShellOptions{.keep_going = globals.keep_going,
                                          .timing = globals.timing,
-                                         .utf8 = Utf8Locale()});
+                                         .utf8 = Utf8Locale(),
+                                         .db_path = path});
 }
 
 }  // namespace

@@ -426,15 +426,22 @@ Outcome Session::Load(const Invocation& inv) {
     file.reset(std::fopen(inv.args[0].c_str(), "rb"));
     if (!file) return Fail(inv, Status::IOError(inv.args[0], std::strerror(errno)));
   }
-  uint64_t records = 0;
+  uint64_t records = 0, lines = 0;
   const Status s = LoadRecords(db_, from_stdin ? stdin : file.get(),
-                               from_stdin ? "<stdin>" : inv.args[0], format, &records);
+                               from_stdin ? "<stdin>" : inv.args[0], format, &records, &lines);
   if (!s.ok()) {
     const Outcome o = Fail(inv, s);
-    out_->Warning(Counted(records, "record") + " loaded before the error");
+    if (records == 0) {
+      out_->Warning("nothing was loaded");
+    } else {
+      // Records go in batches: the last one before the error was not written.
+      out_->Warning(Counted(records, "record") + " loaded before the error, from lines 1-" +
+                    std::to_string(lines) + "; nothing after line " + std::to_string(lines));
+    }
     return o;
   }
-  out_->Line("OK (" + Counted(records, "record") + ")");
+  out_->Line(records == 0 ? "OK (no records: the input holds none)"
+                          : "OK (" + Counted(records, "record") + ")");
   return Outcome::kOk;
 }
 
@@ -517,7 +524,9 @@ Outcome Session::Dump(const Invocation& inv) {
 
 Outcome Session::Verify(const Invocation& inv) {
   VerifyResult result;
-  const Status s = VerifyDatabase(inv.args[0], out_->out(), &result);
+  VerifyOptions options;
+  options.verbose = inv.Has("verbose");
+  const Status s = VerifyDatabase(inv.args[0], options, out_->out(), &result);
   out_->Flush();
   if (!s.ok()) return Fail(inv, s);
   if (result.damaged > 0) {

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "args.h"
@@ -30,6 +31,18 @@ bool ConfirmDiscard(LineReader* reader, Session* session, Output* out) {
   }
   out->Warning("batch kept (commit or abort it)");
   return false;
+}
+
+// `verify` without a PATH: the open database (ParseInvocation refused it for the missing
+// PATH). Returns false, leaving *inv unspecified, for anything else.
+bool ParseVerifyOfOpenDb(std::vector<Token> tokens, const std::string& db_path, Invocation* inv) {
+  const CommandSpec* spec = tokens[0].literal ? nullptr : FindCommand(tokens[0].text);
+  if (spec == nullptr || std::string_view(spec->name) != "verify" || db_path.empty()) {
+    return false;
+  }
+  tokens.push_back(Token{db_path, /*literal=*/true});
+  std::string error;
+  return ParseInvocation(tokens, inv, &error);
 }
 
 }  // namespace
@@ -88,7 +101,8 @@ int RunShell(DB* db, const ShellOptions& options) {
       continue;
     } else {
       if (interactive) reader->AddHistory(line);
-      if (!ParseInvocation(tokens, &inv, &error)) {
+      if (!ParseInvocation(tokens, &inv, &error) &&
+          !ParseVerifyOfOpenDb(tokens, options.db_path, &inv)) {
         out.Error(error);
         outcome = Outcome::kUsageError;
       } else {

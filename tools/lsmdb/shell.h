@@ -14,6 +14,8 @@
 #ifndef LSMDB_TOOLS_LSMDB_SHELL_H_
 #define LSMDB_TOOLS_LSMDB_SHELL_H_
 
+#include <string>
+
 #include "lsmdb/db.h"
 
 namespace lsmdb::cli {
@@ -26,6 +28,8 @@ struct ShellOptions {
   bool timing = true;
   // The terminal shows UTF-8: keys and values print as text (ValueStyle::kText).
   bool utf8 = false;
+  // The path of the open database: `verify` without a PATH checks it.
+  std::string db_path;
 };
 
 // Runs the shell on db until the end of input or `exit`. Returns the exit status.
