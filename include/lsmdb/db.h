@@ -118,6 +118,29 @@ class LSMDB_EXPORT DB {
   // overwritten versions and tombstones dropped unless a live snapshot still sees them.
   virtual Status CompactRange(const std::string_view* begin, const std::string_view* end) = 0;
 
+  // Makes a checkpoint: a new database directory dir holding this database as of one
+  // moment during the call, which opens on its own (DB::Open, DB::OpenForReadOnly) and
+  // is independent of this one afterwards. Writes may go on meanwhile: the checkpoint
+  // holds every write acknowledged before the call, and of the writes made during it,
+  // exactly those below some sequence number (a prefix: never a later write without an
+  // earlier one). It holds no log: the tables of the moment are hard-linked into dir
+  // (copied where the file system cannot link, e.g. across file systems), what the
+  // memtables hold up to that sequence is written to dir as one more table, and a new
+  // MANIFEST and CURRENT name them. Every file and dir are synced before OK.
+  // The checkpoint is built in the sibling "<dir>.tmp" (a leftover one, from a
+  // checkpoint a crash cut short, is removed first) and renamed to dir at the end, so a
+  // crash never leaves a half-made checkpoint under the name dir. dir's parent must
+  // exist. Errors: InvalidArgument if dir is empty or exists (nothing is changed then);
+  // the error of the flush (options.flush_before); IOError from the file system (the
+  // temporary directory is removed). A read-only handle checkpoints the state it sees
+  // (no flush); beside a writer, a table the writer's compaction deleted since the open
+  // makes it fail with NotFound naming the table: open again and retry.
+  // Thread-safe; may run beside writes, reads, flushes and compactions.
+  virtual Status CreateCheckpoint(const CheckpointOptions& options, const std::string& dir) = 0;
+  Status CreateCheckpoint(const std::string& dir) {
+    return CreateCheckpoint(CheckpointOptions(), dir);
+  }
+
   // Background errors. When a flush, a compaction, a MANIFEST write, or a WAL append or
   // sync fails, the database stops taking writes: every later write (and Flush,
   // CompactRange) returns that error, whose message names what failed, until the error

@@ -188,6 +188,14 @@ struct LSMDB_EXPORT WriteOptions {
   bool disable_wal = false;
 };
 
+struct LSMDB_EXPORT CheckpointOptions {
+  // Flush the memtable (DB::Flush) before taking the checkpoint, so that the database's
+  // own writes are in tables, which the checkpoint links rather than writes. Without it,
+  // or on a read-only handle (which cannot flush), the checkpoint still holds every
+  // write: what the memtables hold is written into it as a table. Default: true.
+  bool flush_before = true;
+};
+
 }  // namespace lsmdb
 
 #endif  // LSMDB_OPTIONS_H_
