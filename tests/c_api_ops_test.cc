@@ -39,5 +39,37 @@ TEST_F(CApiTest, OpenForReadOnly) {
   EXPECT_NE(err.msg, nullptr);
 }
 
+TEST_F(CApiTest, CreateCheckpoint) {
+  Open();
+  Put("a", "1");
+  lsmdb_flush(db_, nullptr);
+  Put("b", "2");  // in the memtable only
+  const std::string dir = dir_.path() + "/ckpt";
+  CError err;
+  lsmdb_create_checkpoint(db_, dir.c_str(), &err.msg);
+  ASSERT_EQ(err.msg, nullptr) << err.str();
+  Put("c", "3");  // after: not in the checkpoint
+  // The target exists now: refused.
+  lsmdb_create_checkpoint(db_, dir.c_str(), &err.msg);
+  ASSERT_NE(err.msg, nullptr);
+  EXPECT_NE(err.str().find("exists"), std::string::npos) << err.str();
+  err.clear();
+  lsmdb_create_checkpoint(db_, nullptr, &err.msg);
+  EXPECT_NE(err.msg, nullptr);
+  err.clear();
+  lsmdb_create_checkpoint(nullptr, (dir + "2").c_str(), &err.msg);
+  EXPECT_NE(err.msg, nullptr);
+  err.clear();
+
+  lsmdb_t* copy = lsmdb_open(options_, dir.c_str(), &err.msg);
+  ASSERT_NE(copy, nullptr) << err.str();
+  std::swap(copy, db_);
+  EXPECT_EQ(Get("a"), "1");
+  EXPECT_EQ(Get("b"), "2");
+  EXPECT_EQ(Get("c"), "NOT_FOUND");
+  std::swap(copy, db_);
+  lsmdb_close(copy);
+}
+
 }  // namespace
 }  // namespace lsmdb::test

@@ -225,7 +225,9 @@ TEST_P(CheckpointTest, FailureAtAnyStepLeavesNothing) {
 }
 
 INSTANTIATE_TEST_SUITE_P(FlushBefore, CheckpointTest, ::testing::Bool(),
-                         [](const auto& param_info) { return param_info.param ? "Flush" : "NoFlush"; });
+                         [](const auto& param_info) {
+                           return param_info.param ? "Flush" : "NoFlush";
+                         });
 
 // A writer keeps writing numbered keys (one per Put, in order) while checkpoints are
 // taken: each checkpoint holds keys 0..m-1 and no other, with m at least the number of

@@ -243,6 +243,11 @@ LSMDB_EXPORT void lsmdb_flush(lsmdb_t* db, char** errptr);
  * the first key, limit == NULL up to the last (the lengths are then ignored). */
 LSMDB_EXPORT void lsmdb_compact_range(lsmdb_t* db, const char* start, size_t startlen,
                                       const char* limit, size_t limitlen, char** errptr);
+/* Makes a checkpoint of db in the new directory dir (lsmdb::DB::CreateCheckpoint, with
+ * the memtable flushed first): a database that opens on its own, holding every write
+ * acknowledged before the call. Tables are hard-linked where the file system allows.
+ * Fails (dir unchanged) if dir exists. Works on a read-only handle too (no flush). */
+LSMDB_EXPORT void lsmdb_create_checkpoint(lsmdb_t* db, const char* dir, char** errptr);
 /* Clears a retryable background error so the database takes writes again (see
  * DB::Resume in lsmdb/db.h). Succeeds when there is no error. */
 LSMDB_EXPORT void lsmdb_resume(lsmdb_t* db, char** errptr);

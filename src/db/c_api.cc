@@ -263,6 +263,14 @@ void lsmdb_compact_range(lsmdb_t* db, const char* start, size_t startlen, const 
   });
 }
 
+void lsmdb_create_checkpoint(lsmdb_t* db, const char* dir, char** errptr) {
+  Run(errptr, [&] {
+    if (db == nullptr) return NullArgument("db");
+    if (dir == nullptr) return NullArgument("dir");
+    return db->rep->CreateCheckpoint(dir);
+  });
+}
+
 void lsmdb_resume(lsmdb_t* db, char** errptr) {
   Run(errptr, [&] { return db == nullptr ? NullArgument("db") : db->rep->Resume(); });
 }

@@ -98,8 +98,8 @@ Status CopyTable(FileSystem* fs, const std::string& src, const std::string& dst,
     std::string_view piece;
     s = in->Read(static_cast<size_t>(std::min<uint64_t>(left, kChunk)), &piece, scratch.get());
     if (s.ok() && piece.empty()) {
-      s = Status::Corruption(src, "is shorter than its MANIFEST record (" + std::to_string(size) +
-                                      " bytes)");
+      s = Status::Corruption(
+          src, "is shorter than its MANIFEST record (" + std::to_string(size) + " bytes)");
     }
     if (s.ok()) s = out->Append(piece);
     left -= piece.size();
@@ -139,8 +139,8 @@ Status RemoveStaging(FileSystem* fs, const std::string& tmp) {
     if (!ParseFileName(name, &number, &type) ||
         (type != FileType::kTableFile && type != FileType::kDescriptorFile &&
          type != FileType::kCurrentFile && type != FileType::kTempFile)) {
-      return Status::IOError(tmp, "exists and holds '" + name +
-                                      "', which no checkpoint writes; remove it");
+      return Status::IOError(
+          tmp, "exists and holds '" + name + "', which no checkpoint writes; remove it");
     }
   }
   for (const auto& name : names) {
