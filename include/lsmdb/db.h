@@ -24,6 +24,12 @@ class LSMDB_EXPORT Snapshot {
   virtual ~Snapshot();
 };
 
+// The keys k with start <= k < limit (per Options::comparator). The bytes are borrowed.
+struct LSMDB_EXPORT Range {
+  std::string_view start;
+  std::string_view limit;
+};
+
 class LSMDB_EXPORT DB {
  public:
   // Opens the database in the directory path. OK stores the handle in *db; on failure
@@ -109,6 +115,26 @@ class LSMDB_EXPORT DB {
   // "lsmdb.num-files-at-level<N>", "lsmdb.sstables", "lsmdb.approximate-memory-usage",
   // ... Returns false for an unknown name.
   virtual bool GetProperty(std::string_view name, std::string* value) = 0;
+
+  // Estimates the space the keys of each range take: sizes[i] for ranges[i], in bytes.
+  // With options.include_files, the bytes of the table files holding the range (whole
+  // tables inside it, and for a table that straddles an end, the part up to the data
+  // block holding that end: a granularity of one block); with include_memtables, the
+  // bytes of the memtables' entries in the range (every version, deletions included).
+  // Data compressed in tables counts as stored. A range with start >= limit is 0.
+  // Old versions and deleted keys not yet compacted away count too. Errors:
+  // InvalidArgument if n < 0, ranges or sizes is null while n > 0, or neither option is
+  // set. Thread-safe; reads no data block (opens tables that straddle an end).
+  virtual Status GetApproximateSizes(const SizeApproximationOptions& options, const Range* ranges,
+                                     int n, uint64_t* sizes) = 0;
+  Status GetApproximateSizes(const Range* ranges, int n, uint64_t* sizes) {
+    return GetApproximateSizes(SizeApproximationOptions(), ranges, n, sizes);
+  }
+  // The entries (every version, deletions included; range tombstones not) of the
+  // memtables in range, and the bytes of their keys and values: *count and *size,
+  // exact as of the call. It walks those entries: its cost grows with the range's share
+  // of the memtables. Both 0 for start >= limit. REQUIRES: count and size not null.
+  virtual void GetApproximateMemTableStats(const Range& range, uint64_t* count, uint64_t* size) = 0;
 
   // Writes the memtable to a table and waits until it is done.
   virtual Status Flush() = 0;

@@ -188,6 +188,14 @@ struct LSMDB_EXPORT WriteOptions {
   bool disable_wal = false;
 };
 
+// What DB::GetApproximateSizes counts. At least one must be set.
+struct LSMDB_EXPORT SizeApproximationOptions {
+  // The bytes of the tables' files that hold the range. Default: true.
+  bool include_files = true;
+  // The bytes of the memtables' entries (keys and values) in the range. Default: false.
+  bool include_memtables = false;
+};
+
 struct LSMDB_EXPORT CheckpointOptions {
   // Flush the memtable (DB::Flush) before taking the checkpoint, so that the database's
   // own writes are in tables, which the checkpoint links rather than writes. Without it,

@@ -73,6 +73,10 @@ class DBImpl final : public DB {
   Status Flush() override;
   Status CompactRange(const std::string_view* begin, const std::string_view* end) override;
   Status Resume() override;
+  using DB::GetApproximateSizes;
+  Status GetApproximateSizes(const SizeApproximationOptions& options, const Range* ranges, int n,
+                             uint64_t* sizes) override;
+  void GetApproximateMemTableStats(const Range& range, uint64_t* count, uint64_t* size) override;
   using DB::CreateCheckpoint;
   Status CreateCheckpoint(const CheckpointOptions& options, const std::string& dir) override;
 
