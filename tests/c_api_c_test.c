@@ -1,7 +1,7 @@
 /* The C API used from C (C11, -Wall -Wextra -Werror -pedantic), end to end, against the
  * shared library: open, write, batch, read, iterate, snapshot, property, flush, compact,
- * close, reopen, destroy. Exits 0 when everything behaved, 1 (with a message) otherwise.
- * Usage: lsmdb_c_api_c_test DIR (a database left in DIR by an earlier run is destroyed
+ * checkpoint, close, reopen, destroy. Exits 0 when everything behaved, 1 (with a message)
+ * otherwise. Usage: lsmdb_c_api_c_test DIR (a database left in DIR by an earlier run is destroyed
  * first; DIR is destroyed at the end). */
 #include "lsmdb/c.h"
 
@@ -62,6 +62,7 @@ int main(int argc, char** argv) {
   const lsmdb_snapshot_t* snap;
   lsmdb_t* db;
   char key[16];
+  char ckpt[4096];
   char* prop;
   int i, n;
 
@@ -71,12 +72,17 @@ int main(int argc, char** argv) {
   }
   path = argv[1];
   CHECK(strlen(lsmdb_version()) > 0);
+  if (strlen(path) + 6 >= sizeof(ckpt)) return 2;
+  strcpy(ckpt, path);
+  strcat(ckpt, "-ckpt");
 
   options = lsmdb_options_create();
   ro = lsmdb_readoptions_create();
   wo = lsmdb_writeoptions_create();
   CHECK(options != NULL && ro != NULL && wo != NULL);
   lsmdb_destroy_db(options, path, &err);
+  CHECK_NO_ERROR(err);
+  lsmdb_destroy_db(options, ckpt, &err);
   CHECK_NO_ERROR(err);
 
   /* A bad option is refused, naming it. */
@@ -151,7 +157,18 @@ int main(int argc, char** argv) {
   lsmdb_free(prop);
   lsmdb_compact_range(db, NULL, 0, NULL, 0, &err);
   CHECK_NO_ERROR(err);
+  lsmdb_create_checkpoint(db, ckpt, &err);
+  CHECK_NO_ERROR(err);
   lsmdb_close(db);
+
+  /* The checkpoint opens and holds the data. */
+  db = lsmdb_open(options, ckpt, &err);
+  CHECK_NO_ERROR(err);
+  if (db == NULL) return 1;
+  CHECK(has_value(db, ro, "key09", "key09"));
+  lsmdb_close(db);
+  lsmdb_destroy_db(options, ckpt, &err);
+  CHECK_NO_ERROR(err);
 
   /* Reopen: the data is there. */
   db = lsmdb_open(options, path, &err);

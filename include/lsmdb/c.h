@@ -252,6 +252,26 @@ LSMDB_EXPORT void lsmdb_flush(lsmdb_t* db, char** errptr);
  * the first key, limit == NULL up to the last (the lengths are then ignored). */
 LSMDB_EXPORT void lsmdb_compact_range(lsmdb_t* db, const char* start, size_t startlen,
                                       const char* limit, size_t limitlen, char** errptr);
+/* For each i < num_ranges, sizes[i] = the approximate bytes of the tables holding the
+ * keys k with range_start_key[i] <= k < range_limit_key[i] (lsmdb::DB::
+ * GetApproximateSizes), plus those of the memtables' entries when include_memtables
+ * is non-zero. Every array must hold num_ranges elements. */
+LSMDB_EXPORT void lsmdb_approximate_sizes(lsmdb_t* db, int num_ranges,
+                                          const char* const* range_start_key,
+                                          const size_t* range_start_key_len,
+                                          const char* const* range_limit_key,
+                                          const size_t* range_limit_key_len, uint64_t* sizes,
+                                          unsigned char include_memtables, char** errptr);
+/* The entries of the memtables with start <= key < limit and the bytes of their keys
+ * and values (lsmdb::DB::GetApproximateMemTableStats). Both 0 on a NULL argument. */
+LSMDB_EXPORT void lsmdb_approximate_memtable_stats(lsmdb_t* db, const char* start, size_t startlen,
+                                                   const char* limit, size_t limitlen,
+                                                   uint64_t* count, uint64_t* size);
+/* Makes a checkpoint of db in the new directory dir (lsmdb::DB::CreateCheckpoint, with
+ * the memtable flushed first): a database that opens on its own, holding every write
+ * acknowledged before the call. Tables are hard-linked where the file system allows.
+ * Fails (dir unchanged) if dir exists. Works on a read-only handle too (no flush). */
+LSMDB_EXPORT void lsmdb_create_checkpoint(lsmdb_t* db, const char* dir, char** errptr);
 /* Clears a retryable background error so the database takes writes again (see
  * DB::Resume in lsmdb/db.h). Succeeds when there is no error. */
 LSMDB_EXPORT void lsmdb_resume(lsmdb_t* db, char** errptr);

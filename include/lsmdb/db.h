@@ -26,6 +26,12 @@ class LSMDB_EXPORT Snapshot {
   virtual ~Snapshot();
 };
 
+// The keys k with start <= k < limit (per Options::comparator). The bytes are borrowed.
+struct LSMDB_EXPORT Range {
+  std::string_view start;
+  std::string_view limit;
+};
+
 class LSMDB_EXPORT DB {
  public:
   // Opens the database in the directory path. OK stores the handle in *db; on failure
@@ -120,6 +126,26 @@ class LSMDB_EXPORT DB {
   // ... Returns false for an unknown name.
   virtual bool GetProperty(std::string_view name, std::string* value) = 0;
 
+  // Estimates the space the keys of each range take: sizes[i] for ranges[i], in bytes.
+  // With options.include_files, the bytes of the table files holding the range (whole
+  // tables inside it, and for a table that straddles an end, the part up to the data
+  // block holding that end: a granularity of one block); with include_memtables, the
+  // bytes of the memtables' entries in the range (every version, deletions included).
+  // Data compressed in tables counts as stored. A range with start >= limit is 0.
+  // Old versions and deleted keys not yet compacted away count too. Errors:
+  // InvalidArgument if n < 0, ranges or sizes is null while n > 0, or neither option is
+  // set. Thread-safe; reads no data block (opens tables that straddle an end).
+  virtual Status GetApproximateSizes(const SizeApproximationOptions& options, const Range* ranges,
+                                     int n, uint64_t* sizes) = 0;
+  Status GetApproximateSizes(const Range* ranges, int n, uint64_t* sizes) {
+    return GetApproximateSizes(SizeApproximationOptions(), ranges, n, sizes);
+  }
+  // The entries (every version, deletions included; range tombstones not) of the
+  // memtables in range, and the bytes of their keys and values: *count and *size,
+  // exact as of the call. It walks those entries: its cost grows with the range's share
+  // of the memtables. Both 0 for start >= limit. REQUIRES: count and size not null.
+  virtual void GetApproximateMemTableStats(const Range& range, uint64_t* count, uint64_t* size) = 0;
+
   // Writes the memtable to a table and waits until it is done.
   virtual Status Flush() = 0;
   // Compacts the key range [*begin, *end] (null means unbounded): flushes the memtables,
@@ -127,6 +153,29 @@ class LSMDB_EXPORT DB {
   // one below, so the range ends in one level (L1 at least), with
   // overwritten versions and tombstones dropped unless a live snapshot still sees them.
   virtual Status CompactRange(const std::string_view* begin, const std::string_view* end) = 0;
+
+  // Makes a checkpoint: a new database directory dir holding this database as of one
+  // moment during the call, which opens on its own (DB::Open, DB::OpenForReadOnly) and
+  // is independent of this one afterwards. Writes may go on meanwhile: the checkpoint
+  // holds every write acknowledged before the call, and of the writes made during it,
+  // exactly those below some sequence number (a prefix: never a later write without an
+  // earlier one). It holds no log: the tables of the moment are hard-linked into dir
+  // (copied where the file system cannot link, e.g. across file systems), what the
+  // memtables hold up to that sequence is written to dir as one more table, and a new
+  // MANIFEST and CURRENT name them. Every file and dir are synced before OK.
+  // The checkpoint is built in the sibling "<dir>.tmp" (a leftover one, from a
+  // checkpoint a crash cut short, is removed first) and renamed to dir at the end, so a
+  // crash never leaves a half-made checkpoint under the name dir. dir's parent must
+  // exist. Errors: InvalidArgument if dir is empty or exists (nothing is changed then);
+  // the error of the flush (options.flush_before); IOError from the file system (the
+  // temporary directory is removed). A read-only handle checkpoints the state it sees
+  // (no flush); beside a writer, a table the writer's compaction deleted since the open
+  // makes it fail with NotFound naming the table: open again and retry.
+  // Thread-safe; may run beside writes, reads, flushes and compactions.
+  virtual Status CreateCheckpoint(const CheckpointOptions& options, const std::string& dir) = 0;
+  Status CreateCheckpoint(const std::string& dir) {
+    return CreateCheckpoint(CheckpointOptions(), dir);
+  }
 
   // Background errors. When a flush, a compaction, a MANIFEST write, or a WAL append or
   // sync fails, the database stops taking writes: every later write (and Flush,

@@ -108,8 +108,19 @@ class LSMDB_EXPORT FileSystem {
   virtual Status CreateDirIfMissing(const std::string& dir) = 0;
   virtual Status RemoveDir(const std::string& dir) = 0;
   virtual Status GetFileSize(const std::string& path, uint64_t* size) = 0;
-  // Atomically replaces dst with src.
+  // Atomically replaces dst with src. src may be a directory; dst must then not exist
+  // (or be an empty directory), and the entries move with it.
   virtual Status RenameFile(const std::string& src, const std::string& dst) = 0;
+  // Makes dst a second name of the existing file src (a hard link): both names then
+  // refer to the same bytes, and removing one leaves the other. dst must not exist.
+  // NotSupported when the file system cannot link these two names (the default; the
+  // POSIX one across file systems, or where the file system or its permissions refuse
+  // hard links); callers then copy the file instead. The new name is durable once the
+  // directory holding dst is synced.
+  virtual Status LinkFile(const std::string& src, const std::string& dst) {
+    return Status::NotSupported("LinkFile " + src + " to " + dst,
+                                "this file system has no hard links");
+  }
   // Makes the directory's entries (created, renamed, removed files) durable.
   virtual Status SyncDir(const std::string& dir) = 0;
   // Takes an exclusive lock on path (created if missing). Fails with IOError if another

@@ -188,6 +188,22 @@ struct LSMDB_EXPORT WriteOptions {
   bool disable_wal = false;
 };
 
+// What DB::GetApproximateSizes counts. At least one must be set.
+struct LSMDB_EXPORT SizeApproximationOptions {
+  // The bytes of the tables' files that hold the range. Default: true.
+  bool include_files = true;
+  // The bytes of the memtables' entries (keys and values) in the range. Default: false.
+  bool include_memtables = false;
+};
+
+struct LSMDB_EXPORT CheckpointOptions {
+  // Flush the memtable (DB::Flush) before taking the checkpoint, so that the database's
+  // own writes are in tables, which the checkpoint links rather than writes. Without it,
+  // or on a read-only handle (which cannot flush), the checkpoint still holds every
+  // write: what the memtables hold is written into it as a table. Default: true.
+  bool flush_before = true;
+};
+
 }  // namespace lsmdb
 
 #endif  // LSMDB_OPTIONS_H_

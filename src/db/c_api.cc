@@ -300,6 +300,59 @@ void lsmdb_compact_range(lsmdb_t* db, const char* start, size_t startlen, const 
   });
 }
 
+void lsmdb_approximate_sizes(lsmdb_t* db, int num_ranges, const char* const* range_start_key,
+                             const size_t* range_start_key_len, const char* const* range_limit_key,
+                             const size_t* range_limit_key_len, uint64_t* sizes,
+                             unsigned char include_memtables, char** errptr) {
+  Run(errptr, [&] {
+    if (db == nullptr) return NullArgument("db");
+    if (num_ranges < 0) return Status::InvalidArgument("num_ranges is negative");
+    if (num_ranges > 0 &&
+        (range_start_key == nullptr || range_start_key_len == nullptr ||
+         range_limit_key == nullptr || range_limit_key_len == nullptr || sizes == nullptr)) {
+      return NullArgument("a range or sizes array");
+    }
+    std::vector<lsmdb::Range> ranges(static_cast<size_t>(num_ranges));
+    for (size_t i = 0; i < ranges.size(); i++) {
+      if (!ToView(range_start_key[i], range_start_key_len[i], &ranges[i].start)) {
+        return BadBytes("range_start_key");
+      }
+      if (!ToView(range_limit_key[i], range_limit_key_len[i], &ranges[i].limit)) {
+        return BadBytes("range_limit_key");
+      }
+    }
+    lsmdb::SizeApproximationOptions options;
+    options.include_memtables = include_memtables != 0;
+    return db->rep->GetApproximateSizes(options, ranges.data(), num_ranges, sizes);
+  });
+}
+
+void lsmdb_approximate_memtable_stats(lsmdb_t* db, const char* start, size_t startlen,
+                                      const char* limit, size_t limitlen, uint64_t* count,
+                                      uint64_t* size) {
+  if (count != nullptr) *count = 0;
+  if (size != nullptr) *size = 0;
+  lsmdb::Range range;
+  if (db == nullptr || count == nullptr || size == nullptr ||
+      !ToView(start, startlen, &range.start) || !ToView(limit, limitlen, &range.limit)) {
+    return;
+  }
+  try {
+    db->rep->GetApproximateMemTableStats(range, count, size);
+  } catch (...) {
+    *count = 0;
+    *size = 0;
+  }
+}
+
+void lsmdb_create_checkpoint(lsmdb_t* db, const char* dir, char** errptr) {
+  Run(errptr, [&] {
+    if (db == nullptr) return NullArgument("db");
+    if (dir == nullptr) return NullArgument("dir");
+    return db->rep->CreateCheckpoint(dir);
+  });
+}
+
 void lsmdb_resume(lsmdb_t* db, char** errptr) {
   Run(errptr, [&] { return db == nullptr ? NullArgument("db") : db->rep->Resume(); });
 }

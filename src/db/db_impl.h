@@ -75,6 +75,12 @@ class DBImpl final : public DB {
   Status Flush() override;
   Status CompactRange(const std::string_view* begin, const std::string_view* end) override;
   Status Resume() override;
+  using DB::GetApproximateSizes;
+  Status GetApproximateSizes(const SizeApproximationOptions& options, const Range* ranges, int n,
+                             uint64_t* sizes) override;
+  void GetApproximateMemTableStats(const Range& range, uint64_t* count, uint64_t* size) override;
+  using DB::CreateCheckpoint;
+  Status CreateCheckpoint(const CheckpointOptions& options, const std::string& dir) override;
 
   // Opens or creates the database files and replays the logs. Called once, by DB::Open.
   Status Open();
@@ -199,6 +205,10 @@ class DBImpl final : public DB {
   bool WarmNextTable() REQUIRES(mu_);
   Status RunCompaction(std::unique_ptr<Compaction> c) REQUIRES(mu_);
   TableOptions MakeTableOptions() const;
+  // Checkpoint (db_checkpoint.cc): fills the staging directory tmp with the state of
+  // view at sequence seq.
+  Status WriteCheckpoint(const ReadView& view, SequenceNumber seq, const std::string& tmp)
+      EXCLUDES(mu_);
   void RemoveObsoleteFiles() REQUIRES(mu_);
 
   // Read path.

@@ -178,6 +178,40 @@ TEST_P(FileSystemTest, MissingFilesAndDirectories) {
   EXPECT_FALSE(fs_->CreateDirIfMissing(dir_ + "/file").ok());
 }
 
+TEST_P(FileSystemTest, LinkSharesTheBytesUnderTwoNames) {
+  const std::string a = dir_ + "/a", b = dir_ + "/b";
+  ASSERT_TRUE(WriteStringToFile(fs_.get(), "linked bytes", a, true).ok());
+  ASSERT_TRUE(fs_->LinkFile(a, b).ok());
+  std::string data;
+  ASSERT_TRUE(ReadFileToString(fs_.get(), b, &data).ok());
+  EXPECT_EQ("linked bytes", data);
+  EXPECT_FALSE(fs_->LinkFile(a, b).ok());  // dst exists
+  EXPECT_TRUE(fs_->LinkFile(dir_ + "/nope", dir_ + "/c").IsNotFound());
+  // Removing one name leaves the other.
+  ASSERT_TRUE(fs_->RemoveFile(a).ok());
+  ASSERT_TRUE(ReadFileToString(fs_.get(), b, &data).ok());
+  EXPECT_EQ("linked bytes", data);
+}
+
+TEST_P(FileSystemTest, RenameMovesADirectoryWithItsFiles) {
+  const std::string src = dir_ + "/staging", dst = dir_ + "/final";
+  ASSERT_TRUE(fs_->CreateDirIfMissing(src).ok());
+  ASSERT_TRUE(WriteStringToFile(fs_.get(), "one", src + "/f1", true).ok());
+  ASSERT_TRUE(fs_->RenameFile(src, dst).ok());
+  EXPECT_FALSE(fs_->FileExists(src));
+  EXPECT_FALSE(fs_->FileExists(src + "/f1"));
+  std::string data;
+  ASSERT_TRUE(ReadFileToString(fs_.get(), dst + "/f1", &data).ok());
+  EXPECT_EQ("one", data);
+  std::vector<std::string> names;
+  ASSERT_TRUE(fs_->GetChildren(dst, &names).ok());
+  EXPECT_EQ(std::vector<std::string>{"f1"}, names);
+  // Not over a directory that holds something.
+  ASSERT_TRUE(fs_->CreateDirIfMissing(src).ok());
+  EXPECT_FALSE(fs_->RenameFile(src, dst).ok());
+  EXPECT_TRUE(fs_->FileExists(dst + "/f1"));
+}
+
 INSTANTIATE_TEST_SUITE_P(PosixAndMem, FileSystemTest, ::testing::Values(false, true),
                          [](const auto& param_info) { return param_info.param ? "Mem" : "Posix"; });
 

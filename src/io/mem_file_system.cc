@@ -241,11 +241,65 @@ Status MemFileSystem::RenameFile(const std::string& s1, const std::string& d1) {
   MutexLock l(&mu_);
   Status s = Check(Op::kRename, src);
   if (!s.ok()) return s;
+  if (dirs_.count(src) > 0) return RenameDir(src, dst);
   auto it = files_.find(src);
   if (it == files_.end()) return Status::NotFound(src, "no such file");
   auto node = it->second;
   files_.erase(it);
   files_[dst] = std::move(node);
+  return Status::OK();
+}
+
+Status MemFileSystem::RenameDir(const std::string& src, const std::string& dst) {
+  if (files_.count(dst) > 0) return Status::IOError(dst, "exists and is not a directory");
+  if (dirs_.count(Parent(dst)) == 0 && Parent(dst) != ".") {
+    return Status::NotFound(dst, "no such parent directory");
+  }
+  if (dst.starts_with(src + "/")) return Status::InvalidArgument(dst, "is inside " + src);
+  const std::string from = src + "/", to = dst + "/";
+  auto under = [&](const std::string& path) { return path.starts_with(to); };
+  if (std::any_of(files_.begin(), files_.end(), [&](const auto& f) { return under(f.first); }) ||
+      std::any_of(dirs_.begin(), dirs_.end(), under)) {
+    return Status::IOError(dst, "directory not empty");
+  }
+  auto move = [&](auto* map) {
+    for (auto it = map->begin(); it != map->end();) {
+      if (!it->first.starts_with(from)) {
+        ++it;
+        continue;
+      }
+      auto node = it->second;
+      const std::string path = to + it->first.substr(from.size());
+      it = map->erase(it);
+      (*map)[path] = std::move(node);
+    }
+  };
+  move(&files_);
+  move(&durable_files_);
+  std::set<std::string> dirs;
+  for (const auto& d : dirs_) {
+    if (d == src) {
+      dirs.insert(dst);
+    } else if (d.starts_with(from)) {
+      dirs.insert(to + d.substr(from.size()));
+    } else {
+      dirs.insert(d);
+    }
+  }
+  dirs_ = std::move(dirs);
+  return Status::OK();
+}
+
+Status MemFileSystem::LinkFile(const std::string& s1, const std::string& d1) {
+  std::string src = Normalize(s1), dst = Normalize(d1);
+  MutexLock l(&mu_);
+  Status s = Check(Op::kCreate, dst);
+  if (!s.ok()) return s;
+  auto it = files_.find(src);
+  if (it == files_.end()) return Status::NotFound(src, "no such file");
+  if (files_.count(dst) > 0 || dirs_.count(dst) > 0) return Status::IOError(dst, "exists");
+  if (dirs_.count(Parent(dst)) == 0) return Status::NotFound(dst, "no such directory");
+  files_[dst] = it->second;
   return Status::OK();
 }
 

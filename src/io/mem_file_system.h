@@ -48,7 +48,10 @@ class MemFileSystem final : public FileSystem {
   Status CreateDirIfMissing(const std::string& dir) override;
   Status RemoveDir(const std::string& dir) override;
   Status GetFileSize(const std::string& path, uint64_t* size) override;
+  // A directory's entries move with it, and the move counts as durable at once.
   Status RenameFile(const std::string& src, const std::string& dst) override;
+  // dst shares src's bytes (a hard link); durable once its directory is synced.
+  Status LinkFile(const std::string& src, const std::string& dst) override;
   Status SyncDir(const std::string& dir) override;
   Status LockFile(const std::string& path, std::unique_ptr<FileLock>* lock) override;
 
@@ -83,6 +86,7 @@ class MemFileSystem final : public FileSystem {
       REQUIRES(mu_);
   Status OpenForRead(const std::string& path, std::shared_ptr<Node>* node) EXCLUDES(mu_);
   static std::string Parent(const std::string& path);
+  Status RenameDir(const std::string& src, const std::string& dst) REQUIRES(mu_);
 
   Mutex mu_;
   std::map<std::string, std::shared_ptr<Node>> files_ GUARDED_BY(mu_);

@@ -360,6 +360,17 @@ class PosixFileSystem final : public FileSystem {
     return Status::OK();
   }
 
+  Status LinkFile(const std::string& src, const std::string& dst) override {
+    if (::link(src.c_str(), dst.c_str()) == 0) return Status::OK();
+    const int err = errno;
+    // Another file system, one without hard links, too many links to src, or
+    // fs.protected_hardlinks refusing a file this user does not own: copy instead.
+    if (err == EXDEV || err == EPERM || err == EOPNOTSUPP || err == EMLINK) {
+      return Status::NotSupported("link " + src + " to " + dst, std::strerror(err));
+    }
+    return PosixError("link " + src + " to " + dst, err);
+  }
+
   Status SyncDir(const std::string& dir) override {
     int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) return PosixError(dir, errno);

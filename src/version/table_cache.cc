@@ -173,6 +173,16 @@ Status TableCache::GetRangeTombstones(const FileMetaData& file,
   return s;
 }
 
+Status TableCache::ApproximateOffsetOf(const FileMetaData& file, std::string_view ikey,
+                                       uint64_t* offset) {
+  Cache::Handle* handle = nullptr;
+  Status s = FindTable(file, &handle);
+  if (!s.ok()) return s;
+  *offset = static_cast<const Table*>(cache_->Value(handle))->ApproximateOffsetOf(ikey);
+  cache_->Release(handle);
+  return s;
+}
+
 Status TableCache::Verify(const FileMetaData& file) {
   Cache::Handle* handle = nullptr;
   Status s = FindTable(file, &handle);

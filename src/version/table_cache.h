@@ -53,6 +53,9 @@ class TableCache {
   Status GetRangeTombstones(const FileMetaData& file,
                             std::shared_ptr<const FragmentedRangeTombstones>* fragmented,
                             std::vector<RangeTombstone>* list = nullptr);
+  // The approximate offset in the table's file at which its entries >= ikey begin
+  // (Table::ApproximateOffsetOf), opening the table if needed.
+  Status ApproximateOffsetOf(const FileMetaData& file, std::string_view ikey, uint64_t* offset);
   // Opens the table (if needed) and verifies every block checksum.
   Status Verify(const FileMetaData& file);
 

@@ -227,4 +227,23 @@ std::string Version::DebugString() const {
   return r;
 }
 
+uint64_t Version::ApproximateOffsetOf(std::string_view ikey) const {
+  uint64_t result = 0;
+  for (int level = 0; level < num_levels_; level++) {
+    for (const auto& f : files_[level]) {
+      if (icmp_->Compare(f->largest, ikey) <= 0) {
+        result += f->file_size;  // wholly before ikey
+      } else if (icmp_->Compare(f->smallest, ikey) > 0) {
+        if (level > 0) break;  // sorted: the rest are after ikey too
+      } else {
+        uint64_t offset = 0;
+        if (table_cache_->ApproximateOffsetOf(*f, ikey, &offset).ok()) {
+          result += std::min(offset, f->file_size);
+        }
+      }
+    }
+  }
+  return result;
+}
+
 }  // namespace lsmdb

@@ -67,6 +67,11 @@ class Version {
   bool OverlapInLevel(int level, const std::string_view* smallest_user_key,
                       const std::string_view* largest_user_key) const;
 
+  // The approximate number of table bytes (over every level) holding entries before
+  // ikey: whole tables below ikey, plus the part of each table that straddles it. A
+  // table that cannot be opened counts as 0 bytes of the part. Grows with ikey.
+  uint64_t ApproximateOffsetOf(std::string_view ikey) const;
+
   // The table numbered number in level (any level when level < 0), or null.
   const FileMetaData* FileByNumber(uint64_t number, int level = -1) const;
 

@@ -89,6 +89,15 @@ std::vector<CommandSpec> MakeTable() {
        "write all records, in key order",
        "FILE defaults to standard output. The output loads back with `load` byte for\n"
        "byte. In the shell, export reads the snapshot if one is taken."},
+      {"checkpoint", {"DIR"}, 1, {}, kAll, DbUse::kRead,
+       "make a consistent copy of the database in the new directory DIR",
+       "DIR must not exist; its parent must. The copy is a database of its own, as of one\n"
+       "moment, holding every write made before the command: tables are hard-linked\n"
+       "(copied across file systems), what the logs hold is written as one more table.\n"
+       "It is built in DIR.tmp and renamed, so a crash never leaves a partial DIR. From\n"
+       "the command line the database is opened read-only (this works beside a running\n"
+       "writer; if the writer's compaction deletes a table meanwhile, run it again); in the\n"
+       "shell the memtable is flushed first."},
       {"dump", {"KIND", "FILE"}, 1,
        {{"json", nullptr, "one JSON object per line"},
         {"entries", "N", "print at most N entries (sst), records (wal) or edits (manifest)"}},

@@ -163,6 +163,7 @@ Outcome Session::Dispatch(const Invocation& inv) {
   if (name == "property") return Property(inv, inv.args[0]);
   if (name == "load") return Load(inv);
   if (name == "export") return Export(inv);
+  if (name == "checkpoint") return Checkpoint(inv);
   if (name == "dump") return Dump(inv);
   if (name == "verify") return Verify(inv);
   if (name == "repair") return Repair(inv);
@@ -396,6 +397,13 @@ Outcome Session::FlushOrCompact(const Invocation& inv) {
     s = db_->CompactRange(inv.args.size() > 0 ? &begin : nullptr,
                           inv.args.size() > 1 ? &end : nullptr);
   }
+  if (!s.ok()) return Fail(inv, s);
+  out_->Line("OK");
+  return Outcome::kOk;
+}
+
+Outcome Session::Checkpoint(const Invocation& inv) {
+  const Status s = db_->CreateCheckpoint(inv.args[0]);
   if (!s.ok()) return Fail(inv, s);
   out_->Line("OK");
   return Outcome::kOk;

@@ -66,6 +66,7 @@ class Session {
   Outcome Property(const Invocation& inv, const std::string& name);
   Outcome Load(const Invocation& inv);
   Outcome Export(const Invocation& inv);
+  Outcome Checkpoint(const Invocation& inv);
   // Files and whole databases (dump.h, verify.h, RepairDB); no open database needed.
   Outcome Dump(const Invocation& inv);
   Outcome Verify(const Invocation& inv);
