@@ -94,7 +94,8 @@ TEST_F(ApproximateSizesTest, TablesInEveryLevel) {
   EXPECT_LE(half, deep * 6 / 10);
 
   // Several ranges in one call: each as asked alone.
-  Range ranges[3] = {{Key(0), Key(2000)}, {Key(2000), Key(3000)}, {"a", "b"}};
+  const std::string k0 = Key(0), k2000 = Key(2000), k3000 = Key(3000);  // Range views them
+  Range ranges[3] = {{k0, k2000}, {k2000, k3000}, {"a", "b"}};
   uint64_t sizes[3];
   ASSERT_TRUE(db_->GetApproximateSizes(ranges, 3, sizes).ok());
   EXPECT_EQ(sizes[0], deep);
