@@ -182,14 +182,10 @@ Status DBImpl::CreateCheckpoint(const CheckpointOptions& options, const std::str
   if (s.ok()) s = fs_->CreateDirIfMissing(tmp);
   if (!s.ok()) return s;
 
-  SequenceNumber seq;
-  std::shared_ptr<const ReadView> view;
-  {
-    // One moment: the writes up to seq are all in the view's memtables and tables.
-    MutexLock l(&mu_);
-    seq = versions_->LastSequence();
-    view = GetReadView();
-  }
+  // One moment, as Get takes it: a view taken after reading seq holds every write up to
+  // seq (WriteCheckpoint leaves out the newer ones it may also hold).
+  const SequenceNumber seq = versions_->LastSequence();
+  std::shared_ptr<const ReadView> view = GetReadView();
   s = WriteCheckpoint(*view, seq, tmp);
   view.reset();
   if (s.ok() && fs_->FileExists(dir)) {
