@@ -20,15 +20,25 @@ class Recorder final : public WriteBatch::Handler {
  public:
   explicit Recorder(WriteBatch* replay = nullptr) : replay_(replay) {}
   void Put(std::string_view key, std::string_view value) override {
-    ops_.push_back({true, std::string(key), std::string(value)});
+    ops_.push_back({'p', std::string(key), std::string(value)});
     if (replay_ != nullptr) replay_->Put(key, value);
   }
+  Status DeleteRange(std::string_view begin, std::string_view end) override {
+    ops_.push_back({'r', std::string(begin), std::string(end)});
+    if (replay_ != nullptr) replay_->DeleteRange(begin, end);
+    return Status::OK();
+  }
+  Status Merge(std::string_view key, std::string_view operand) override {
+    ops_.push_back({'m', std::string(key), std::string(operand)});
+    if (replay_ != nullptr) replay_->Merge(key, operand);
+    return Status::OK();
+  }
   void Delete(std::string_view key) override {
-    ops_.push_back({false, std::string(key), std::string()});
+    ops_.push_back({'d', std::string(key), std::string()});
     if (replay_ != nullptr) replay_->Delete(key);
   }
   struct Op {
-    bool put;
+    char kind;  // p(ut), d(elete), r(ange deletion), m(erge)
     std::string key;
     std::string value;
     bool operator==(const Op&) const = default;
